@@ -1,0 +1,102 @@
+import type { IncomingMessage, ServerResponse } from "node:http";
+import type { Clock } from "../clock";
+
+/**
+ * The contract between the emulator's HTTP pipeline (emulator/server.ts) and its identity
+ * service (emulator/auth/). The pipeline owns the server, the request log and routing; the identity
+ * service owns token issuance (Entra ID, managed identity, issueToken), bearer-token validation as
+ * ARM does it, and role assignments.
+ */
+
+/** Who called: derived from a validated bearer token's claims. Never holds the token itself. */
+export interface Principal {
+  /** `oid` claim. */
+  objectId: string;
+  /** `tid` claim. */
+  tenantId: string;
+  /** `appid`/`azp` claim, when the token was issued to an application. */
+  clientId?: string;
+  /** How the token was obtained, for the request log. */
+  kind: "servicePrincipal" | "managedIdentity" | "user";
+}
+
+/** A role assignment: a principal may act on resources at or below `scope`. */
+export interface RoleAssignment {
+  /** Object id of the principal. */
+  principalObjectId: string;
+  /** An ARM scope: `/subscriptions/{id}`, a resource group id, or a resource id (case-insensitive prefix match). */
+  scope: string;
+  /** Built-in role name: `Owner`, `Contributor`, `Reader`, `AcrTokenManager` (write on tokens/scope maps/generateCredentials). */
+  role: string;
+}
+
+/** A service principal or managed identity known to the emulator (from the seed file or the API). */
+export interface PrincipalSeed {
+  clientId: string;
+  /** Client secret for the client-credentials grant; absent for managed identities. */
+  clientSecret?: string;
+  /** Defaults to a stable UUID derived from clientId. */
+  objectId?: string;
+  /** Defaults to the emulator's tenant. */
+  tenantId?: string;
+  /** True: this identity is served by the managed-identity endpoint (system-assigned when it is the first one). */
+  managedIdentity?: boolean;
+  /** Role assignments for this principal. */
+  roles?: Array<{ scope: string; role: string }>;
+}
+
+/** Options of `issueToken` (tests mint bring-your-own tokens with it). */
+export interface IssueTokenOptions {
+  /** `aud` claim. Default `https://management.azure.com/`. */
+  audience?: string;
+  /** Lifetime from the emulator clock's now. Default 3600. Negative: already expired. */
+  expiresInSeconds?: number;
+  /** `nbf` offset from now in seconds. Default 0 (ARM allows 5 minutes of skew). */
+  notBeforeInSeconds?: number;
+  /** `tid` claim. Default: the emulator's tenant. */
+  tenantId?: string;
+  /** `oid` claim. Default: a fixed test principal. */
+  objectId?: string;
+  /** `appid` claim. */
+  clientId?: string;
+  /** Sign with a key the emulator does not trust (to test signature failures). */
+  untrustedSignature?: boolean;
+}
+
+/** An ARM-shaped authentication or authorization failure. */
+export interface AuthFailure {
+  status: 401 | 403;
+  /** ARM error code: AuthenticationFailed, InvalidAuthenticationToken, ExpiredAuthenticationToken, InvalidAuthenticationTokenAudience, InvalidAuthenticationTokenTenant, AuthorizationFailed … */
+  code: string;
+  message: string;
+  /** Value for the `WWW-Authenticate` header on 401s. */
+  wwwAuthenticate?: string;
+}
+
+export interface IdentityServiceOptions {
+  tenantId: string;
+  clock: Clock;
+  principals?: PrincipalSeed[];
+  /** When true (default false), every principal needs a role assignment covering the request's scope. */
+  enforceRoleAssignments?: boolean;
+}
+
+export interface IdentityService {
+  /** Base URL of the server once it listens (e.g. `https://127.0.0.1:41234`); set by the pipeline before serving. */
+  setBaseUrl(baseUrl: string): void;
+  /** Mints a JWT signed by the emulator's key. */
+  issueToken(options?: IssueTokenOptions): string;
+  /**
+   * Handles Entra ID (`/{tenant}/v2.0/.well-known/openid-configuration`, `/{tenant}/oauth2/v2.0/token`,
+   * `/{tenant}/discovery/v2.0/keys`, the `/adfs/...` equivalents if supported) and managed-identity routes
+   * (`/msi/token` GET and POST, `/metadata/identity/oauth2/token`). Returns false when the path is not one of them.
+   * Never writes a token or secret anywhere but the response.
+   */
+  handle(req: IncomingMessage, res: ServerResponse, url: URL, body: Buffer): Promise<boolean>;
+  /** Validates an ARM request's `Authorization` header (signature, exp, nbf, audience, tenant). */
+  authenticate(authorizationHeader: string | undefined, subscriptionTenantId: string): Principal | AuthFailure;
+  /** Checks role assignments (only when enforced). `action` is the ARM operation, e.g. `Microsoft.ContainerRegistry/registries/tokens/write`. */
+  authorize(principal: Principal, scope: string, action: string): AuthFailure | undefined;
+  addPrincipal(seed: PrincipalSeed): void;
+  assignRole(assignment: RoleAssignment): void;
+}
