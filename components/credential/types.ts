@@ -1,0 +1,65 @@
+import type { TokenCredential } from "@azure/core-auth";
+
+/**
+ * The contract of the credential module (components/credential/), used by the dynamic providers
+ * (components/provider/) and the `acr-tokens check` CLI (cli/). The credential is resolved when a
+ * provider method or the CLI runs — from stack config passed to the provider's `configure`, or from the
+ * environment — and is never captured by a serialized provider, never an input, never in state,
+ * logs or error messages.
+ */
+
+/** Named `@azure/identity` credentials a user may select (`acr-tokens:credential`, `ACR_TOKENS_CREDENTIAL`, or the `credential` input). */
+export const CredentialKind = {
+  /** Bring your own access token (config/env); chosen automatically when one is set. */
+  AccessToken: "accessToken",
+  /** `DefaultAzureCredential` (environment, workload identity, managed identity, Azure CLI …). The default without a BYO token. */
+  Default: "default",
+  /** `EnvironmentCredential` (AZURE_CLIENT_ID/AZURE_CLIENT_SECRET/AZURE_TENANT_ID, or a certificate). */
+  Environment: "environment",
+  /** `WorkloadIdentityCredential` (OIDC federation: AZURE_FEDERATED_TOKEN_FILE). */
+  WorkloadIdentity: "workloadIdentity",
+  /** `ManagedIdentityCredential` (system- or user-assigned; AZURE_CLIENT_ID selects a user-assigned one). */
+  ManagedIdentity: "managedIdentity",
+  /** `AzureCliCredential` (`az login`). */
+  AzureCli: "azureCli",
+} as const;
+export type CredentialKind = (typeof CredentialKind)[keyof typeof CredentialKind];
+
+/** Known clouds. */
+export const AzureCloud = {
+  AzureCloud: "AzureCloud",
+  AzureChinaCloud: "AzureChinaCloud",
+  AzureUSGovernment: "AzureUSGovernment",
+} as const;
+export type AzureCloud = (typeof AzureCloud)[keyof typeof AzureCloud];
+
+/** Where settings are read from: stack config (namespaced keys such as `acr-tokens:accessToken`, already unwrapped) and the environment. */
+export interface CredentialSettingsSource {
+  /** Stack config values by full key (`acr-tokens:accessToken`); what a dynamic provider's `configure` received. */
+  config?: { get(key: string): string | undefined };
+  /** Defaults to `process.env`. */
+  env?: NodeJS.ProcessEnv;
+  /** The `credential` input of a resource, if any (a selector, never a secret). */
+  credentialSelector?: CredentialKind;
+  /** Current time (tests inject the emulator's clock). Defaults to `ACR_TOKENS_CLOCK_FILE` if set, else Date.now. */
+  now?: () => Date;
+}
+
+/** What a resolved credential carries. No field holds a secret except inside `credential`. */
+export interface ResolvedCredential {
+  /** For every ARM call; caches and refreshes (identity) or serves the BYO token with pre-checks. */
+  credential: TokenCredential;
+  /** Human-readable source, safe to log: e.g. `access token from ACR_TOKENS_ACCESS_TOKEN`, `DefaultAzureCredential`. */
+  source: string;
+  kind: CredentialKind;
+  /** ARM endpoint, e.g. `https://management.azure.com` (or the emulator's). */
+  armEndpoint: string;
+  /** Scopes to request, following the cloud (`https://management.azure.com/.default`). */
+  scopes: string[];
+  /** Subscription id, when configured or taken from `az account get-access-token` JSON. */
+  subscriptionId?: string;
+  /** Tenant id, when configured or taken from the token. */
+  tenantId?: string;
+  /** How many network token acquisitions this credential has made (0 for BYO tokens). */
+  readonly acquisitions: number;
+}
