@@ -1,0 +1,85 @@
+import { isRestError } from "@azure/core-rest-pipeline";
+import { explainAuthFailure } from "../credential";
+import type { ResolvedCredential } from "../credential/types";
+
+/** `name` of {@link ArmRequestError}; compare names rather than classes so checks survive duplicate package copies. */
+export const ArmRequestErrorName = "AcrTokensArmRequestError";
+
+/**
+ * An ARM call made by a provider failed. Carries what is needed to act on it and to open a support
+ * case — the HTTP status, ARM's `error.code` and the `x-ms-request-id` — and the original error as
+ * `cause`. Never a header value (the request's `Authorization` among them) or a response body:
+ * only ARM's one-line `error.message`.
+ */
+export class ArmRequestError extends Error {
+  override readonly name = ArmRequestErrorName;
+  /** HTTP status, or undefined when no answer came (network failure). */
+  readonly statusCode: number | undefined;
+  /** ARM `error.code`, e.g. `ResourceNotFound`. */
+  readonly code: string | undefined;
+  /** `x-ms-request-id` of the failed response. */
+  readonly requestId: string | undefined;
+  /** The SDK operation, e.g. `registries.generateCredentials`. */
+  readonly operation: string;
+
+  constructor(
+    message: string,
+    details: { statusCode?: number; code?: string; requestId?: string; operation: string; cause: unknown },
+  ) {
+    super(message, { cause: details.cause });
+    this.statusCode = details.statusCode;
+    this.code = details.code;
+    this.requestId = details.requestId;
+    this.operation = details.operation;
+  }
+}
+
+/** The HTTP status of an ARM answer (a RestError or an ArmRequestError), e.g. 404 for a token that is gone. */
+export function statusOf(err: unknown): number | undefined {
+  if (isRestError(err)) return err.statusCode;
+  if (err instanceof Error && err.name === ArmRequestErrorName) return (err as ArmRequestError).statusCode;
+  return undefined;
+}
+
+/**
+ * Wraps a failure of one ARM call, once. `label` names the resource (`TokenPassword for token "ci"`).
+ * - An ARM answer (RestError with a status) becomes an {@link ArmRequestError}. A 401/403 received with a
+ *   bring-your-own access token is explained by the credential module (what is wrong with the token and
+ *   the `az account get-access-token` command that fixes it).
+ * - No answer (connection refused, TLS, DNS) becomes an ArmRequestError naming the endpoint.
+ * - Anything else (the credential's own pre-check errors, which already say what to do) is returned unchanged.
+ */
+export function wrapArmError(err: unknown, label: string, operation: string, resolved: ResolvedCredential): Error {
+  if (err instanceof Error && err.name === ArmRequestErrorName) return err;
+  if (!isRestError(err)) return err instanceof Error ? err : new Error(`${label}: ${operation} failed: ${String(err)}`);
+
+  const requestId = err.response?.headers.get("x-ms-request-id") ?? undefined;
+  const status = err.statusCode;
+  const code = typeof err.code === "string" ? err.code : undefined;
+  if (status === undefined) {
+    return new ArmRequestError(
+      `${label}: ${operation} could not reach ARM at ${resolved.armEndpoint} (${code ?? "no response"}). ` +
+        "Check the network and the ARM endpoint setting (acr-tokens:cloud / acr-tokens:armEndpoint).",
+      { code, operation, cause: err },
+    );
+  }
+  const ref = requestId ? ` (x-ms-request-id ${requestId})` : "";
+  const armMessage = oneLine(err.message);
+  let message = `${label}: ${operation} failed: ARM answered ${status}${code ? ` ${code}` : ""}${ref}: ${armMessage}`;
+  if ((status === 401 || status === 403) && resolved.kind === "accessToken") {
+    message = `${label}: ${operation} was refused by ARM (${status}${code ? ` ${code}` : ""}${ref}). ${explain(status, code, resolved)}`;
+  }
+  return new ArmRequestError(message, { statusCode: status, code, requestId, operation, cause: err });
+}
+
+function explain(status: number, code: string | undefined, resolved: ResolvedCredential): string {
+  const explained: unknown = explainAuthFailure(status, code, resolved);
+  if (explained instanceof Error) return explained.message;
+  return String(explained);
+}
+
+/** ARM messages are one line in practice; keep it so and bounded, so an error never carries a body dump. */
+function oneLine(s: string): string {
+  const flat = s.replace(/\s+/g, " ").trim();
+  return flat.length > 300 ? `${flat.slice(0, 297)}...` : flat;
+}
