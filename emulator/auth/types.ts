@@ -43,6 +43,18 @@ export interface PrincipalSeed {
   managedIdentity?: boolean;
   /** Role assignments for this principal. */
   roles?: Array<{ scope: string; role: string }>;
+  /**
+   * ARM id of a user-assigned managed identity
+   * (`/subscriptions/{sub}/resourceGroups/{rg}/providers/Microsoft.ManagedIdentity/userAssignedIdentities/{name}`):
+   * lets managed-identity requests select it with `mi_res_id`/`msi_res_id`, and becomes the token's `xms_mirid` claim.
+   */
+  resourceId?: string;
+  /**
+   * Federated identity credentials trusted for the client-assertion grant (`WorkloadIdentityCredential`):
+   * an assertion whose `iss` and `sub` match one entry, and whose `aud` holds one of its audiences
+   * (default `api://AzureADTokenExchange`), is accepted in place of a client secret.
+   */
+  federatedCredentials?: Array<{ issuer: string; subject: string; audiences?: string[] }>;
 }
 
 /** Options of `issueToken` (tests mint bring-your-own tokens with it). */
@@ -79,9 +91,37 @@ export interface IdentityServiceOptions {
   principals?: PrincipalSeed[];
   /** When true (default false), every principal needs a role assignment covering the request's scope. */
   enforceRoleAssignments?: boolean;
+  /** Value clients must send in `x-identity-header` to the App Service managed-identity route. Default: random per instance. */
+  managedIdentityHeader?: string;
+}
+
+/** Tokens issued per surface, and bearer-token checks, since the service was created. */
+export interface IdentityStats {
+  /** `POST /{tenant}/oauth2/v2.0/token` and `/{tenant}/oauth2/token` (client secret or client assertion). */
+  entra: number;
+  /** `POST /adfs/oauth2/token`. */
+  adfs: number;
+  /** `GET /msi/token` with `x-identity-header` (App Service, `IDENTITY_ENDPOINT`/`IDENTITY_HEADER`). */
+  appService: number;
+  /** `POST /msi/token` with `Metadata: true` (Cloud Shell form; the Azure CLI's `MSI_ENDPOINT`). */
+  cloudShell: number;
+  /** `GET /metadata/identity/oauth2/token` (IMDS form). */
+  imds: number;
+  /** `issueToken(...)` calls (bring-your-own tokens minted by tests). */
+  issueToken: number;
+  /** `authenticate` calls that returned a principal. */
+  authenticated: number;
+  /** `authenticate` calls that returned a 401. */
+  rejected: number;
+  /** `authorize` calls that returned a 403. */
+  forbidden: number;
 }
 
 export interface IdentityService {
+  /** Secret the App Service managed-identity route expects in `x-identity-header` (export it as `IDENTITY_HEADER`). */
+  readonly managedIdentityHeader?: string;
+  /** Live counters (read-only view); see {@link IdentityStats}. */
+  readonly stats?: Readonly<IdentityStats>;
   /** Base URL of the server once it listens (e.g. `https://127.0.0.1:41234`); set by the pipeline before serving. */
   setBaseUrl(baseUrl: string): void;
   /** Mints a JWT signed by the emulator's key. */

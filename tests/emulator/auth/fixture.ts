@@ -1,0 +1,87 @@
+import { createServer, type Server } from "node:https";
+import type { AddressInfo } from "node:net";
+import { generate } from "selfsigned";
+import { ManualClock } from "../../../emulator/clock";
+import { createIdentityService } from "../../../emulator/auth";
+import type { IdentityService, IdentityServiceOptions } from "../../../emulator/auth/types";
+
+/** Tenant of the test identity servers. */
+export const TENANT_ID = "72f988bf-86f1-41af-91ab-2d7cd011db47";
+
+/** A request the test server received (method and path only: never headers or bodies). */
+export interface SeenRequest {
+  method: string;
+  path: string;
+}
+
+export interface IdentityServer {
+  /** `https://127.0.0.1:PORT` */
+  url: string;
+  /** PEM of the server's self-signed certificate (pass as `tlsOptions.ca`). */
+  ca: string;
+  clock: ManualClock;
+  identity: IdentityService;
+  requests: SeenRequest[];
+  close(): Promise<void>;
+}
+
+/**
+ * Serves an identity service alone over HTTPS on 127.0.0.1, port 0, with a fresh self-signed
+ * certificate (SAN IP:127.0.0.1): what the emulator's pipeline does for identity routes, without ARM.
+ * Unknown paths get 404.
+ */
+export async function startIdentityServer(options: Partial<IdentityServiceOptions> = {}): Promise<IdentityServer> {
+  const clock = new ManualClock({ start: "2026-11-23T01:00:00Z", frozen: true });
+  const identity = createIdentityService({ tenantId: TENANT_ID, clock, ...options });
+  const { cert, private: key } = await generate([{ name: "commonName", value: "127.0.0.1" }], {
+    keyType: "ec",
+    curve: "P-256",
+    extensions: [
+      { name: "basicConstraints", cA: true },
+      { name: "subjectAltName", altNames: [{ type: 7, ip: "127.0.0.1" }, { type: 2, value: "localhost" }] },
+    ],
+  });
+  const requests: SeenRequest[] = [];
+  const server: Server = createServer({ cert, key }, (req, res) => {
+    const chunks: Buffer[] = [];
+    req.on("data", (c: Buffer) => chunks.push(c));
+    req.on("end", () => {
+      const url = new URL(req.url ?? "/", "https://127.0.0.1");
+      requests.push({ method: req.method ?? "", path: url.pathname });
+      identity.handle(req, res, url, Buffer.concat(chunks)).then(
+        (handled) => {
+          if (!handled) {
+            res.statusCode = 404;
+            res.end();
+          }
+        },
+        (err: unknown) => {
+          res.statusCode = 500;
+          res.end(String(err));
+        },
+      );
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  const url = `https://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  identity.setBaseUrl(url);
+  return {
+    url,
+    ca: cert,
+    clock,
+    identity,
+    requests,
+    close: () =>
+      new Promise<void>((resolve, reject) => {
+        server.closeAllConnections();
+        server.close((err) => (err ? reject(err) : resolve()));
+      }),
+  };
+}
+
+/** The claims of a JWT, decoded without verification (for assertions on what was issued). */
+export function claimsOf(token: string): Record<string, unknown> {
+  const payload = token.split(".")[1];
+  if (payload === undefined) throw new Error("not a JWT");
+  return JSON.parse(Buffer.from(payload, "base64url").toString("utf8")) as Record<string, unknown>;
+}
