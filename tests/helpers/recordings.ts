@@ -1,0 +1,717 @@
+import { existsSync, readdirSync, readFileSync } from "node:fs";
+import { Agent, request } from "node:https";
+import { basename, join, resolve } from "node:path";
+import { randomUUID } from "node:crypto";
+import { load } from "js-yaml";
+
+/**
+ * Replays azure-cli's recorded ARM traffic (../shared/acr/recordings, VCR-style YAML) against the
+ * emulator and compares each answer with the recorded one by shape.
+ *
+ * Internal to the fidelity tests (tests/fidelity/recordings.test.ts). The recordings are read in
+ * place from the shared folder beside the repository; they are never copied into the project.
+ */
+
+/** The repository root (this file lives in tests/helpers/). */
+export const REPO_ROOT = resolve(__dirname, "..", "..");
+
+/** Where the recordings live: `../shared/acr/recordings`, resolved from the repository root. */
+export const RECORDINGS_DIR = resolve(REPO_ROOT, "..", "shared", "acr", "recordings");
+
+/** One recorded request/response pair, decoded. */
+export interface RecordedInteraction {
+  /** Position in the recording file (0-based), as used by the allow-list and the report. */
+  index: number;
+  method: string;
+  uri: URL;
+  /** The request body as sent (Python `b'…'` reprs decoded), or undefined when there was none. */
+  requestBody: string | undefined;
+  /** The recorded `User-Agent` and `CommandName` headers (first value), for titles and logs. */
+  userAgent: string | undefined;
+  command: string | undefined;
+  status: number;
+  /** Response headers, lower-cased names, first value. */
+  responseHeaders: Record<string, string>;
+  /** The response body text ("" when there was none). */
+  responseBody: string;
+}
+
+/** A recording file. */
+export interface Recording {
+  /** File name, e.g. `test_repository_token_create.2023-03-20.yaml`. */
+  file: string;
+  interactions: RecordedInteraction[];
+}
+
+interface VcrFile {
+  interactions: Array<{
+    request: { method: string; uri: string; body: string | null; headers?: Record<string, string[] | string> };
+    response: { status: { code: number }; headers?: Record<string, string[] | string>; body?: { string?: string | null } };
+  }>;
+}
+
+function firstHeader(headers: Record<string, string[] | string> | undefined, name: string): string | undefined {
+  if (!headers) return undefined;
+  for (const [k, v] of Object.entries(headers)) {
+    if (k.toLowerCase() === name.toLowerCase()) return Array.isArray(v) ? v[0] : v;
+  }
+  return undefined;
+}
+
+/**
+ * vcrpy wrote some request bodies as Python byte-string reprs (`b'{"tokenId": …}'`, the 2020
+ * recordings). Undo that: strip `b'…'` and decode the escapes Python uses in such reprs.
+ */
+export function decodeRecordedBody(body: string | null | undefined): string | undefined {
+  if (body === null || body === undefined) return undefined;
+  const m = /^b'([\s\S]*)'$/.exec(body) ?? /^b"([\s\S]*)"$/.exec(body);
+  if (!m) return body;
+  return m[1].replace(/\\(x[0-9a-fA-F]{2}|[\\'"nrt])/g, (_all, esc: string) => {
+    if (esc.startsWith("x")) return String.fromCharCode(parseInt(esc.slice(1), 16));
+    return ({ n: "\n", r: "\r", t: "\t" } as Record<string, string>)[esc] ?? esc;
+  });
+}
+
+/** Parses one recording file. */
+export function parseRecording(path: string): Recording {
+  const doc = load(readFileSync(path, "utf8")) as VcrFile;
+  if (!doc || !Array.isArray(doc.interactions)) {
+    throw new Error(`${path}: not a VCR recording (no "interactions" list).`);
+  }
+  const interactions = doc.interactions.map((it, index): RecordedInteraction => {
+    const responseHeaders: Record<string, string> = {};
+    for (const [k, v] of Object.entries(it.response.headers ?? {})) {
+      responseHeaders[k.toLowerCase()] = Array.isArray(v) ? v[0] : v;
+    }
+    return {
+      index,
+      method: it.request.method.toUpperCase(),
+      uri: new URL(it.request.uri),
+      requestBody: decodeRecordedBody(it.request.body),
+      userAgent: firstHeader(it.request.headers, "User-Agent"),
+      command: firstHeader(it.request.headers, "CommandName"),
+      status: it.response.status.code,
+      responseHeaders,
+      responseBody: it.response.body?.string ?? "",
+    };
+  });
+  return { file: basename(path), interactions };
+}
+
+/**
+ * Loads every `*.yaml` recording, sorted by file name. Throws a clear error when the shared folder
+ * is missing, so the suite fails loudly instead of silently replaying nothing.
+ */
+export function loadRecordings(dir: string = RECORDINGS_DIR): Recording[] {
+  if (!existsSync(dir)) {
+    throw new Error(
+      `Recordings not found at ${dir}. The fidelity suite replays azure-cli's recorded ARM traffic ` +
+        `read in place from ../shared/acr/recordings (a folder beside this repository). Check out the ` +
+        `shared folder next to the repository root; do not copy the recordings into the project.`,
+    );
+  }
+  const files = readdirSync(dir).filter((f) => f.endsWith(".yaml")).sort();
+  if (files.length === 0) throw new Error(`No *.yaml recordings in ${dir}; expected azure-cli VCR recordings there.`);
+  return files.map((f) => parseRecording(join(dir, f)));
+}
+
+// ---------------------------------------------------------------------------------------------
+// The allow-list: every recorded request the replay does not send, with the reason. Nothing else
+// is skipped; the test asserts that each rule matches something and that the per-file counts are
+// the ones listed in EXPECTED_COUNTS.
+// ---------------------------------------------------------------------------------------------
+
+/** A rule excluding recorded requests from the replay. */
+export interface Exclusion {
+  /** Short id used in test titles and the report. */
+  id: string;
+  /** Which requests it covers. */
+  matches(i: RecordedInteraction): boolean;
+  /** Why the emulator is not asked. */
+  reason: string;
+}
+
+const REGISTRY_PATH = /^\/subscriptions\/[^/]+\/resourcegroups\/[^/]+\/providers\/microsoft\.containerregistry\/registries\/[^/]+$/i;
+
+export const EXCLUSIONS: readonly Exclusion[] = [
+  {
+    id: "connected-registries",
+    matches: (i) => /\/connectedRegistries(\/|$)/i.test(i.uri.pathname),
+    reason:
+      "Connected registries (Microsoft.ContainerRegistry/registries/connectedRegistries) are outside the " +
+      "emulator's surface (issue #4 §1: registries, scope maps, tokens, generateCredentials). The token and " +
+      "scope-map calls the CLI makes around them are replayed.",
+  },
+  {
+    id: "registry-patch",
+    matches: (i) => i.method === "PATCH" && REGISTRY_PATH.test(i.uri.pathname),
+    reason:
+      "Registry PATCH (`az acr update --data-endpoint-enabled`) changes registry policies unrelated to tokens; " +
+      "the emulator serves registries for PUT/GET/list/DELETE only (issue #4 §1).",
+  },
+];
+
+/** How many interactions each recording has replayed and excluded; a change here must be deliberate. */
+export const EXPECTED_COUNTS: Readonly<Record<string, { replayed: number; excluded: number }>> = {
+  "hybrid_2020_09_01.test_repository_token_create.2021-08-06.yaml": { replayed: 5, excluded: 0 },
+  "test_acr_connectedregistry.2021-10-27.yaml": { replayed: 107, excluded: 21 },
+  "test_acr_connectedregistry.2023-12-12.yaml": { replayed: 181, excluded: 27 },
+  "test_repository_token_create.2020-05-08.yaml": { replayed: 32, excluded: 0 },
+  "test_repository_token_create.2020-12-23.yaml": { replayed: 41, excluded: 0 },
+  "test_repository_token_create.2021-08-18.yaml": { replayed: 43, excluded: 0 },
+  "test_repository_token_create.2023-03-20.yaml": { replayed: 43, excluded: 0 },
+};
+
+/**
+ * Adjustments to replay order and comparison, each forced by how the recording was made, not by
+ * the emulator. Listed here so the replay never quietly differs from the file.
+ */
+export interface ReplayAdjustment {
+  file: string;
+  /** `moveAfter`: replay interaction `index` right after interaction `after`. */
+  kind: "moveAfter";
+  index: number;
+  after: number;
+  reason: string;
+}
+
+export const ADJUSTMENTS: readonly ReplayAdjustment[] = [
+  {
+    file: "test_acr_connectedregistry.2021-10-27.yaml",
+    kind: "moveAfter",
+    index: 126,
+    after: 127,
+    reason:
+      "#126 (poll of the scope-map PATCH #115) was recorded before the registry DELETE #127 but answered " +
+      "404 ParentResourceNotFound 'Parent resource … not found', so the CLI's poller raced the test's " +
+      "registry cleanup; in recorded order the registry would still exist.",
+  },
+];
+
+/**
+ * Response fields whose values a recording cannot predict because an excluded request changed
+ * them (compared by type only instead of by value and length).
+ */
+export interface ShapeRelaxation {
+  file: string;
+  /** From this interaction on. */
+  fromIndex: number;
+  /** Dotted path in the response body, e.g. `properties.dataEndpointHostNames`. */
+  path: string;
+  reason: string;
+}
+
+export const RELAXATIONS: readonly ShapeRelaxation[] = [
+  ...["test_acr_connectedregistry.2021-10-27.yaml", "test_acr_connectedregistry.2023-12-12.yaml"].map((file) => ({
+    file,
+    fromIndex: 5,
+    path: "properties.dataEndpointHostNames",
+    reason: "filled by the excluded registry PATCH #5 (dataEndpointEnabled: true)",
+  })),
+];
+
+/** The replay plan of one recording: what is sent, in which order, and what is excluded. */
+export interface ReplayPlan {
+  recording: Recording;
+  steps: RecordedInteraction[];
+  excluded: Array<{ interaction: RecordedInteraction; rule: Exclusion }>;
+}
+
+export function planReplay(recording: Recording): ReplayPlan {
+  const excluded: ReplayPlan["excluded"] = [];
+  let steps: RecordedInteraction[] = [];
+  for (const i of recording.interactions) {
+    const rule = EXCLUSIONS.find((r) => r.matches(i));
+    if (rule) excluded.push({ interaction: i, rule });
+    else steps.push(i);
+  }
+  for (const adj of ADJUSTMENTS.filter((a) => a.file === recording.file)) {
+    const moved = steps.find((s) => s.index === adj.index);
+    const anchor = steps.findIndex((s) => s.index === adj.after);
+    if (!moved || anchor < 0) {
+      throw new Error(`Adjustment for ${adj.file} #${adj.index} after #${adj.after} does not match the recording.`);
+    }
+    steps = steps.filter((s) => s !== moved);
+    steps.splice(steps.findIndex((s) => s.index === adj.after) + 1, 0, moved);
+  }
+  return { recording, steps, excluded };
+}
+
+// ---------------------------------------------------------------------------------------------
+// Name mapping: recorded subscription, resource group, registry, token and scope-map names map
+// consistently to fresh ones, in URIs, request bodies, expected response bodies and LRO URLs.
+// ---------------------------------------------------------------------------------------------
+
+/** Fresh names for one recording: `tag` is unique per run and recording (lower-case letters/digits). */
+export interface FreshNameOptions {
+  subscriptionId: string;
+  tag: string;
+}
+
+function escapeRegExp(s: string): string {
+  return s.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+}
+
+/** A consistent recorded → fresh renaming for one recording. */
+export class NameMap {
+  private readonly recordedSubscriptions = new Set<string>();
+  /** Lower-cased recorded name → fresh name. */
+  readonly resourceGroups = new Map<string, string>();
+  /** Lower-cased recorded name → fresh name. */
+  readonly registries = new Map<string, string>();
+  /** Recorded token / scope-map name → fresh name (the same fresh name when a token and a map share one). */
+  readonly children = new Map<string, string>();
+
+  private constructor(private readonly subscriptionId: string) {}
+
+  /** Collects every name the recording's request URIs use and gives each a fresh one. */
+  static forRecording(recording: Recording, fresh: FreshNameOptions): NameMap {
+    const map = new NameMap(fresh.subscriptionId);
+    for (const i of recording.interactions) {
+      const p = i.uri.pathname;
+      const sub = /\/subscriptions\/([^/]+)/i.exec(p);
+      if (sub) map.recordedSubscriptions.add(sub[1].toLowerCase());
+      const rg = /\/resourcegroups\/([^/]+)/i.exec(p);
+      if (rg && !map.resourceGroups.has(rg[1].toLowerCase())) {
+        map.resourceGroups.set(rg[1].toLowerCase(), `fidelity-${fresh.tag}-rg${map.resourceGroups.size + 1}`);
+      }
+      const reg = /\/registries\/([^/]+)/i.exec(p);
+      if (reg && !map.registries.has(reg[1].toLowerCase())) {
+        map.registries.set(reg[1].toLowerCase(), `fid${fresh.tag}reg${map.registries.size + 1}`);
+      }
+      const child = /\/(?:tokens|scopeMaps)\/([^/]+)/i.exec(p);
+      if (child && !map.children.has(child[1])) map.children.set(child[1], `x${fresh.tag}-${child[1]}`);
+    }
+    return map;
+  }
+
+  /** The fresh name of a recorded resource group (throws for one the recording never addressed). */
+  resourceGroup(recorded: string): string {
+    const fresh = this.resourceGroups.get(recorded.toLowerCase());
+    if (!fresh) throw new Error(`Resource group "${recorded}" is not addressed by this recording.`);
+    return fresh;
+  }
+
+  /** True when an ARM id (already mapped) lies in one of this recording's fresh resource groups. */
+  ownsId(mappedId: string): boolean {
+    const rg = /\/resourcegroups\/([^/]+)/i.exec(mappedId);
+    if (!rg) return false;
+    const fresh = rg[1].toLowerCase();
+    return [...this.resourceGroups.values()].some((v) => v.toLowerCase() === fresh);
+  }
+
+  /** Rewrites the ARM path segments of an id, path or URL. */
+  mapPath(s: string): string {
+    return s
+      .replace(/(\/subscriptions\/)([^/?#]+)/gi, (all, pre: string, sub: string) =>
+        this.recordedSubscriptions.has(sub.toLowerCase()) ? pre + this.subscriptionId : all,
+      )
+      .replace(/(\/resourcegroups\/)([^/?#]+)/gi, (all, pre: string, rg: string) => {
+        const fresh = this.resourceGroups.get(rg.toLowerCase());
+        return fresh ? pre + fresh : all;
+      })
+      .replace(/(\/registries\/)([^/?#]+)/gi, (all, pre: string, reg: string) => {
+        const fresh = this.registries.get(reg.toLowerCase());
+        return fresh ? pre + fresh : all;
+      })
+      .replace(/(\/(?:tokens|scopeMaps)\/)([^/?#]+)/gi, (all, pre: string, name: string) => {
+        const fresh = this.children.get(name);
+        return fresh ? pre + fresh : all;
+      });
+  }
+
+  /** Maps one string value found in a body. */
+  mapString(s: string, key?: string): string {
+    if (/\/subscriptions\//i.test(s)) return this.mapPath(s);
+    const child = this.children.get(s);
+    if (child) return child;
+    const reg = this.registries.get(s.toLowerCase());
+    if (reg) return reg;
+    const rg = this.resourceGroups.get(s.toLowerCase());
+    if (rg) return rg;
+    const host = /^([A-Za-z0-9]+)(\..*\.azurecr\.io)$/.exec(s) ?? /^([A-Za-z0-9]+)(\.azurecr\.io)$/.exec(s);
+    if (host && this.registries.has(host[1].toLowerCase())) {
+      return this.registries.get(host[1].toLowerCase())!.toLowerCase() + host[2];
+    }
+    if (key === "message") return this.mapWords(s);
+    return s;
+  }
+
+  /** Replaces whole-word occurrences of recorded names in free text (ARM error messages). */
+  mapWords(text: string): string {
+    const pairs: Array<[string, string]> = [
+      ...this.children.entries(),
+      ...[...this.registries.entries()],
+      ...[...this.resourceGroups.entries()],
+    ];
+    pairs.sort((a, b) => b[0].length - a[0].length);
+    let out = text;
+    for (const [from, to] of pairs) {
+      out = out.replace(new RegExp(`(?<![A-Za-z0-9_.-])${escapeRegExp(from)}(?![A-Za-z0-9_-])`, "gi"), to);
+    }
+    return out;
+  }
+
+  /** Maps every string value of a parsed JSON document. */
+  mapJson(value: unknown, key?: string): unknown {
+    if (typeof value === "string") return this.mapString(value, key);
+    if (Array.isArray(value)) return value.map((v) => this.mapJson(v, key));
+    if (value !== null && typeof value === "object") {
+      return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, this.mapJson(v, k)]));
+    }
+    return value;
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Shape comparison.
+// ---------------------------------------------------------------------------------------------
+
+/** Keys whose values must be equal (after name mapping), not only of the same JSON type. */
+const FIXED_KEYS = new Set([
+  "type",
+  "provisioningState",
+  "status",
+  "name",
+  "username",
+  "loginServer",
+  "id",
+  "scopeMapId",
+  "location",
+  "tier",
+  "code",
+  "message",
+  "expiry",
+  "description",
+]);
+
+/** Arrays that must be equal element by element (action lists). */
+const FIXED_ARRAYS = new Set(["actions"]);
+
+const DATE_TIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(?:\.(\d+))?(Z|[+-]\d{2}:\d{2})$/;
+
+/** The two password formats ACR has produced: 32 base64 characters (2020–2021), 52 with "+ACR" at 42–45 (2023). */
+const PASSWORD_FORMATS = [/^[A-Za-z0-9+/=]{32}$/, /^[A-Za-z0-9+/=]{42}\+ACR[A-Za-z0-9+/=]{6}$/];
+
+/** True when a string has one of the password formats the real service produced. */
+export function isAcrPasswordFormat(value: string): boolean {
+  return PASSWORD_FORMATS.some((re) => re.test(value));
+}
+
+function jsonType(v: unknown): string {
+  if (v === null) return "null";
+  if (Array.isArray(v)) return "array";
+  return typeof v;
+}
+
+/** Describes a value for a difference report; never used for password values. */
+function show(v: unknown): string {
+  const s = JSON.stringify(v);
+  return s.length > 120 ? `${s.slice(0, 117)}...` : s;
+}
+
+export interface CompareOptions {
+  /** Dotted paths (array indices removed) compared by type only. */
+  relaxed: ReadonlySet<string>;
+  /** For list pages (`value` arrays of resources): which mapped ids belong to this replay. */
+  ownsId: (mappedId: string) => boolean;
+}
+
+function normalizePath(path: string): string {
+  return path.replace(/\[\d+\]/g, "");
+}
+
+/**
+ * Compares an emulator response body with the (name-mapped) recorded one: same keys recursively,
+ * same JSON types, fixed values equal, timestamps in the recorded format, password values by
+ * format only. Returns the differences; an empty list means the shapes match. Password values are
+ * never included in the output.
+ */
+export function compareShape(expected: unknown, actual: unknown, options: CompareOptions, path = "", key = ""): string[] {
+  const at = path || "(body)";
+  const relaxed = options.relaxed.has(normalizePath(path));
+  if (jsonType(expected) !== jsonType(actual)) {
+    const got = key === "value" && typeof actual === "string" ? "a string" : `${jsonType(actual)} ${show(actual)}`;
+    return [`${at}: expected ${jsonType(expected)}, got ${got}`];
+  }
+  if (relaxed) return [];
+  if (typeof expected === "string" && typeof actual === "string") {
+    if (key === "value") {
+      return isAcrPasswordFormat(actual)
+        ? []
+        : [`${at}: password value does not have an ACR password format (32 base64 characters, or 52 with "+ACR" at 42-45)`];
+    }
+    if (FIXED_KEYS.has(key)) return expected === actual ? [] : [`${at}: expected ${show(expected)}, got ${show(actual)}`];
+    const e = DATE_TIME.exec(expected);
+    if (e) {
+      const a = DATE_TIME.exec(actual);
+      if (!a) return [`${at}: expected a date-time like ${show(expected)}, got ${show(actual)}`];
+      const eDigits = e[1]?.length ?? 0;
+      const aDigits = a[1]?.length ?? 0;
+      const digitsOk = eDigits === 7 ? aDigits === 7 : eDigits === 0 ? aDigits === 0 : aDigits >= 1 && aDigits <= 7;
+      const zoneOk = e[2] === a[2];
+      if (!digitsOk || !zoneOk) {
+        return [`${at}: timestamp format differs: recorded ${show(expected)} (${eDigits} fraction digits, "${e[2]}"), got ${show(actual)}`];
+      }
+    }
+    return [];
+  }
+  if (Array.isArray(expected) && Array.isArray(actual)) {
+    if (FIXED_ARRAYS.has(key)) {
+      return JSON.stringify(expected) === JSON.stringify(actual) ? [] : [`${at}: expected ${show(expected)}, got ${show(actual)}`];
+    }
+    if (key === "value" && path === "value") return compareListPage(expected, actual, options);
+    const diffs: string[] = [];
+    if (expected.length !== actual.length) diffs.push(`${at}: expected ${expected.length} element(s), got ${actual.length}`);
+    for (let n = 0; n < Math.min(expected.length, actual.length); n++) {
+      diffs.push(...compareShape(expected[n], actual[n], options, `${path}[${n}]`, key));
+    }
+    return diffs;
+  }
+  if (expected !== null && typeof expected === "object" && actual !== null && typeof actual === "object") {
+    const e = expected as Record<string, unknown>;
+    const a = actual as Record<string, unknown>;
+    const diffs: string[] = [];
+    for (const k of Object.keys(e)) {
+      if (!(k in a)) diffs.push(`${path ? `${path}.` : ""}${k}: missing (recorded ${jsonType(e[k])})`);
+    }
+    for (const k of Object.keys(a)) {
+      if (!(k in e)) diffs.push(`${path ? `${path}.` : ""}${k}: not in the recorded response`);
+    }
+    for (const k of Object.keys(e)) {
+      if (k in a) diffs.push(...compareShape(e[k], a[k], options, path ? `${path}.${k}` : k, k));
+    }
+    return diffs;
+  }
+  return [];
+}
+
+/**
+ * A list page: the recorded subscription held resources of other tests (foreign ids), and the
+ * shared emulator holds other recordings' resources. Both sides keep only this replay's resources;
+ * those are matched by id and compared.
+ */
+function compareListPage(expected: unknown[], actual: unknown[], options: CompareOptions): string[] {
+  const idOf = (v: unknown): string | undefined =>
+    v !== null && typeof v === "object" && typeof (v as { id?: unknown }).id === "string" ? (v as { id: string }).id : undefined;
+  const own = (list: unknown[]) => list.filter((v) => idOf(v) === undefined || options.ownsId(idOf(v)!));
+  const exp = own(expected);
+  const act = own(actual);
+  const diffs: string[] = [];
+  const used = new Set<number>();
+  for (const e of exp) {
+    const id = idOf(e);
+    const n = act.findIndex((a, k) => !used.has(k) && (id === undefined ? idOf(a) === undefined : idOf(a)?.toLowerCase() === id.toLowerCase()));
+    if (n < 0) {
+      diffs.push(`value: missing element ${id ?? show(e)}`);
+      continue;
+    }
+    used.add(n);
+    diffs.push(...compareShape(e, act[n], options, `value[${id ?? n}]`, "value"));
+  }
+  act.forEach((a, k) => {
+    if (!used.has(k)) diffs.push(`value: unexpected element ${idOf(a) ?? show(a)}`);
+  });
+  return diffs;
+}
+
+/** Parses a body as JSON; "" and "null" both mean "no body". */
+export function parseBody(text: string): { ok: true; value: unknown } | { ok: false } {
+  if (text.trim() === "" || text.trim() === "null") return { ok: true, value: undefined };
+  try {
+    return { ok: true, value: JSON.parse(text) as unknown };
+  } catch {
+    return { ok: false };
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Sending requests and replaying.
+// ---------------------------------------------------------------------------------------------
+
+/** A raw ARM response. */
+export interface ArmResponse {
+  status: number;
+  /** Lower-cased names, first value. */
+  headers: Record<string, string>;
+  body: string;
+}
+
+/**
+ * Sends one HTTPS request trusting only the emulator's CA. Hand-written on node:https because the
+ * replay must send the recorded method, path and body verbatim (no SDK serialization, no retries,
+ * no LRO handling by a client library).
+ */
+export function armRequest(options: {
+  url: URL;
+  method: string;
+  headers: Record<string, string>;
+  body?: string;
+  agent: Agent;
+}): Promise<ArmResponse> {
+  return new Promise((resolvePromise, reject) => {
+    const req = request(
+      options.url,
+      { method: options.method, headers: options.headers, agent: options.agent },
+      (res) => {
+        const chunks: Buffer[] = [];
+        res.on("data", (c: Buffer) => chunks.push(c));
+        res.on("error", reject);
+        res.on("end", () => {
+          const headers: Record<string, string> = {};
+          for (const [k, v] of Object.entries(res.headers)) {
+            if (v !== undefined) headers[k.toLowerCase()] = Array.isArray(v) ? v[0] : v;
+          }
+          resolvePromise({ status: res.statusCode ?? 0, headers, body: Buffer.concat(chunks).toString("utf8") });
+        });
+      },
+    );
+    req.on("error", reject);
+    if (options.body !== undefined) req.write(options.body);
+    req.end();
+  });
+}
+
+/** What the emulator answered to one replayed interaction, and how it differs from the recording. */
+export interface StepResult {
+  /** The URL actually sent (emulator origin, mapped names, LRO URLs from the emulator). */
+  url: URL;
+  response: ArmResponse;
+  /** Differences; empty when status, headers and body shape match. */
+  diffs: string[];
+}
+
+/** The emulator endpoints the replayer needs. */
+export interface ReplayTarget {
+  armEndpoint: string;
+  caCertPem: string;
+  /** A bearer token for ARM (from the emulator's `issueToken()`). */
+  bearer: () => string;
+}
+
+const LRO_HEADERS = ["azure-asyncoperation", "location"] as const;
+
+/** The path of an LRO URL with its operation id replaced, e.g. `…/operationStatuses/token-*`. */
+function lroShape(path: string): string {
+  return path.replace(/\/([A-Za-z]+)-[^/]+$/, "/$1-*");
+}
+
+/** Replays one recording's interactions in order against the emulator. */
+export class Replayer {
+  private readonly agent: Agent;
+  private readonly origin: URL;
+  /** Mapped, lower-cased path of a recorded LRO URL → the URL the emulator gave at the same position. */
+  private readonly lroUrls = new Map<string, string>();
+
+  constructor(
+    private readonly target: ReplayTarget,
+    readonly names: NameMap,
+    private readonly recordingFile: string,
+  ) {
+    this.agent = new Agent({ ca: target.caCertPem, keepAlive: true, maxSockets: 1 });
+    this.origin = new URL(target.armEndpoint);
+  }
+
+  close(): void {
+    this.agent.destroy();
+  }
+
+  /** The URL to send for a recorded request. */
+  urlFor(i: RecordedInteraction): URL {
+    const mappedPath = this.names.mapPath(i.uri.pathname);
+    const lro = this.lroUrls.get(mappedPath.toLowerCase());
+    if (lro) return new URL(lro);
+    if (/\/(operationStatuses|operationResults)\//i.test(i.uri.pathname)) {
+      throw new Error(
+        `#${i.index} polls ${mappedPath}, but no earlier emulator response carried an Azure-AsyncOperation/Location ` +
+          `header at the position where the recording had this URL.`,
+      );
+    }
+    const url = new URL(this.origin.href);
+    url.pathname = mappedPath;
+    url.search = i.uri.search;
+    return url;
+  }
+
+  /** Sends one recorded request and compares the answer. */
+  async step(i: RecordedInteraction): Promise<StepResult> {
+    const url = this.urlFor(i);
+    const headers: Record<string, string> = {
+      Accept: "application/json",
+      Authorization: `Bearer ${this.target.bearer()}`,
+      "x-ms-client-request-id": randomUUID(),
+    };
+    if (i.userAgent) headers["User-Agent"] = i.userAgent;
+    if (i.command) headers.CommandName = i.command;
+    let body: string | undefined;
+    if (i.requestBody !== undefined) {
+      body = JSON.stringify(this.names.mapJson(JSON.parse(i.requestBody)));
+      headers["Content-Type"] = "application/json";
+      headers["Content-Length"] = String(Buffer.byteLength(body));
+    }
+    const response = await armRequest({ url, method: i.method, headers, body, agent: this.agent });
+    const diffs: string[] = [];
+    if (response.status !== i.status) diffs.push(`status: expected ${i.status}, got ${response.status}`);
+    diffs.push(...this.compareHeaders(i, response));
+
+    const expected = parseBody(i.responseBody);
+    const actual = parseBody(response.body);
+    if (!expected.ok) throw new Error(`#${i.index}: the recorded response body is not JSON.`);
+    if (!actual.ok) {
+      diffs.push(`body: not JSON (content-type ${response.headers["content-type"] ?? "none"}, ${response.body.length} bytes)`);
+    } else if (expected.value === undefined || actual.value === undefined) {
+      if (expected.value !== actual.value) {
+        diffs.push(expected.value === undefined ? "body: expected no body (empty or null), got a JSON document" : "body: expected a JSON document, got none");
+      }
+    } else {
+      const relaxed = new Set(
+        RELAXATIONS.filter((r) => r.file === this.recordingFile && i.index >= r.fromIndex).map((r) => r.path),
+      );
+      diffs.push(
+        ...compareShape(this.names.mapJson(expected.value), actual.value, {
+          relaxed,
+          ownsId: (id) => this.names.ownsId(id),
+        }),
+      );
+    }
+    return { url, response, diffs };
+  }
+
+  private compareHeaders(i: RecordedInteraction, response: ArmResponse): string[] {
+    const diffs: string[] = [];
+    for (const h of LRO_HEADERS) {
+      const rec = i.responseHeaders[h];
+      const got = response.headers[h];
+      if (rec && !got) diffs.push(`header ${h}: missing (recorded ${lroShape(this.names.mapPath(new URL(rec).pathname))})`);
+      if (!rec && got) diffs.push(`header ${h}: not in the recorded response (got ${got})`);
+      if (!rec || !got) continue;
+      const recUrl = new URL(rec);
+      let gotUrl: URL;
+      try {
+        gotUrl = new URL(got, this.origin);
+      } catch {
+        diffs.push(`header ${h}: not a URL: ${got}`);
+        continue;
+      }
+      // Remember where the emulator wants this operation polled, keyed like the recorded URL.
+      this.lroUrls.set(this.names.mapPath(recUrl.pathname).toLowerCase(), gotUrl.href);
+      if (gotUrl.origin !== this.origin.origin) diffs.push(`header ${h}: points at ${gotUrl.origin}, not the emulator (${this.origin.origin})`);
+      const want = lroShape(this.names.mapPath(recUrl.pathname));
+      const have = lroShape(gotUrl.pathname);
+      if (want !== have) diffs.push(`header ${h}: expected a URL like ${want}, got ${have}`);
+      const wantVersion = recUrl.searchParams.get("api-version");
+      if (wantVersion !== gotUrl.searchParams.get("api-version")) {
+        diffs.push(`header ${h}: api-version ${gotUrl.searchParams.get("api-version")}, recorded ${wantVersion}`);
+      }
+    }
+    const cause = i.responseHeaders["x-ms-failure-cause"];
+    if (cause && response.headers["x-ms-failure-cause"] !== cause) {
+      diffs.push(`header x-ms-failure-cause: expected "${cause}", got ${show(response.headers["x-ms-failure-cause"] ?? null)}`);
+    }
+    if (!i.responseHeaders["retry-after"] && response.headers["retry-after"]) {
+      diffs.push(`header retry-after: "${response.headers["retry-after"]}" not in the recorded response`);
+    }
+    if (!response.headers["x-ms-request-id"]) diffs.push("header x-ms-request-id: missing (issue #4 §1: on every response)");
+    return diffs;
+  }
+}
