@@ -1,4 +1,5 @@
 import type { TokenCredential } from "@azure/core-auth";
+import type { TlsSettings } from "@azure/core-rest-pipeline";
 
 /**
  * The contract of the credential module (components/credential/), used by the dynamic providers
@@ -43,6 +44,18 @@ export interface CredentialSettingsSource {
   credentialSelector?: CredentialKind;
   /** Current time (tests inject the emulator's clock). Defaults to `ACR_TOKENS_CLOCK_FILE` if set, else Date.now. */
   now?: () => Date;
+  /**
+   * Receives the module's messages: `info` names the credential source (never a value), `warn` is called
+   * once per process for a bring-your-own token that cannot be pre-checked. Default: nothing is logged
+   * (the warnings are also in {@link ResolvedCredential.warnings}).
+   */
+  logger?: CredentialLogger;
+}
+
+/** Where the credential module writes its messages (e.g. `pulumi.log` in a provider, stderr in the CLI). */
+export interface CredentialLogger {
+  info?(message: string): void;
+  warn?(message: string): void;
 }
 
 /** What a resolved credential carries. No field holds a secret except inside `credential`. */
@@ -62,4 +75,15 @@ export interface ResolvedCredential {
   tenantId?: string;
   /** How many network token acquisitions this credential has made (0 for BYO tokens). */
   readonly acquisitions: number;
+  /** The resolved cloud: a known cloud name, or `"custom"` when `armEndpoint` was configured. */
+  cloud: AzureCloud | "custom";
+  /** ARM audiences a token must carry for this cloud (without the trailing slash), the first one giving {@link scopes}. */
+  audiences: string[];
+  /** Warnings for the caller to show (e.g. a BYO token that is not a JWT, so nothing could be pre-checked). Never a secret. */
+  warnings: string[];
+  /**
+   * Extra trust for TLS (from `acr-tokens:caCertFile` / `ACR_TOKENS_CA_CERT_FILE`: Node's default roots plus that PEM),
+   * already given to the identity credential; pass it as `tlsOptions` to the ARM client too. Undefined when not configured.
+   */
+  tlsOptions?: TlsSettings;
 }

@@ -1,0 +1,302 @@
+import { readFileSync } from "node:fs";
+import type { AccessToken, GetTokenOptions, TokenCredential } from "@azure/core-auth";
+import { AccessTokenError, CredentialSettingsError, humanDuration, utc } from "./errors";
+import { decodeJwtClaims, type AccessTokenClaims } from "./jwt";
+import { isAudienceOf, trimSlashes, type ResolvedCloud } from "./clouds";
+import { readSetting, type Setting, type SettingsReader } from "./settings";
+
+/**
+ * The bring-your-own access token: a bearer token for ARM that the caller already holds (CI systems do),
+ * served as a `TokenCredential`. There is no static credential in @azure/identity (maintainers
+ * declined one: azure-sdk-for-js PR #16687, "just pass `{ getToken }`"), so this file is that object plus
+ * what the SDK would not do for it: pre-checks with clear errors, and refusing to send a token it knows
+ * has expired (the SDK's bearer policy would otherwise keep sending it).
+ */
+
+/** The environment variable that names a token file. */
+export const ACCESS_TOKEN_FILE_ENV = "ACR_TOKENS_ACCESS_TOKEN_FILE";
+
+/** Where the token came from, and what the caller must change to replace it. Never holds the token. */
+export interface AccessTokenOrigin {
+  /** The setting (`acr-tokens:accessToken`, `ACR_TOKENS_ACCESS_TOKEN`, `ACR_TOKENS_ACCESS_TOKEN_FILE`, `AZURE_CLI_ACCESS_TOKEN`). */
+  settingName: string;
+  /** For messages: `ACR_TOKENS_ACCESS_TOKEN`, `stack config acr-tokens:accessToken`, `the file /ci/token (ACR_TOKENS_ACCESS_TOKEN_FILE)`. */
+  where: string;
+  /** For a token file, its path. */
+  path?: string;
+}
+
+/** A token read from its source, with what could be learnt about it without a network call. */
+export interface ParsedAccessToken {
+  origin: AccessTokenOrigin;
+  /** The token itself. Secret: kept only until it is handed to {@link AccessTokenCredential}. */
+  token: string;
+  /** Claims when the token is a JWT; undefined for an opaque token. */
+  claims?: AccessTokenClaims;
+  /** Expiry in ms: the JWT's `exp`, else the JSON's `expires_on`/`expiresOn`. */
+  expiresOn?: number;
+  /** From `az account get-access-token` JSON. */
+  subscriptionId?: string;
+  /** From `az account get-access-token` JSON (the JWT's `tid` wins when both exist). */
+  tenantId?: string;
+}
+
+/**
+ * Reads the bring-your-own token, highest first: stack config `acr-tokens:accessToken`, env
+ * `ACR_TOKENS_ACCESS_TOKEN`, the file named by `ACR_TOKENS_ACCESS_TOKEN_FILE`, env `AZURE_CLI_ACCESS_TOKEN`
+ * (the Azure CLI's proposed variable, so one CI secret serves both tools). Undefined when none is set.
+ */
+export function readAccessToken(settings: SettingsReader): ParsedAccessToken | undefined {
+  const direct = readSetting(settings, "accessToken", ["ACR_TOKENS_ACCESS_TOKEN"]);
+  if (direct) return parseAccessToken(direct.value, { settingName: direct.name, where: direct.source });
+
+  const file = readSetting(settings, undefined, [ACCESS_TOKEN_FILE_ENV]);
+  if (file) {
+    const origin = { settingName: ACCESS_TOKEN_FILE_ENV, where: `the file ${file.value} (${ACCESS_TOKEN_FILE_ENV})`, path: file.value };
+    let text: string;
+    try {
+      text = readFileSync(file.value, "utf8");
+    } catch (err) {
+      throw new CredentialSettingsError(
+        `${ACCESS_TOKEN_FILE_ENV} names a file that cannot be read ("${file.value}": ${(err as NodeJS.ErrnoException).code ?? "error"}). ` +
+          `Write the token, or the JSON of 'az account get-access-token', to that file, or unset ${ACCESS_TOKEN_FILE_ENV}.`,
+        { cause: err },
+      );
+    }
+    if (text.trim() === "") {
+      throw new AccessTokenError(
+        "malformed",
+        origin.where,
+        `The access token file "${file.value}" (${ACCESS_TOKEN_FILE_ENV}) is empty. Write the token, or the JSON of 'az account get-access-token', to it, or unset ${ACCESS_TOKEN_FILE_ENV}.`,
+      );
+    }
+    return parseAccessToken(text, origin);
+  }
+
+  const cli = readSetting(settings, undefined, ["AZURE_CLI_ACCESS_TOKEN"]);
+  if (cli) return parseAccessToken(cli.value, { settingName: cli.name, where: cli.source });
+  return undefined;
+}
+
+/**
+ * Parses the raw token, or the JSON that `az account get-access-token` prints
+ * (`accessToken`, `expiresOn` or `expires_on`, `subscription`, `tenant`, `tokenType`).
+ *
+ * Internal. Exported for testing.
+ */
+export function parseAccessToken(text: string, origin: AccessTokenOrigin): ParsedAccessToken {
+  const trimmed = text.trim();
+  const malformed = (what: string): AccessTokenError =>
+    new AccessTokenError(
+      "malformed",
+      origin.where,
+      `The access token from ${origin.where} ${what}. Set it to the token alone, or to the JSON that 'az account get-access-token' prints.`,
+    );
+
+  let token = trimmed;
+  const parsed: Omit<ParsedAccessToken, "token" | "origin"> = {};
+  if (trimmed.startsWith("{")) {
+    let json: unknown;
+    try {
+      json = JSON.parse(trimmed);
+    } catch {
+      throw malformed("starts with '{' but is not valid JSON");
+    }
+    const record = json !== null && typeof json === "object" && !Array.isArray(json) ? (json as Record<string, unknown>) : {};
+    const accessToken = record["accessToken"];
+    if (typeof accessToken !== "string" || accessToken.trim() === "") {
+      throw malformed(`is JSON without an "accessToken" string`);
+    }
+    const tokenType = record["tokenType"];
+    if (typeof tokenType === "string" && tokenType.toLowerCase() !== "bearer") {
+      throw malformed(`has tokenType "${tokenType}", but Azure Resource Manager needs a Bearer token`);
+    }
+    token = accessToken.trim();
+    const expiresOn = jsonExpiry(record);
+    if (expiresOn !== undefined) parsed.expiresOn = expiresOn;
+    if (typeof record["subscription"] === "string" && record["subscription"]) parsed.subscriptionId = record["subscription"];
+    if (typeof record["tenant"] === "string" && record["tenant"]) parsed.tenantId = record["tenant"];
+  }
+  // A pasted "Authorization" value: the scheme is ours to add, so drop it rather than fail.
+  token = token.replace(/^bearer\s+/i, "");
+  if (/\s/.test(token)) throw malformed("contains whitespace");
+
+  const claims = decodeJwtClaims(token);
+  if (claims) {
+    parsed.claims = claims;
+    if (claims.expiresOn !== undefined) parsed.expiresOn = claims.expiresOn;
+    if (claims.tenantId !== undefined) parsed.tenantId = claims.tenantId;
+  }
+  return { origin, token, ...parsed };
+}
+
+/**
+ * `expires_on` (epoch seconds; newer az) wins over `expiresOn` ("2026-11-23 02:00:00.000000", which az
+ * writes in the local time zone of the machine that ran it, without an offset: read here in this
+ * machine's zone, right when both run on the same CI runner).
+ */
+function jsonExpiry(record: Record<string, unknown>): number | undefined {
+  const epoch = record["expires_on"];
+  if (typeof epoch === "number" && Number.isFinite(epoch)) return epoch * 1000;
+  if (typeof epoch === "string" && /^\d+$/.test(epoch)) return Number(epoch) * 1000;
+  const local = record["expiresOn"];
+  if (typeof local !== "string") return undefined;
+  const m = /^(\d{4})-(\d{2})-(\d{2})[ T](\d{2}):(\d{2}):(\d{2})(?:\.(\d+))?$/.exec(local.trim());
+  if (m) {
+    const [, y, mo, d, h, mi, s, frac = "0"] = m;
+    return new Date(+y!, +mo! - 1, +d!, +h!, +mi!, +s!, Math.floor(Number(`0.${frac}`) * 1000)).getTime();
+  }
+  const withZone = Date.parse(local);
+  return Number.isNaN(withZone) ? undefined : withZone;
+}
+
+/** What the pre-checks compare the token with. */
+export interface PrecheckContext {
+  /** Now, in ms. */
+  now: number;
+  /** The token must stay valid this long after now (the margin for the operation to finish). */
+  minValidityMs: number;
+  cloud: ResolvedCloud;
+  /** The configured tenant (`acr-tokens:tenantId`, `ACR_TOKENS_TENANT_ID`, `AZURE_CLI_TENANT_ID`). */
+  tenant?: Setting;
+}
+
+/**
+ * The command that gets a new token and puts it where this one came from: the exact fix for every
+ * message about this token.
+ *
+ * Internal. Exported for testing.
+ */
+export function refreshCommand(origin: AccessTokenOrigin, audience: string, tenantId?: string): string {
+  const az = `az account get-access-token --resource ${trimSlashes(audience)}/${tenantId ? ` --tenant ${tenantId}` : ""}`;
+  if (origin.path !== undefined) return `'${az} > ${origin.path}'`;
+  if (origin.settingName.includes(":")) return `'pulumi config set --secret ${origin.settingName} "$(${az} --query accessToken -o tsv)"'`;
+  return `'export ${origin.settingName}="$(${az} --query accessToken -o tsv)"'`;
+}
+
+function cloudLabel(cloud: ResolvedCloud): string {
+  return cloud.name === "custom" ? `the ARM endpoint ${cloud.armEndpoint}` : cloud.name;
+}
+
+/**
+ * The pre-checks, without a network call, in this order: expired, audience, tenant, expiring within the
+ * margin. Throws an {@link AccessTokenError} for the first failure; returns the warnings (a token that is
+ * not a JWT cannot be checked, which is allowed).
+ */
+export function precheckAccessToken(parsed: ParsedAccessToken, ctx: PrecheckContext): string[] {
+  const { origin, claims, expiresOn } = parsed;
+  const audience = ctx.cloud.audiences[0]!;
+  const configuredTenant = ctx.tenant?.value;
+  const fix = refreshCommand(origin, audience, configuredTenant ?? parsed.tenantId);
+
+  if (expiresOn !== undefined && expiresOn <= ctx.now) {
+    throw new AccessTokenError(
+      "expired",
+      origin.where,
+      `The access token from ${origin.where} expired at ${utc(expiresOn)} (UTC; it is now ${utc(ctx.now)}). Get a new one: ${fix}.`,
+    );
+  }
+  if (claims && claims.audiences.length > 0 && !claims.audiences.some((a) => isAudienceOf(a, ctx.cloud.audiences))) {
+    throw new AccessTokenError(
+      "audience",
+      origin.where,
+      `The access token from ${origin.where} is for audience ${claims.audiences.map((a) => `"${a}"`).join(", ")}, which is not an Azure Resource Manager audience of ${cloudLabel(ctx.cloud)} ` +
+        `(${ctx.cloud.audiences.map((a) => `${a}/`).join(" or ")}). Get a token for ARM: ${fix}.`,
+    );
+  }
+  if (configuredTenant && parsed.tenantId && parsed.tenantId.toLowerCase() !== configuredTenant.toLowerCase()) {
+    throw new AccessTokenError(
+      "tenant",
+      origin.where,
+      `The access token from ${origin.where} was issued by tenant ${parsed.tenantId}, but ${ctx.tenant!.source} is ${configuredTenant}. ` +
+        `Get a token from that tenant: ${refreshCommand(origin, audience, configuredTenant)}, or correct ${ctx.tenant!.source}.`,
+    );
+  }
+  if (expiresOn !== undefined && expiresOn - ctx.now < ctx.minValidityMs) {
+    throw new AccessTokenError(
+      "expiring",
+      origin.where,
+      `The access token from ${origin.where} expires at ${utc(expiresOn)} (UTC), in ${humanDuration(expiresOn - ctx.now)}, ` +
+        `but must stay valid for at least ${humanDuration(ctx.minValidityMs)} so the operation can finish. Get a fresh one: ${fix}, ` +
+        `or lower acr-tokens:accessTokenMinValidity / ACR_TOKENS_ACCESS_TOKEN_MIN_VALIDITY (seconds, or e.g. 2m).`,
+    );
+  }
+
+  const unchecked: string[] = [];
+  if (expiresOn === undefined) unchecked.push("expiry");
+  if (!claims || claims.audiences.length === 0) unchecked.push("audience");
+  if (configuredTenant && !parsed.tenantId) unchecked.push("tenant");
+  if (unchecked.length === 0) return [];
+  const what = unchecked.length === 1 ? `its ${unchecked[0]}` : `its ${unchecked.slice(0, -1).join(", ")} and ${unchecked.at(-1)}`;
+  const kind = claims ? "a JWT without the claims needed" : "not a JWT";
+  return [
+    `The access token from ${origin.where} is ${kind}, so ${what} cannot be checked before it is used; ` +
+      `if it is wrong, Azure Resource Manager will reject it (HTTP 401).`,
+  ];
+}
+
+/**
+ * A `TokenCredential` over a bring-your-own token. It serves the token for the cloud's ARM scopes
+ * only, and refuses once the token has expired (the bearer policy would otherwise send it anyway).
+ * The token sits in an ES private field, so neither `util.inspect` nor `JSON.stringify` shows it.
+ */
+export class AccessTokenCredential implements TokenCredential {
+  readonly #token: string;
+  /** Where the token came from (safe to show). */
+  readonly origin: AccessTokenOrigin;
+  /** Expiry in ms, when known. */
+  readonly expiresOn: number | undefined;
+  /** The tenant the token is for, when known. */
+  readonly tenantId: string | undefined;
+  /** Always 0: serving a token the caller holds makes no network acquisition. */
+  readonly acquisitions = 0;
+
+  constructor(
+    parsed: ParsedAccessToken,
+    private readonly context: { cloud: ResolvedCloud; now: () => number; tenant?: Setting },
+  ) {
+    this.#token = parsed.token;
+    this.origin = parsed.origin;
+    this.expiresOn = parsed.expiresOn;
+    this.tenantId = parsed.tenantId;
+  }
+
+  async getToken(scopes: string | string[], _options?: GetTokenOptions): Promise<AccessToken> {
+    const { cloud } = this.context;
+    for (const scope of Array.isArray(scopes) ? scopes : [scopes]) {
+      const resource = scope.replace(/\/\.default$/, "");
+      if (!isAudienceOf(resource, cloud.audiences)) {
+        throw new CredentialSettingsError(
+          `The access token from ${this.origin.where} is for Azure Resource Manager only, but a client asked for scope "${scope}". ` +
+            `Create the client with credentials.scopes set to ${JSON.stringify(cloud.scopes)} (ResolvedCredential.scopes).`,
+        );
+      }
+    }
+    const now = this.context.now();
+    if (this.expiresOn !== undefined && this.expiresOn <= now) {
+      throw new AccessTokenError(
+        "expired",
+        this.origin.where,
+        `The access token from ${this.origin.where} expired at ${utc(this.expiresOn)} (UTC; it is now ${utc(now)}). ` +
+          `Get a new one: ${this.refreshCommand()}.`,
+      );
+    }
+    // Unknown expiry (opaque token): the caller owns validity; an hour keeps the bearer policy asking again now and then.
+    return { token: this.#token, expiresOnTimestamp: this.expiresOn ?? now + 3_600_000, tokenType: "Bearer" };
+  }
+
+  /** The exact command that replaces this token. */
+  refreshCommand(tenantId?: string): string {
+    return refreshCommand(this.origin, this.context.cloud.audiences[0]!, tenantId ?? this.context.tenant?.value ?? this.tenantId);
+  }
+
+  /** The resolved cloud (for messages). */
+  get cloud(): ResolvedCloud {
+    return this.context.cloud;
+  }
+
+  /** Keeps the token out of `JSON.stringify` and the closure serializer's view of plain fields. */
+  toJSON(): Record<string, unknown> {
+    return { kind: "accessToken", source: this.origin.where };
+  }
+}

@@ -1,0 +1,225 @@
+import { createHmac, randomBytes } from "node:crypto";
+import { readFileSync } from "node:fs";
+import * as tls from "node:tls";
+import type { TlsSettings } from "@azure/core-rest-pipeline";
+import { CredentialKind, type CredentialSettingsSource, type ResolvedCredential } from "./types";
+import { resolveCloud, type ResolvedCloud } from "./clouds";
+import { AccessTokenCredential, precheckAccessToken, readAccessToken, type ParsedAccessToken } from "./accessToken";
+import { createIdentityCredential, describeIdentityFailure, IDENTITY_CLASS, type IdentityCredentialKind } from "./identity";
+import { RefreshingCredential } from "./refreshingCredential";
+import { CredentialSettingsError } from "./errors";
+import { currentTime, parseDuration, readSetting, settingsReader, type Setting, type SettingsReader } from "./settings";
+
+export * from "./types";
+export * from "./errors";
+export { currentTime } from "./settings";
+export { explainAuthFailure, type AuthFailureDetails } from "./authFailure";
+export { AccessTokenCredential } from "./accessToken";
+export { RefreshingCredential, type RefreshingCredentialOptions } from "./refreshingCredential";
+export { CLOUDS } from "./clouds";
+
+/** The default margin a bring-your-own token must stay valid for: 5 minutes. */
+export const DEFAULT_ACCESS_TOKEN_MIN_VALIDITY_MS = 300_000;
+
+/**
+ * Resolves the credential for ARM calls, once per process per settings, from stack config (through
+ * the provider's `configure`) and the environment. Makes no network call: a bring-your-own token is
+ * pre-checked (expiry, audience, tenant, margin) and either served or refused with an
+ * {@link AccessTokenError}; an @azure/identity credential is built and wrapped for token reuse, and
+ * fails on first use with a {@link NoCredentialError} when nothing is configured.
+ *
+ * Settings (stack config `acr-tokens:<name>` beats `ACR_TOKENS_*`, which beats `AZURE_CLI_*`):
+ * accessToken / ACR_TOKENS_ACCESS_TOKEN / ACR_TOKENS_ACCESS_TOKEN_FILE / AZURE_CLI_ACCESS_TOKEN;
+ * subscriptionId / ACR_TOKENS_SUBSCRIPTION_ID / AZURE_CLI_SUBSCRIPTION_ID; tenantId / ACR_TOKENS_TENANT_ID /
+ * AZURE_CLI_TENANT_ID; accessTokenMinValidity / ACR_TOKENS_ACCESS_TOKEN_MIN_VALIDITY; credential /
+ * ACR_TOKENS_CREDENTIAL (the `credentialSelector` input beats both); cloud / ACR_TOKENS_CLOUD; armEndpoint /
+ * ACR_TOKENS_ARM_ENDPOINT; armAudience / ACR_TOKENS_ARM_AUDIENCE; authorityHost / AZURE_AUTHORITY_HOST;
+ * caCertFile / ACR_TOKENS_CA_CERT_FILE; additionallyAllowedTenants / ACR_TOKENS_ADDITIONALLY_ALLOWED_TENANTS.
+ */
+export async function resolveCredential(source: CredentialSettingsSource = {}): Promise<ResolvedCredential> {
+  const settings = settingsReader(source);
+  const now = (): Date => currentTime(source);
+  const cloud = resolveCloud(settings);
+  const subscription = readSetting(settings, "subscriptionId", ["ACR_TOKENS_SUBSCRIPTION_ID", "AZURE_CLI_SUBSCRIPTION_ID"]);
+  const tenant = readSetting(settings, "tenantId", ["ACR_TOKENS_TENANT_ID", "AZURE_CLI_TENANT_ID"]);
+  if (subscription) checkId(subscription, "subscription id");
+  if (tenant) checkId(tenant, "tenant id");
+  const selector = readSelector(source, settings);
+  const tlsSetting = readSetting(settings, "caCertFile", ["ACR_TOKENS_CA_CERT_FILE"]);
+  const tlsOptions = tlsSetting ? readCaCertificates(tlsSetting) : undefined;
+  const allowedSetting = readSetting(settings, "additionallyAllowedTenants", ["ACR_TOKENS_ADDITIONALLY_ALLOWED_TENANTS"]);
+  const additionallyAllowedTenants = allowedSetting?.value.split(/[,;]/).map((t) => t.trim()).filter((t) => t !== "");
+
+  const explicitIdentity = selector && selector.kind !== CredentialKind.AccessToken;
+  const parsed = explicitIdentity ? undefined : readAccessToken(settings);
+
+  if (parsed || selector?.kind === CredentialKind.AccessToken) {
+    if (!parsed) {
+      throw new CredentialSettingsError(
+        `The credential "accessToken" is selected by ${selector!.source}, but no access token is set. Set ACR_TOKENS_ACCESS_TOKEN ` +
+          `(or stack config acr-tokens:accessToken, ACR_TOKENS_ACCESS_TOKEN_FILE, AZURE_CLI_ACCESS_TOKEN), or select another credential.`,
+      );
+    }
+    const minValidity = readSetting(settings, "accessTokenMinValidity", ["ACR_TOKENS_ACCESS_TOKEN_MIN_VALIDITY"]);
+    const minValidityMs = minValidity ? parseDuration(minValidity) : DEFAULT_ACCESS_TOKEN_MIN_VALIDITY_MS;
+    const key = memoKey({ kind: "accessToken", origin: parsed.origin, token: keyed(parsed.token), cloud, subscription, tenant, minValidityMs });
+    // Pre-checks run on every resolution, memoized or not: time has moved since the last one.
+    const warnings = precheckAccessToken(parsed, { now: now().getTime(), minValidityMs, cloud, ...(tenant ? { tenant } : {}) });
+    const memo = memoized.get(key);
+    if (memo) return memo;
+    const resolved = byoCredential(parsed, cloud, { subscription, tenant, now, warnings, tlsOptions });
+    memoized.set(key, resolved);
+    source.logger?.info?.(`acr-tokens: using the ${resolved.source}`);
+    for (const warning of warnings) source.logger?.warn?.(warning);
+    return resolved;
+  }
+
+  const kind: IdentityCredentialKind = selector ? (selector.kind as IdentityCredentialKind) : CredentialKind.Default;
+  const managedIdentityClientId = process.env.AZURE_CLIENT_ID?.trim() || undefined;
+  const key = memoKey({
+    kind,
+    cloud,
+    subscription,
+    tenant,
+    additionallyAllowedTenants,
+    tls: tlsOptions ? keyed(JSON.stringify(tlsOptions.ca)) : undefined,
+    // @azure/identity reads process.env itself (secrets included): a change of its variables is a new credential.
+    identityEnv: keyed(identityEnvironment()),
+  });
+  const memo = memoized.get(key);
+  if (memo) return memo;
+  const identitySettings = {
+    kind,
+    cloud,
+    ...(tenant ? { tenantId: tenant.value } : {}),
+    ...(additionallyAllowedTenants ? { additionallyAllowedTenants } : {}),
+    ...(tlsOptions ? { tlsOptions } : {}),
+    ...(managedIdentityClientId ? { managedIdentityClientId } : {}),
+  };
+  const wrapper = new RefreshingCredential({
+    create: () => createIdentityCredential(identitySettings),
+    now,
+    describeFailure: (error) => describeIdentityFailure(error, kind, cloud.scopes),
+  });
+  const resolved: ResolvedCredential = {
+    credential: wrapper,
+    source: IDENTITY_CLASS[kind],
+    kind,
+    cloud: cloud.name,
+    armEndpoint: cloud.armEndpoint,
+    audiences: [...cloud.audiences],
+    scopes: [...cloud.scopes],
+    warnings: [],
+    get acquisitions() {
+      return wrapper.acquisitions;
+    },
+    ...(subscription ? { subscriptionId: subscription.value } : {}),
+    ...(tenant ? { tenantId: tenant.value } : {}),
+    ...(tlsOptions ? { tlsOptions } : {}),
+  };
+  memoized.set(key, resolved);
+  source.logger?.info?.(
+    `acr-tokens: using ${resolved.source}${selector ? ` (selected by ${selector.source})` : ""} for ${cloud.armEndpoint}, authority ${cloud.authorityHost}`,
+  );
+  return resolved;
+}
+
+function byoCredential(
+  parsed: ParsedAccessToken,
+  cloud: ResolvedCloud,
+  extra: { subscription: Setting | undefined; tenant: Setting | undefined; now: () => Date; warnings: string[]; tlsOptions: TlsSettings | undefined },
+): ResolvedCredential {
+  const credential = new AccessTokenCredential(parsed, {
+    cloud,
+    now: () => extra.now().getTime(),
+    ...(extra.tenant ? { tenant: extra.tenant } : {}),
+  });
+  const subscriptionId = extra.subscription?.value ?? parsed.subscriptionId;
+  const tenantId = extra.tenant?.value ?? parsed.tenantId;
+  return {
+    credential,
+    source: `access token from ${parsed.origin.where}`,
+    kind: CredentialKind.AccessToken,
+    cloud: cloud.name,
+    armEndpoint: cloud.armEndpoint,
+    audiences: [...cloud.audiences],
+    scopes: [...cloud.scopes],
+    warnings: extra.warnings,
+    acquisitions: 0,
+    ...(subscriptionId ? { subscriptionId } : {}),
+    ...(tenantId ? { tenantId } : {}),
+    ...(extra.tlsOptions ? { tlsOptions: extra.tlsOptions } : {}),
+  };
+}
+
+function readSelector(source: CredentialSettingsSource, settings: SettingsReader): { kind: CredentialKind; source: string } | undefined {
+  const setting: Setting | undefined =
+    source.credentialSelector !== undefined
+      ? { value: String(source.credentialSelector), source: `the credential input`, name: "credential" }
+      : readSetting(settings, "credential", ["ACR_TOKENS_CREDENTIAL"]);
+  if (!setting) return undefined;
+  const kind = Object.values(CredentialKind).find((k) => k.toLowerCase() === setting.value.trim().toLowerCase());
+  if (!kind) {
+    throw new CredentialSettingsError(
+      `${setting.source} names an unknown credential "${setting.value}". Valid credentials: ${Object.values(CredentialKind).join(", ")}.`,
+    );
+  }
+  return { kind, source: setting.source };
+}
+
+function checkId(setting: Setting, what: string): void {
+  if (!/^[0-9A-Za-z._-]+$/.test(setting.value)) {
+    throw new CredentialSettingsError(
+      `${setting.source} is not a valid ${what}: "${setting.value}". Use the id alone (a GUID such as 00000000-0000-0000-0000-000000000000), not a name or a resource path.`,
+    );
+  }
+}
+
+function readCaCertificates(setting: Setting): TlsSettings {
+  let pem: string;
+  try {
+    pem = readFileSync(setting.value, "utf8");
+  } catch (err) {
+    throw new CredentialSettingsError(
+      `${setting.source} names a file that cannot be read ("${setting.value}": ${(err as NodeJS.ErrnoException).code ?? "error"}). ` +
+        `Point it at a PEM file of the CA certificates to trust (the emulator reports its caCertPath), or unset it.`,
+      { cause: err },
+    );
+  }
+  if (!pem.includes("-----BEGIN CERTIFICATE-----")) {
+    throw new CredentialSettingsError(`${setting.source} ("${setting.value}") holds no PEM certificate. Point it at a PEM file with -----BEGIN CERTIFICATE----- blocks.`);
+  }
+  // `ca` replaces Node's trust store for the client, so keep the default roots next to the extra CA.
+  const defaults = typeof tls.getCACertificates === "function" ? tls.getCACertificates("default") : [...tls.rootCertificates];
+  return { ca: [...defaults, pem] };
+}
+
+/** The variables @azure/identity reads, as one string (hashed before use as a key, never logged). */
+function identityEnvironment(): string {
+  return JSON.stringify(
+    Object.entries(process.env)
+      .filter(([name]) => /^(AZURE_|IDENTITY_|MSI_|IMDS_)/.test(name))
+      .sort(([a], [b]) => (a < b ? -1 : 1)),
+  );
+}
+
+// Memo keys hold secrets only as an HMAC under a key that lives in this process alone.
+const keyingSecret = randomBytes(32);
+function keyed(secret: string): string {
+  return createHmac("sha256", keyingSecret).update(secret).digest("base64url");
+}
+
+function memoKey(parts: Record<string, unknown>): string {
+  return JSON.stringify(parts);
+}
+
+const memoized = new Map<string, ResolvedCredential>();
+
+/**
+ * Forgets every resolved credential, so the next resolution builds new ones.
+ *
+ * Internal. Exported for testing.
+ */
+export function clearCredentialCache(): void {
+  memoized.clear();
+}
