@@ -17,5 +17,6 @@ export function credentialFor(resourceType: string, selector: CredentialKind | u
 
 /** "Now" for expiry computations: the credential module's clock (ACR_TOKENS_CLOCK_FILE in tests, else the system clock). */
 export function now(resourceType: string): Date {
-  return currentTime({ config: providerConfig(resourceType), env: process.env });
+  providerConfig(resourceType);
+  return currentTime({ env: process.env });
 }

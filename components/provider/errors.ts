@@ -43,9 +43,9 @@ export function statusOf(err: unknown): number | undefined {
 
 /**
  * Wraps a failure of one ARM call, once. `label` names the resource (`TokenPassword for token "ci"`).
- * - An ARM answer (RestError with a status) becomes an {@link ArmRequestError}. A 401/403 received with a
- *   bring-your-own access token is explained by the credential module (what is wrong with the token and
- *   the `az account get-access-token` command that fixes it).
+ * - An ARM answer (RestError with a status) becomes an {@link ArmRequestError}. A 401/403 is explained by
+ *   the credential module's `explainAuthFailure` (for a bring-your-own token: what is wrong with it and
+ *   the `az account get-access-token` command that fixes it), and that typed error is returned.
  * - No answer (connection refused, TLS, DNS) becomes an ArmRequestError naming the endpoint.
  * - Anything else (the credential's own pre-check errors, which already say what to do) is returned unchanged.
  */
@@ -65,17 +65,19 @@ export function wrapArmError(err: unknown, label: string, operation: string, res
   }
   const ref = requestId ? ` (x-ms-request-id ${requestId})` : "";
   const armMessage = oneLine(err.message);
-  let message = `${label}: ${operation} failed: ARM answered ${status}${code ? ` ${code}` : ""}${ref}: ${armMessage}`;
-  if ((status === 401 || status === 403) && resolved.kind === "accessToken") {
-    message = `${label}: ${operation} was refused by ARM (${status}${code ? ` ${code}` : ""}${ref}). ${explain(status, code, resolved)}`;
+  if (status === 401 || status === 403) {
+    // The credential module says what is wrong with which credential source and the exact fix; the
+    // typed error it returns (AccessTokenError / CredentialAuthenticationError) is kept as is.
+    const explained = explainAuthFailure(status, code, resolved, { cause: err, armMessage });
+    if (explained) {
+      explained.message = `${label}: ${operation} was refused by ARM${ref}. ${explained.message}`;
+      return explained;
+    }
   }
-  return new ArmRequestError(message, { statusCode: status, code, requestId, operation, cause: err });
-}
-
-function explain(status: number, code: string | undefined, resolved: ResolvedCredential): string {
-  const explained: unknown = explainAuthFailure(status, code, resolved);
-  if (explained instanceof Error) return explained.message;
-  return String(explained);
+  return new ArmRequestError(
+    `${label}: ${operation} failed: ARM answered ${status}${code ? ` ${code}` : ""}${ref}: ${armMessage}`,
+    { statusCode: status, code, requestId, operation, cause: err },
+  );
 }
 
 /** ARM messages are one line in practice; keep it so and bounded, so an error never carries a body dump. */
