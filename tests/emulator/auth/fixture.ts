@@ -1,4 +1,4 @@
-import { createServer, type Server } from "node:https";
+import { createServer, request as httpsRequest, type Server } from "node:https";
 import type { AddressInfo } from "node:net";
 import { generate } from "selfsigned";
 import { ManualClock } from "../../../emulator/clock";
@@ -84,4 +84,69 @@ export function claimsOf(token: string): Record<string, unknown> {
   const payload = token.split(".")[1];
   if (payload === undefined) throw new Error("not a JWT");
   return JSON.parse(Buffer.from(payload, "base64url").toString("utf8")) as Record<string, unknown>;
+}
+
+/** A response read in full. */
+export interface RawResponse {
+  status: number;
+  headers: Record<string, string | string[] | undefined>;
+  text: string;
+  /** The body parsed as JSON (undefined when it is not JSON). */
+  json: Record<string, unknown>;
+}
+
+/** Sends one request to the test server (trusting its certificate) and reads the whole response. */
+export function send(
+  server: Pick<IdentityServer, "url" | "ca">,
+  method: string,
+  path: string,
+  options: { headers?: Record<string, string>; form?: Record<string, string>; body?: string } = {},
+): Promise<RawResponse> {
+  const body = options.form ? new URLSearchParams(options.form).toString() : options.body;
+  const headers: Record<string, string> = {
+    ...(options.form ? { "content-type": "application/x-www-form-urlencoded" } : {}),
+    ...options.headers,
+  };
+  return new Promise((resolve, reject) => {
+    const req = httpsRequest(new URL(path, server.url), { method, headers, ca: server.ca, agent: false }, (res) => {
+      const chunks: Buffer[] = [];
+      res.on("data", (c: Buffer) => chunks.push(c));
+      res.on("end", () => {
+        const text = Buffer.concat(chunks).toString("utf8");
+        let json: Record<string, unknown> = {};
+        try {
+          json = JSON.parse(text) as Record<string, unknown>;
+        } catch {
+          // not JSON: json stays empty and the test asserts on text
+        }
+        resolve({ status: res.statusCode ?? 0, headers: res.headers, text, json });
+      });
+    });
+    req.on("error", reject);
+    req.end(body);
+  });
+}
+
+/**
+ * Runs `fn` with exactly these identity-related environment variables set (all others that steer
+ * @azure/identity are removed), then restores the environment as it was.
+ */
+export async function withIdentityEnv<T>(vars: Record<string, string>, fn: () => Promise<T>): Promise<T> {
+  const steering = [
+    "AZURE_TENANT_ID", "AZURE_CLIENT_ID", "AZURE_CLIENT_SECRET", "AZURE_CLIENT_CERTIFICATE_PATH",
+    "AZURE_FEDERATED_TOKEN_FILE", "AZURE_AUTHORITY_HOST", "AZURE_USERNAME", "AZURE_PASSWORD",
+    "AZURE_TOKEN_CREDENTIALS", "AZURE_POD_IDENTITY_AUTHORITY_HOST", "IDENTITY_ENDPOINT", "IDENTITY_HEADER",
+    "IDENTITY_SERVER_THUMBPRINT", "IMDS_ENDPOINT", "MSI_ENDPOINT", "MSI_SECRET",
+  ];
+  const saved = new Map(steering.concat(Object.keys(vars)).map((k) => [k, process.env[k]]));
+  for (const k of steering) delete process.env[k];
+  Object.assign(process.env, vars);
+  try {
+    return await fn();
+  } finally {
+    for (const [k, v] of saved) {
+      if (v === undefined) delete process.env[k];
+      else process.env[k] = v;
+    }
+  }
 }
