@@ -64,6 +64,12 @@ const MAX_TIME = Date.parse("9999-12-31T23:59:59Z");
 // ISO 8601 UTC: date, time (seconds optional fraction), then Z or +00:00.
 const ISO_UTC = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{1,9})?(Z|\+00:00|\+0000)$/;
 
+/** True when the date and time exist (Date.parse rolls "02-31" over to March instead of refusing it). */
+function isRealUtcTime(iso: string): boolean {
+  const t = Date.parse(iso);
+  return !Number.isNaN(t) && new Date(t).toISOString().slice(0, 19) === iso.slice(0, 19);
+}
+
 /**
  * What the token's GET says about one password slot. Read maps it onto the resource today; the drift
  * issue will map the `replaced` case (regenerated elsewhere) onto a diff.
@@ -118,7 +124,7 @@ export function checkTokenPasswordInputs(
   if (expiry !== undefined && expiry !== null) {
     if (expiry === unknownValue) {
       inputs["expiry"] = expiry;
-    } else if (typeof expiry !== "string" || !ISO_UTC.test(expiry) || Number.isNaN(Date.parse(expiry))) {
+    } else if (typeof expiry !== "string" || !ISO_UTC.test(expiry) || !isRealUtcTime(expiry)) {
       fail(
         "expiry",
         `expiry ${JSON.stringify(expiry)} is not an ISO 8601 UTC time; write it like "2027-01-31T00:00:00Z" (UTC, "Z" suffix).`,
