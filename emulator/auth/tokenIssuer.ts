@@ -55,13 +55,20 @@ export function stsIssuer(tenantId: string): string {
 
 /** Mints access tokens with the emulator's signing key, timed by the emulator clock. */
 export class TokenIssuer {
-  private readonly key: SigningKey = createSigningKey();
+  // Generated on first use (RSA-2048 generation costs tens of milliseconds; many tests never need a key).
+  private signingKey: SigningKey | undefined;
   private untrustedKey: SigningKey | undefined;
-  /** Keys `authenticate` trusts, by `kid`. */
-  readonly trustedKeys: ReadonlyMap<string, KeyObject>;
+  private trusted: ReadonlyMap<string, KeyObject> | undefined;
 
-  constructor(private readonly clock: Clock) {
-    this.trustedKeys = new Map([[this.key.kid, this.key.publicKey]]);
+  constructor(private readonly clock: Clock) {}
+
+  private get key(): SigningKey {
+    return (this.signingKey ??= createSigningKey());
+  }
+
+  /** Keys `authenticate` trusts, by `kid`. */
+  get trustedKeys(): ReadonlyMap<string, KeyObject> {
+    return (this.trusted ??= new Map([[this.key.kid, this.key.publicKey]]));
   }
 
   /** The JWKS document (`{ keys: [...] }`) of the trusted key. */
@@ -97,7 +104,7 @@ export class TokenIssuer {
       ver: "1.0",
       ...(subject.managedIdentityResourceId !== undefined ? { xms_mirid: subject.managedIdentityResourceId } : {}),
     };
-    // A throwaway key for signature-failure tests, created once on first use (RSA generation costs ~100 ms).
+    // A throwaway key for signature-failure tests, created once on first use.
     const key = options.untrusted ? (this.untrustedKey ??= createSigningKey()) : this.key;
     return { token: signJwt(key, claims), claims };
   }
