@@ -33,6 +33,8 @@ export function armClientFor(resolved: ResolvedCredential, subscriptionId: strin
       credentials: { scopes: resolved.scopes },
       retryOptions: { maxRetries: 3, retryDelayInMs: 800, maxRetryDelayInMs: 30_000 },
       userAgentOptions: { userAgentPrefix: "acr-tokens" },
+      // Extra trust (acr-tokens:caCertFile), the same the identity credential got; else Node's defaults.
+      ...(resolved.tlsOptions ? { tlsOptions: resolved.tlsOptions } : {}),
     });
     bySubscription.set(key, client);
   }
