@@ -44,18 +44,27 @@ export function validated<A extends object, P>(
   resourceName: string,
   args: A,
   check: (resolved: pulumi.Unwrap<A>) => Checked<P>,
+  /**
+   * What to pre-check synchronously when `args` holds Outputs: `args` with the not-yet-known parts
+   * replaced by what is known about them (e.g. "a ScopeMap instance was given"). `check` may then
+   * return no plan and no problems.
+   */
+  known?: pulumi.Unwrap<A>,
 ): pulumi.Output<P> {
-  const orThrow = (resolved: pulumi.Unwrap<A>): P => {
+  const now = isPlain(args) ? (args as pulumi.Unwrap<A>) : known;
+  if (now !== undefined) {
+    const problems = check(now).problems;
+    if (problems.length > 0) {
+      throw new InvalidArgumentsError(component, resourceName, problems);
+    }
+  }
+  return pulumi.output(args).apply<P>((resolved) => {
     const result = check(resolved);
     if (result.plan === undefined) {
       throw new InvalidArgumentsError(component, resourceName, result.problems);
     }
     return result.plan;
-  };
-  if (isPlain(args)) {
-    orThrow(args as pulumi.Unwrap<A>);
-  }
-  return pulumi.output(args).apply(orThrow);
+  });
 }
 
 /** True when `value` holds no Output or Promise at any depth, so it can be checked right now. */

@@ -1,1 +1,10 @@
-export {};
+/**
+ * acr-tokens: Pulumi components for Azure Container Registry repository-scoped tokens.
+ *
+ * Importing this module has no side effects and loads only `@pulumi/azure-native/containerregistry`
+ * (never the azure-native root, which eagerly loads ~300 modules).
+ */
+export { InvalidArgumentsError } from "./errors";
+export { RegistryToken, type RegistryTokenArgs } from "./registryToken";
+export { ScopeMap, type ScopeMapArgs } from "./scopeMap";
+export { BuiltInScopeMap, GatewayAction, PasswordSlot, RepositoryAction, TokenStatus } from "./types";

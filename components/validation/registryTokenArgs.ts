@@ -11,7 +11,13 @@ export const INLINE_SCOPE_MAP_SUFFIX = "-scope-map";
 export interface RegistryTokenInput extends RegistryInput {
   readonly tokenName?: string;
   readonly status?: string;
+  /** A scope map id or built-in name; with `scopeMapIsResource`, the `ScopeMap`'s id once known. */
   readonly scopeMap?: string;
+  /**
+   * The program gave a `ScopeMap` instance: a scope is set even while its id is not known yet (the
+   * synchronous pre-check), and its id is checked once known.
+   */
+  readonly scopeMapIsResource?: boolean;
   readonly repositories?: Readonly<Record<string, readonly string[]>>;
   readonly gateways?: Readonly<Record<string, readonly string[]>>;
 }
@@ -24,7 +30,13 @@ export interface RegistryTokenPlan {
   /** Where the token's scope comes from: an existing/built-in scope map, or an inline one to create. */
   readonly scope:
     | { readonly kind: "reference"; readonly reference: ScopeMapReference }
-    | { readonly kind: "inline"; readonly scopeMapName: string; readonly actions: string[] };
+    | {
+        readonly kind: "inline";
+        readonly scopeMapName: string;
+        readonly actions: string[];
+        readonly repositories?: Readonly<Record<string, readonly string[]>>;
+        readonly gateways?: Readonly<Record<string, readonly string[]>>;
+      };
 }
 
 /**
@@ -56,8 +68,9 @@ export function planRegistryToken(
   }
 
   const inline = input.repositories !== undefined || input.gateways !== undefined;
+  const hasScopeMap = input.scopeMap !== undefined || input.scopeMapIsResource === true;
   let scope: RegistryTokenPlan["scope"] | undefined;
-  if (input.scopeMap !== undefined && inline) {
+  if (hasScopeMap && inline) {
     const inlineProps = [input.repositories !== undefined ? "repositories" : undefined, input.gateways !== undefined ? "gateways" : undefined]
       .filter((p) => p !== undefined)
       .join(" and ");
@@ -67,7 +80,11 @@ export function planRegistryToken(
         `scopeMap and ${inlineProps} are both set; a token has exactly one scope. ` +
         `Remove scopeMap to create a scope map from ${inlineProps}, or remove ${inlineProps} to use scopeMap.`,
     });
-  } else if (input.scopeMap !== undefined) {
+  } else if (hasScopeMap) {
+    // A ScopeMap instance whose id is not known yet: nothing to check until it is (no plan either).
+    if (input.scopeMap === undefined) {
+      return { problems };
+    }
     const checked = checkScopeMapReference(input.scopeMap, registry);
     problems.push(...checked.problems);
     scope = checked.reference && { kind: "reference", reference: checked.reference };
@@ -85,7 +102,13 @@ export function planRegistryToken(
           `With repositories or gateways, tokenName can have at most ${maxTokenName} characters; shorten it, or create a ScopeMap and pass it as scopeMap.`,
       });
     }
-    scope = { kind: "inline", scopeMapName, actions: checked.actions };
+    scope = {
+      kind: "inline",
+      scopeMapName,
+      actions: checked.actions,
+      ...(input.repositories === undefined ? {} : { repositories: input.repositories }),
+      ...(input.gateways === undefined ? {} : { gateways: input.gateways }),
+    };
   } else {
     problems.push({
       propertyPath: "scopeMap",

@@ -1,0 +1,230 @@
+import * as containerregistry from "@pulumi/azure-native/containerregistry";
+import * as pulumi from "@pulumi/pulumi";
+import { validated } from "./errors";
+import { ScopeMap } from "./scopeMap";
+import { TokenSettings } from "./tokenSettings";
+import type { GatewayAction, RepositoryAction, TokenStatus } from "./types";
+import { planRegistryToken, type RegistryTokenPlan } from "./validation/registryTokenArgs";
+
+/**
+ * Arguments of {@link RegistryToken}. Give the registry as `registryName` + `resourceGroupName`, or as
+ * `registryId`; and the scope as exactly one of `scopeMap` or inline `repositories`/`gateways`.
+ */
+export interface RegistryTokenArgs {
+  /**
+   * Name of the container registry: 5–50 lower-case letters and digits. Requires `resourceGroupName`;
+   * mutually exclusive with `registryId`. Changing it replaces the token (new passwords are needed).
+   * @example "contosoregistry"
+   */
+  registryName?: pulumi.Input<string>;
+  /**
+   * Resource group of the registry. Requires `registryName`; mutually exclusive with `registryId`.
+   * Changing it replaces the token.
+   */
+  resourceGroupName?: pulumi.Input<string>;
+  /**
+   * Resource id of the registry, e.g. `registry.id`:
+   * `/subscriptions/<subscription>/resourceGroups/<group>/providers/Microsoft.ContainerRegistry/registries/<name>`.
+   * Mutually exclusive with `registryName`/`resourceGroupName`. Changing it replaces the token.
+   */
+  registryId?: pulumi.Input<string>;
+  /**
+   * The scope map that defines what the token may do, one of:
+   * - a scope map resource id in the token's registry (`…/registries/<name>/scopeMaps/<map>`);
+   * - a built-in scope map name, {@link BuiltInScopeMap}: `_repositories_pull`, `_repositories_push` or
+   *   `_repositories_admin`, resolved to `<registry id>/scopeMaps/<name>` (with `registryName` +
+   *   `resourceGroupName`, the registry id is looked up with an ARM read of the registry);
+   * - a {@link ScopeMap} of this package (its `id` is used). This is a TypeScript convenience: other
+   *   Pulumi languages would pass `scopeMap.id`, the string form.
+   *
+   * Mutually exclusive with `repositories`/`gateways`. Changing it updates the token in place with a
+   * PATCH; its passwords are kept.
+   * @example scopeMap: "_repositories_pull"
+   */
+  scopeMap?: pulumi.Input<string> | ScopeMap;
+  /**
+   * Inline scope: actions per repository, as in {@link ScopeMapArgs.repositories}. The token then gets
+   * its own child `ScopeMap` named `<tokenName>-scope-map` in the registry, as
+   * `az acr token create --repository` does (so `tokenName` can have at most 40 characters).
+   * Mutually exclusive with `scopeMap`. Changing the grants updates that scope map in place.
+   * @example { "app": ["content/read", "metadata/read"] }
+   */
+  repositories?: pulumi.Input<{ [repository: string]: pulumi.Input<pulumi.Input<RepositoryAction>[]> }>;
+  /**
+   * Inline scope: actions per connected registry, as in {@link ScopeMapArgs.gateways}; creates the
+   * child scope map like `repositories`. Mutually exclusive with `scopeMap`.
+   */
+  gateways?: pulumi.Input<{ [connectedRegistry: string]: pulumi.Input<pulumi.Input<GatewayAction>[]> }>;
+  /**
+   * Whether the token can authenticate: `enabled` or `disabled` ({@link TokenStatus}). Changing it
+   * updates the token in place with a PATCH; its passwords are kept, so re-enabling restores access.
+   * @default "enabled"
+   */
+  status?: pulumi.Input<TokenStatus>;
+  /**
+   * Name of the token in the registry, which is also the `docker login` user name: 5–50 letters,
+   * digits and hyphens (at most 40 with inline `repositories`/`gateways`). Changing it replaces the
+   * token, and with it every password.
+   * @default the Pulumi resource name
+   */
+  tokenName?: pulumi.Input<string>;
+}
+
+/** The inline child scope map of each token that has one (see {@link RegistryToken.inlineScopeMap}). */
+const inlineScopeMaps = new WeakMap<RegistryToken, ScopeMap>();
+
+/**
+ * An ACR repository-scoped token that never loses its passwords on an update.
+ *
+ * Why this is not a plain azure-native `Token` (../shared/acr/README.md §3.3 and §11): a token PUT
+ * without `credentials` wipes the token's passwords; azure-native updates a Token with a PUT built
+ * from the program's inputs alone; and a refresh copies passwords generated elsewhere (by
+ * `TokenPassword`, the portal, `az`) into the Token's stored inputs, so the next `up` plans to remove
+ * them. A plain azure-native Token thus loses every password on a status or scope change, and after a
+ * refresh even with an unchanged program.
+ *
+ * The mechanism: the azure-native `Token` still creates the token (PUT `{scopeMapId, status}` — a new
+ * token has no password to lose), reads it and deletes it, but is registered with
+ * `ignoreChanges: ["scopeMapId", "status", "credentials"]`, the only properties an update could send.
+ * So the engine never plans an azure-native update, whatever the program or a refresh changed, and
+ * no PUT ever reaches an existing token. Scope map and status changes go through the child
+ * `TokenSettings` dynamic resource instead, which PATCHes `{scopeMapId, status}` — the request
+ * terraform and `az acr token update` send, which keeps the passwords — and reads both back on
+ * refresh, so a change made outside Pulumi shows as a diff and is corrected on the next `up`.
+ * Properties that would replace the token (name, registry) still do: a new token starts without
+ * passwords anyway, and each `TokenPassword` on it is replaced with it.
+ *
+ * @example
+ * ```ts
+ * const pull = new RegistryToken("ci-pull", {
+ *   registryName: "contosoregistry",
+ *   resourceGroupName: "rg-registry",
+ *   repositories: { "app": ["content/read", "metadata/read"] },
+ * });
+ * export const username = pull.username;
+ * ```
+ */
+export class RegistryToken extends pulumi.ComponentResource {
+  /** Resource id of the token; what `TokenPassword.token` and ARM's `generateCredentials` take. */
+  readonly id: pulumi.Output<string>;
+  /** Name of the token in the registry. */
+  readonly tokenName: pulumi.Output<string>;
+  /** The user name for `docker login`: the token name. */
+  readonly username: pulumi.Output<string>;
+  /** Resource id of the scope map the token is bound to (as last applied or read back). */
+  readonly scopeMapId: pulumi.Output<string>;
+  /** `enabled` or `disabled` (as last applied or read back). */
+  readonly status: pulumi.Output<TokenStatus>;
+  /** The registry's login server, e.g. `contosoregistry.azurecr.io`: what `docker login` takes. */
+  readonly loginServer: pulumi.Output<string>;
+
+  /**
+   * The child {@link ScopeMap} created for inline `repositories`/`gateways`, or `undefined` when the
+   * token uses `scopeMap`. A getter, not a field, so it stays out of the component's outputs (a field
+   * of this package's own resource type would break the cross-language schema); its `id`,
+   * `scopeMapName` and `actions` are the inline scope map's. Its Pulumi name is `${name}-scope-map`.
+   */
+  get inlineScopeMap(): ScopeMap | undefined {
+    return inlineScopeMaps.get(this);
+  }
+
+  /**
+   * @param name - The unique name of the token component; also the default `tokenName`.
+   * @param args - The registry, the scope and optional status and name.
+   * @param opts - Options for the component; children inherit its provider and other options.
+   * @throws InvalidArgumentsError when a plain argument is invalid; with Output arguments, the
+   * same error fails the deployment as soon as their values are known, before any Azure call.
+   */
+  constructor(name: string, args: RegistryTokenArgs, opts?: pulumi.ComponentResourceOptions) {
+    const scopeMapResource = ScopeMap.isInstance(args.scopeMap) ? args.scopeMap : undefined;
+    const inputs = {
+      registryName: args.registryName,
+      resourceGroupName: args.resourceGroupName,
+      registryId: args.registryId,
+      tokenName: args.tokenName,
+      status: args.status,
+      scopeMap: scopeMapResource !== undefined ? scopeMapResource.id : (args.scopeMap as pulumi.Input<string> | undefined),
+      scopeMapIsResource: scopeMapResource !== undefined,
+      repositories: args.repositories,
+      gateways: args.gateways,
+    };
+    // Validate before registering anything: a bad plain argument throws here, at preview. A ScopeMap
+    // instance's id is an Output, so the rest is pre-checked without it.
+    const plan = validated("RegistryToken", name, inputs, (resolved) => planRegistryToken(name, resolved), {
+      ...(inputs as pulumi.Unwrap<typeof inputs>),
+      scopeMap: undefined,
+    });
+    super("acr-tokens:index:RegistryToken", name, { ...inputs, scopeMapIsResource: undefined }, opts);
+
+    const registryName = plan.registry.registryName;
+    const resourceGroupName = plan.registry.resourceGroupName;
+
+    // Whether the scope is inline is known now (which arguments are set), so the child scope map is
+    // created here, never inside an apply, and shows in preview.
+    let inlineScopeMap: ScopeMap | undefined;
+    if (args.repositories !== undefined || args.gateways !== undefined) {
+      const inline = plan.scope.apply((scope) => (scope.kind === "inline" ? scope : undefined));
+      inlineScopeMap = new ScopeMap(
+        `${name}-scope-map`,
+        {
+          registryName,
+          resourceGroupName,
+          scopeMapName: inline.apply((s) => s!.scopeMapName),
+          // Already validated with the token's arguments; an absent map resolves to undefined.
+          repositories: inline.apply((s) => s!.repositories) as pulumi.Output<{ [repository: string]: RepositoryAction[] }>,
+          gateways: inline.apply((s) => s!.gateways) as pulumi.Output<{ [connectedRegistry: string]: GatewayAction[] }>,
+        },
+        { parent: this },
+      );
+      inlineScopeMaps.set(this, inlineScopeMap);
+    }
+    const scopeMapId = inlineScopeMap !== undefined ? inlineScopeMap.id : plan.apply((p) => referencedScopeMapId(p, this));
+
+    const token = new containerregistry.Token(
+      name,
+      { registryName, resourceGroupName, tokenName: plan.tokenName, scopeMapId, status: plan.status },
+      // Never let azure-native update the token: its update is a PUT that wipes passwords (see above).
+      { parent: this, ignoreChanges: ["scopeMapId", "status", "credentials"] },
+    );
+    const settings = new TokenSettings(
+      `${name}-settings`,
+      { tokenId: token.id, scopeMapId, status: plan.status },
+      { parent: this, dependsOn: [token] },
+    );
+    // Looked up once the token exists, so the registry does too (also when created by this program).
+    const registry = containerregistry.getRegistryOutput({ registryName, resourceGroupName }, { parent: this, dependsOn: [token] });
+
+    this.id = token.id;
+    this.tokenName = token.name;
+    this.username = token.name;
+    this.scopeMapId = settings.scopeMapId;
+    this.status = settings.status;
+    this.loginServer = registry.loginServer;
+    this.registerOutputs({
+      id: this.id,
+      tokenName: this.tokenName,
+      username: this.username,
+      scopeMapId: this.scopeMapId,
+      status: this.status,
+      loginServer: this.loginServer,
+    });
+  }
+}
+
+/** The id of a referenced (existing or built-in) scope map; built-ins live under the registry's id. */
+function referencedScopeMapId(plan: RegistryTokenPlan, parent: pulumi.Resource): pulumi.Output<string> {
+  if (plan.scope.kind !== "reference") {
+    throw new Error("unreachable: an inline scope has its own ScopeMap");
+  }
+  const reference = plan.scope.reference;
+  if (reference.kind === "id") {
+    return pulumi.output(reference.id);
+  }
+  const registryId =
+    plan.registry.registryId ??
+    containerregistry.getRegistryOutput(
+      { registryName: plan.registry.registryName, resourceGroupName: plan.registry.resourceGroupName },
+      { parent },
+    ).id;
+  return pulumi.interpolate`${registryId}/scopeMaps/${reference.name}`;
+}

@@ -1,0 +1,116 @@
+import * as containerregistry from "@pulumi/azure-native/containerregistry";
+import * as pulumi from "@pulumi/pulumi";
+import { validated } from "./errors";
+import type { GatewayAction, RepositoryAction } from "./types";
+import { planScopeMap } from "./validation/scopeMapArgs";
+
+/** Arguments of {@link ScopeMap}. Give the registry as `registryName` + `resourceGroupName`, or as `registryId`. */
+export interface ScopeMapArgs {
+  /**
+   * Name of the container registry: 5–50 lower-case letters and digits (the name, not the login server).
+   * Requires `resourceGroupName`; mutually exclusive with `registryId`. Changing it replaces the scope map.
+   * @example "contosoregistry"
+   */
+  registryName?: pulumi.Input<string>;
+  /**
+   * Resource group of the registry. Requires `registryName`; mutually exclusive with `registryId`.
+   * Changing it replaces the scope map.
+   */
+  resourceGroupName?: pulumi.Input<string>;
+  /**
+   * Resource id of the registry, e.g. `registry.id`:
+   * `/subscriptions/<subscription>/resourceGroups/<group>/providers/Microsoft.ContainerRegistry/registries/<name>`.
+   * Mutually exclusive with `registryName`/`resourceGroupName`. Changing it replaces the scope map.
+   */
+  registryId?: pulumi.Input<string>;
+  /**
+   * Actions granted per repository. Keys are repository names in the Docker grammar (lower-case path
+   * components joined by `/`), optionally ending in `/*` to cover every repository under a prefix;
+   * values are {@link RepositoryAction}s. Key and action order do not matter: the generated `actions`
+   * are de-duplicated and sorted. Changing the grants updates the scope map in place, and every token
+   * using it gets the new scope.
+   * @example { "app": ["content/read"], "team/*": ["content/read", "metadata/read"] }
+   */
+  repositories?: pulumi.Input<{ [repository: string]: pulumi.Input<pulumi.Input<RepositoryAction>[]> }>;
+  /**
+   * Actions granted per connected registry (ACR's on-premises gateway), keyed by the connected
+   * registry's name (5–50 letters and digits); values are {@link GatewayAction}s. At least one of
+   * `repositories` or `gateways` must grant an action; together at most 500 distinct actions.
+   * Changing them updates the scope map in place.
+   * @example { "edge01": ["config/read", "message/write"] }
+   */
+  gateways?: pulumi.Input<{ [connectedRegistry: string]: pulumi.Input<pulumi.Input<GatewayAction>[]> }>;
+  /**
+   * Free-text description shown in the portal and `az acr scope-map show`. Changing it updates in place.
+   * @default none
+   */
+  description?: pulumi.Input<string>;
+  /**
+   * Name of the scope map in the registry: 5–50 letters, digits, hyphens and underscores, not a
+   * built-in name (`_repositories_pull`, …). Changing it replaces the scope map.
+   * @default the Pulumi resource name
+   */
+  scopeMapName?: pulumi.Input<string>;
+}
+
+/**
+ * An ACR scope map: the set of repository and connected-registry actions a token may perform,
+ * written as typed grants instead of raw `repositories/<repo>/<action>` strings, and checked before
+ * any Azure call (unknown actions, repository grammar, names, limits).
+ *
+ * Wraps `azure-native:containerregistry:ScopeMap`, registered as a child with this component's name.
+ *
+ * @example
+ * ```ts
+ * const ci = new ScopeMap("ci-pull", {
+ *   registryName: "contosoregistry",
+ *   resourceGroupName: "rg-registry",
+ *   repositories: { "app": ["content/read", "metadata/read"] },
+ * });
+ * ```
+ */
+export class ScopeMap extends pulumi.ComponentResource {
+  /** Resource id of the scope map, what `RegistryToken.scopeMap` and `az acr token create --scope-map` take. */
+  readonly id: pulumi.Output<string>;
+  /** Name of the scope map in the registry. */
+  readonly scopeMapName: pulumi.Output<string>;
+  /** The canonical actions sent to ACR: `repositories/<repo>/<action>` and `gateway/<name>/<action>`, sorted. */
+  readonly actions: pulumi.Output<string[]>;
+
+  /**
+   * Returns true if `obj` is a {@link ScopeMap}, also when several copies of this package are loaded.
+   */
+  static isInstance(obj: unknown): obj is ScopeMap {
+    return pulumi.Resource.isInstance(obj) && pulumi.resourceType(obj) === "acr-tokens:index:ScopeMap";
+  }
+
+  /**
+   * @param name - The unique name of the scope map component; also the default `scopeMapName`.
+   * @param args - The registry, the grants and optional name and description.
+   * @param opts - Options for the component; children inherit its provider and other options.
+   * @throws InvalidArgumentsError when a plain argument is invalid; with Output arguments, the
+   * same error fails the deployment as soon as their values are known, before any Azure call.
+   */
+  constructor(name: string, args: ScopeMapArgs, opts?: pulumi.ComponentResourceOptions) {
+    // Validate before registering anything: a bad plain argument throws here, at preview.
+    const plan = validated("ScopeMap", name, args, (resolved) => planScopeMap(name, resolved));
+    super("acr-tokens:index:ScopeMap", name, args, opts);
+
+    const scopeMap = new containerregistry.ScopeMap(
+      name,
+      {
+        registryName: plan.registry.registryName,
+        resourceGroupName: plan.registry.resourceGroupName,
+        scopeMapName: plan.scopeMapName,
+        actions: plan.actions,
+        description: plan.description,
+      },
+      { parent: this },
+    );
+
+    this.id = scopeMap.id;
+    this.scopeMapName = scopeMap.name;
+    this.actions = scopeMap.actions;
+    this.registerOutputs({ id: this.id, scopeMapName: this.scopeMapName, actions: this.actions });
+  }
+}
