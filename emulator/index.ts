@@ -1,1 +1,274 @@
-export {};
+import { readFileSync } from "node:fs";
+import { createServer as createHttpServer, type Server } from "node:http";
+import { createServer as createHttpsServer } from "node:https";
+import type { AddressInfo } from "node:net";
+import { createIdentityService } from "./auth";
+import type { IdentityService, IssueTokenOptions, PrincipalSeed } from "./auth/types";
+import { ManualClock } from "./clock";
+import { FaultInjector } from "./faults";
+import { registryId, resourceGroupId, subscriptionId } from "./ids";
+import type { RequestLogEntry } from "./log";
+import { OperationTracker } from "./operations";
+import type { RouteEnv } from "./routes";
+import { createRegistry } from "./routes/registries";
+import { createRequestListener, handleClientError } from "./server";
+import { JsonFileStore, MemoryStore } from "./store";
+import type { EmulatorStore, RegistrySku, SystemData } from "./store/types";
+import { createTlsMaterial, type TlsMaterial } from "./tls";
+import { formatTicks, ticksFromClock } from "./timestamps";
+
+export { ManualClock, type Clock, type Duration } from "./clock";
+export { FaultInjector, type Fault, type FaultRule, type InjectedFault } from "./faults";
+export type { RequestKind, RequestLogEntry } from "./log";
+export type { IdentityService, IssueTokenOptions, PrincipalSeed, Principal, RoleAssignment, AuthFailure } from "./auth/types";
+export {
+  ACR_TOKEN_API_VERSIONS,
+  ACR_REGISTRY_API_VERSIONS,
+  RESOURCES_API_VERSIONS,
+  SUBSCRIPTIONS_API_VERSIONS,
+  METADATA_API_VERSIONS,
+} from "./apiVersions";
+
+/** Subscription used when no seed names one (the id the azure-cli recordings use). */
+export const DEFAULT_SUBSCRIPTION_ID = "00000000-0000-0000-0000-000000000000";
+/** Tenant used when no seed names one. */
+export const DEFAULT_TENANT_ID = "54826b22-38d6-4fb2-bad9-b7b93a3e9c5a";
+
+/** Initial state: what exists before any client call. Missing ids default to the first subscription. */
+export interface EmulatorSeed {
+  /** Default: one subscription {@link DEFAULT_SUBSCRIPTION_ID} in tenant {@link DEFAULT_TENANT_ID}. */
+  subscriptions?: Array<{ id: string; tenantId?: string; displayName?: string }>;
+  resourceGroups?: Array<{ subscriptionId?: string; name: string; location?: string }>;
+  /** The resource group must be seeded too. */
+  registries?: Array<{ subscriptionId?: string; resourceGroup: string; name: string; sku?: RegistrySku; location?: string }>;
+  /** Service principals and managed identities with their role assignments. */
+  principals?: PrincipalSeed[];
+}
+
+/** Options of {@link startEmulator}. */
+export interface EmulatorOptions {
+  /** TCP port; default 0 (a free port). */
+  port?: number;
+  /** Listen address; default "127.0.0.1" (loopback only). */
+  host?: string;
+  /** Default "https". The Azure SDK and the Azure CLI refuse bearer tokens over plain http. */
+  protocol?: "https" | "http";
+  /** A CA (certificate and key, PEM) to issue the server certificate from; default: a CA generated at start. */
+  tls?: { caCertPem?: string; caKeyPem?: string };
+  /** Initial state, as an object or the path of a JSON file. Applied on top of a loaded `statePath`. */
+  seed?: EmulatorSeed | string;
+  /** Persist the state to this JSON file after every change and reload it on start. */
+  statePath?: string;
+  /** Start time of the emulator clock (default: now). */
+  startTime?: Date | string;
+  /** Mirror the clock's time into this file (see ManualClock). */
+  clockFile?: string;
+  /**
+   * LRO pacing: in-progress status polls before `Succeeded` (default 1, as recorded) and the
+   * `Retry-After` seconds sent on LRO answers (default none, as recorded).
+   */
+  lro?: { inProgressPolls?: number; retryAfterSeconds?: number };
+  /** Require a role assignment covering each ARM request (default false). */
+  enforceRoleAssignments?: boolean;
+  /** Called with every request log entry (the CLI writes them to stderr). */
+  logRequests?: (e: RequestLogEntry) => void;
+  /** Items per list page before a `nextLink` (default 100). */
+  pageSize?: number;
+  /** Largest accepted request body in bytes (default 1 MiB). */
+  maxBodyBytes?: number;
+}
+
+/** A running emulator. */
+export interface Emulator {
+  /** ARM base URL, e.g. "https://127.0.0.1:41234". */
+  armEndpoint: string;
+  /** Entra ID authority host (same origin; routes live at `/{tenant}/...` and `/adfs/...`). */
+  authorityHost: string;
+  /** Managed identity endpoint (`MSI_ENDPOINT` / `IDENTITY_ENDPOINT`). */
+  managedIdentityEndpoint: string;
+  /** File holding the CA certificate clients must trust (empty with protocol "http"). */
+  caCertPath: string;
+  /** The CA certificate (PEM; empty with protocol "http"). */
+  caCertPem: string;
+  subscriptionId: string;
+  tenantId: string;
+  /** Mints a bearer token signed by the emulator (delegates to the identity service). */
+  issueToken(options?: IssueTokenOptions): string;
+  /** The request log (no credentials ever). */
+  requests: RequestLogEntry[];
+  faults: FaultInjector;
+  clock: ManualClock;
+  identity: IdentityService;
+  /** Stops listening, drops open connections, removes the temporary CA file. */
+  close(): Promise<void>;
+}
+
+/**
+ * Starts the ACR management-plane emulator.
+ *
+ * @example
+ * ```ts
+ * const emu = await startEmulator();
+ * const client = new ContainerRegistryManagementClient(
+ *   { getToken: async () => ({ token: emu.issueToken(), expiresOnTimestamp: Date.now() + 3_600_000 }) },
+ *   emu.subscriptionId,
+ *   { endpoint: emu.armEndpoint, credentials: { scopes: ["https://management.azure.com/.default"] }, tlsOptions: { ca: emu.caCertPem } },
+ * );
+ * ```
+ */
+export async function startEmulator(options: EmulatorOptions = {}): Promise<Emulator> {
+  const seed = loadSeed(options.seed);
+  const subs = seed.subscriptions?.length ? seed.subscriptions : [{ id: DEFAULT_SUBSCRIPTION_ID }];
+  const defaultSub = subs[0].id;
+  const tenantId = subs[0].tenantId ?? DEFAULT_TENANT_ID;
+  const protocol = options.protocol ?? "https";
+  if (protocol !== "https" && protocol !== "http") throw new Error(`startEmulator: protocol must be "https" or "http", got "${String(protocol)}".`);
+  const polls = options.lro?.inProgressPolls ?? 1;
+  if (!Number.isInteger(polls) || polls < 0) throw new Error(`startEmulator: lro.inProgressPolls must be an integer >= 0, got ${String(polls)}.`);
+  const pageSize = options.pageSize ?? 100;
+  if (!Number.isInteger(pageSize) || pageSize < 1) throw new Error(`startEmulator: pageSize must be an integer >= 1, got ${String(pageSize)}.`);
+
+  const clock = new ManualClock({ start: options.startTime, mirrorFile: options.clockFile });
+  const store: EmulatorStore = options.statePath ? new JsonFileStore(options.statePath) : new MemoryStore();
+  const identity = createIdentityService({
+    tenantId,
+    clock,
+    principals: seed.principals,
+    enforceRoleAssignments: options.enforceRoleAssignments ?? false,
+  });
+  const env: RouteEnv = {
+    store,
+    clock,
+    operations: new OperationTracker(clock),
+    inProgressPolls: polls,
+    retryAfterSeconds: options.lro?.retryAfterSeconds,
+    pageSize,
+    tenantId,
+  };
+  applySeed(env, seed, subs, defaultSub, tenantId);
+  store.flush();
+
+  const faults = new FaultInjector();
+  const requests: RequestLogEntry[] = [];
+  let origin = "";
+  const listener = createRequestListener({
+    env,
+    identity,
+    faults,
+    clock,
+    origin: () => origin,
+    log: (e) => {
+      requests.push(e);
+      options.logRequests?.(e);
+    },
+    maxBodyBytes: options.maxBodyBytes ?? 1024 * 1024,
+  });
+
+  let tls: TlsMaterial | undefined;
+  let server: Server;
+  if (protocol === "https") {
+    tls = await createTlsMaterial(options.tls);
+    server = createHttpsServer({ cert: tls.certPem, key: tls.keyPem }, listener);
+  } else {
+    server = createHttpServer(listener);
+  }
+  server.on("clientError", handleClientError);
+  const host = options.host ?? "127.0.0.1";
+  await new Promise<void>((resolve, reject) => {
+    server.once("error", reject);
+    server.listen(options.port ?? 0, host, () => {
+      server.off("error", reject);
+      resolve();
+    });
+  });
+  const { port } = server.address() as AddressInfo;
+  origin = `${protocol}://${host.includes(":") ? `[${host}]` : host}:${port}`;
+  identity.setBaseUrl(origin);
+
+  let closed: Promise<void> | undefined;
+  return {
+    armEndpoint: origin,
+    authorityHost: origin,
+    managedIdentityEndpoint: `${origin}/msi/token`,
+    caCertPath: tls?.caCertPath ?? "",
+    caCertPem: tls?.caCertPem ?? "",
+    subscriptionId: defaultSub,
+    tenantId,
+    issueToken: (o) => identity.issueToken(o),
+    requests,
+    faults,
+    clock,
+    identity,
+    close: () =>
+      (closed ??= new Promise<void>((resolve) => {
+        server.close(() => {
+          store.flush();
+          tls?.dispose();
+          resolve();
+        });
+        server.closeAllConnections();
+      })),
+  };
+}
+
+function loadSeed(seed: EmulatorSeed | string | undefined): EmulatorSeed {
+  if (seed === undefined) return {};
+  if (typeof seed !== "string") return seed;
+  let text: string;
+  try {
+    text = readFileSync(seed, "utf8");
+  } catch (e) {
+    throw new Error(`Emulator seed file '${seed}' cannot be read (${(e as NodeJS.ErrnoException).code ?? (e as Error).message}). Pass the path of a JSON seed file.`);
+  }
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(text);
+  } catch (e) {
+    throw new Error(`Emulator seed file '${seed}' is not valid JSON: ${(e as Error).message}.`);
+  }
+  if (typeof parsed !== "object" || parsed === null || Array.isArray(parsed)) {
+    throw new Error(`Emulator seed file '${seed}' must hold a JSON object with subscriptions, resourceGroups, registries and/or principals.`);
+  }
+  return parsed as EmulatorSeed;
+}
+
+/** Adds the seeded subscriptions, groups and registries that do not exist yet (a loaded state wins). */
+function applySeed(env: RouteEnv, seed: EmulatorSeed, subs: NonNullable<EmulatorSeed["subscriptions"]>, defaultSub: string, tenantId: string): void {
+  const { store } = env;
+  for (const s of subs) {
+    if (!store.subscriptions.get(subscriptionId(s.id))) {
+      store.subscriptions.put(subscriptionId(s.id), { subscriptionId: s.id, tenantId: s.tenantId ?? tenantId, displayName: s.displayName ?? "acr-tokens emulator" });
+    }
+  }
+  for (const g of seed.resourceGroups ?? []) {
+    const sub = g.subscriptionId ?? defaultSub;
+    if (!store.subscriptions.get(subscriptionId(sub))) throw new Error(`Emulator seed: resource group '${g.name}' names subscription '${sub}', which the seed does not list.`);
+    const id = resourceGroupId(sub, g.name);
+    if (!store.resourceGroups.get(id)) store.resourceGroups.put(id, { subscriptionId: sub, name: g.name, location: g.location ?? "eastus", tags: {} });
+  }
+  const at = formatTicks(ticksFromClock(env.clock.now()));
+  const systemData: SystemData = { createdBy: "seed", createdByType: "Application", createdAt: at, lastModifiedBy: "seed", lastModifiedByType: "Application", lastModifiedAt: at };
+  for (const r of seed.registries ?? []) {
+    const sub = r.subscriptionId ?? defaultSub;
+    const rg = store.resourceGroups.get(resourceGroupId(sub, r.resourceGroup));
+    if (!rg) throw new Error(`Emulator seed: registry '${r.name}' names resource group '${r.resourceGroup}', which the seed does not list. Add it to resourceGroups.`);
+    if (r.sku !== undefined && !["Basic", "Standard", "Premium"].includes(r.sku)) throw new Error(`Emulator seed: registry '${r.name}' has sku '${String(r.sku)}'; use Basic, Standard or Premium.`);
+    if (store.registries.get(registryId(sub, rg.name, r.name))) continue;
+    createRegistry(
+      { env },
+      {
+        subscriptionId: sub,
+        resourceGroup: rg.name,
+        name: r.name,
+        location: r.location ?? rg.location,
+        sku: r.sku ?? "Premium",
+        tags: {},
+        adminUserEnabled: false,
+        anonymousPullEnabled: false,
+        dataEndpointEnabled: false,
+        publicNetworkAccess: "Enabled",
+      },
+      systemData,
+    );
+  }
+}

@@ -1,0 +1,99 @@
+import { randomBytes } from "node:crypto";
+import { expiryInPast, invalidBody, resourceNotFound } from "../errors";
+import { idOf, nameOf, tokenId } from "../ids";
+import type { PasswordName, PasswordRecord } from "../store/types";
+import { formatTicks, parseDateTime, ticksFromClock } from "../timestamps";
+import { bodyObject, optionalString, type Route, type RouteContext, type RouteResult } from "./context";
+import { requireRegistry } from "./lookup";
+import { checkSku } from "./scopeMaps";
+import { passwordBody } from "./tokens";
+
+/**
+ * `POST {registry}/generateCredentials` (../shared/acr/README.md §3.4). Real traffic always got
+ * 200 synchronously with `{username, passwords}`:
+ * - no `name` → password1 and password2 are (re)generated, sharing one creationTime;
+ * - one `name` → that one is (re)generated; the other existing one is listed without a value;
+ * - no `expiry` → no `expiry` out; an expiry is echoed in offset form (`+00:00`, fraction trimmed);
+ *   one at or before the emulator's now is refused;
+ * - values appear only in this response and are never stored.
+ */
+
+const PASSWORD_NAMES: readonly PasswordName[] = ["password1", "password2"];
+
+/**
+ * A password value shaped like the service's since late 2023: 52 base64-alphabet characters
+ * with the literal `+ACR` at index 42–45, from a CSPRNG.
+ */
+export function newPasswordValue(): string {
+  const chars = randomBytes(36).toString("base64");
+  return `${chars.slice(0, 42)}+ACR${chars.slice(42, 48)}`;
+}
+
+function generate(ctx: RouteContext): RouteResult {
+  const reg = requireRegistry(ctx, true);
+  checkSku(ctx, reg);
+  const body = bodyObject(ctx);
+  const tokenIdIn = optionalString(body, "tokenId", "tokenId");
+  if (tokenIdIn === undefined) throw invalidBody("'tokenId' is required: pass the ARM id of a token of this registry.", "tokenId");
+  const registry = idOf.registry(reg);
+  if (!tokenIdIn.toLowerCase().startsWith(`${registry.toLowerCase()}/tokens/`) || nameOf(tokenIdIn).length === 0) {
+    throw invalidBody(`'tokenId' '${tokenIdIn}' is not a token of registry '${reg.name}' (${registry}/tokens/{name}).`, "tokenId");
+  }
+  const name = optionalString(body, "name", "name");
+  if (name !== undefined && !PASSWORD_NAMES.includes(name as PasswordName)) {
+    throw invalidBody(`'name' must be "password1" or "password2", got "${name}". Omit it to generate both.`, "name");
+  }
+  const expiryIn = optionalString(body, "expiry", "expiry");
+  let expiry: string | undefined;
+  if (expiryIn !== undefined) {
+    const t = parseDateTime(expiryIn);
+    if (!t) throw invalidBody(`'expiry' '${expiryIn}' is not an RFC 3339 date-time such as 2030-01-01T00:00:00Z.`, "expiry");
+    if (t.ms <= ctx.env.clock.now().getTime()) throw expiryInPast(expiryIn);
+    expiry = formatTicks(t);
+  }
+  const id = tokenId(registry, nameOf(tokenIdIn));
+  ctx.env.operations.settle(id);
+  const token = ctx.env.store.tokens.get(id);
+  // UNCERTAIN: not recorded; a missing token answers ACR's ResourceNotFound as a GET would.
+  if (!token) throw resourceNotFound(nameOf(tokenIdIn));
+
+  const targets: PasswordName[] = name === undefined ? [...PASSWORD_NAMES] : [name as PasswordName];
+  const creationTime = formatTicks(ticksFromClock(ctx.env.clock.now()));
+  const values = new Map<PasswordName, string>();
+  const passwords: PasswordRecord[] = [];
+  for (const n of PASSWORD_NAMES) {
+    if (targets.includes(n)) {
+      const p: PasswordRecord = { name: n, creationTime };
+      if (expiry !== undefined) p.expiry = expiry;
+      passwords.push(p);
+      values.set(n, newPasswordValue());
+    } else {
+      const existing = token.passwords.find((p) => p.name === n);
+      if (existing) passwords.push(existing);
+    }
+  }
+  ctx.env.store.tokens.put(id, { ...token, passwords });
+  return {
+    status: 200,
+    body: {
+      username: token.name,
+      passwords: passwords.map((p) => {
+        const value = values.get(p.name);
+        return value === undefined ? passwordBody(p) : { ...passwordBody(p), value };
+      }),
+    },
+  };
+}
+
+export const generateCredentialsRoutes: Route[] = [
+  {
+    method: "POST",
+    pattern:
+      "/subscriptions/{subscriptionId}/resourceGroups/{resourceGroupName}/providers/Microsoft.ContainerRegistry/registries/{registryName}/generateCredentials",
+    family: "tokens",
+    operation: "registries.generateCredentials",
+    action: "Microsoft.ContainerRegistry/registries/generateCredentials/action",
+    takesBody: true,
+    handler: generate,
+  },
+];

@@ -1,0 +1,116 @@
+/**
+ * The emulator's state: plain records keyed by ARM id (case-insensitive), behind a small
+ * interface so a backend can be swapped (Azurite's `IBlobMetadataStore` pattern). Password
+ * *values* are never stored: the real service shows them once, in the generateCredentials
+ * response, and so does the emulator; nothing secret reaches memory snapshots or `--state` files.
+ */
+
+/** ARM `systemData`. Times use ACR's `+00:00` form. */
+export interface SystemData {
+  createdBy: string;
+  createdByType: "User" | "Application" | "ManagedIdentity" | "Key";
+  createdAt: string;
+  lastModifiedBy: string;
+  lastModifiedByType: "User" | "Application" | "ManagedIdentity" | "Key";
+  lastModifiedAt: string;
+}
+
+export interface SubscriptionRecord {
+  subscriptionId: string;
+  tenantId: string;
+  displayName: string;
+}
+
+export interface ResourceGroupRecord {
+  subscriptionId: string;
+  /** The name with the casing it was created with (ARM keeps it; lookups ignore case). */
+  name: string;
+  location: string;
+  tags: Record<string, string>;
+}
+
+export type RegistrySku = "Basic" | "Standard" | "Premium";
+
+export interface RegistryRecord {
+  subscriptionId: string;
+  /** The resource group's own casing (ids in bodies use it). */
+  resourceGroup: string;
+  name: string;
+  location: string;
+  sku: RegistrySku;
+  tags: Record<string, string>;
+  /** `Z` form, as recorded for registries. */
+  creationDate: string;
+  provisioningState: ProvisioningState;
+  adminUserEnabled: boolean;
+  anonymousPullEnabled: boolean;
+  dataEndpointEnabled: boolean;
+  publicNetworkAccess: "Enabled" | "Disabled";
+  systemData: SystemData;
+}
+
+export type ProvisioningState = "Creating" | "Updating" | "Deleting" | "Succeeded" | "Failed" | "Canceled";
+
+export interface ScopeMapRecord {
+  /** ARM id of the parent registry. */
+  registryId: string;
+  name: string;
+  description?: string;
+  /** "UserDefined" for maps made through the API, "SystemDefined" for the built-in `_repositories_*` maps. */
+  type: "UserDefined" | "SystemDefined";
+  actions: string[];
+  creationDate: string;
+  provisioningState: ProvisioningState;
+  systemData?: SystemData;
+}
+
+export type PasswordName = "password1" | "password2";
+
+export interface PasswordRecord {
+  name: PasswordName;
+  /** `+00:00` form with seven fractional digits. */
+  creationTime: string;
+  /** The expiry as the service echoes it (offset form), when one was given. */
+  expiry?: string;
+}
+
+export interface TokenRecord {
+  registryId: string;
+  name: string;
+  scopeMapId?: string;
+  status: "enabled" | "disabled";
+  creationDate: string;
+  provisioningState: ProvisioningState;
+  passwords: PasswordRecord[];
+  systemData: SystemData;
+}
+
+/** One kind of record, keyed by ARM id (compared case-insensitively), in insertion order. */
+export interface Collection<T> {
+  get(id: string): T | undefined;
+  put(id: string, value: T): void;
+  delete(id: string): boolean;
+  /** Records whose id is directly or indirectly below `parentId` (all when omitted). */
+  list(parentId?: string): T[];
+}
+
+/** Everything the emulator keeps. */
+export interface EmulatorStore {
+  readonly subscriptions: Collection<SubscriptionRecord>;
+  readonly resourceGroups: Collection<ResourceGroupRecord>;
+  readonly registries: Collection<RegistryRecord>;
+  readonly scopeMaps: Collection<ScopeMapRecord>;
+  readonly tokens: Collection<TokenRecord>;
+  /** Persists pending changes (atomic write for the JSON backend; nothing in memory). */
+  flush(): void;
+}
+
+/** The serialized form of a store (the `--state` file). */
+export interface StateSnapshot {
+  version: 1;
+  subscriptions: SubscriptionRecord[];
+  resourceGroups: ResourceGroupRecord[];
+  registries: RegistryRecord[];
+  scopeMaps: ScopeMapRecord[];
+  tokens: TokenRecord[];
+}

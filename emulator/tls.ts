@@ -1,0 +1,71 @@
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { generate } from "selfsigned";
+
+/** The TLS material of one emulator run. */
+export interface TlsMaterial {
+  /** The CA certificate clients trust (PEM). */
+  caCertPem: string;
+  /** A file holding `caCertPem`, for NODE_EXTRA_CA_CERTS / REQUESTS_CA_BUNDLE. */
+  caCertPath: string;
+  /** The server certificate (PEM), issued by the CA for IP:127.0.0.1 and DNS:localhost. */
+  certPem: string;
+  keyPem: string;
+  /** Removes the temporary folder holding `caCertPath`. */
+  dispose(): void;
+}
+
+/**
+ * Issues a server certificate from a CA: the given one, or a CA generated now. A separate CA
+ * (rather than one self-signed leaf) is what Python's `requests` and Node both accept as a
+ * trust anchor while still validating the leaf's SAN.
+ */
+export async function createTlsMaterial(given?: { caCertPem?: string; caKeyPem?: string }): Promise<TlsMaterial> {
+  if ((given?.caCertPem === undefined) !== (given?.caKeyPem === undefined)) {
+    throw new Error("startEmulator: tls needs both caCertPem and caKeyPem (the CA issues the server certificate), or neither to generate a CA.");
+  }
+  const now = new Date();
+  const notAfter = new Date(now.getTime() + 825 * 86_400_000);
+  let caCertPem = given?.caCertPem;
+  let caKeyPem = given?.caKeyPem;
+  if (caCertPem === undefined || caKeyPem === undefined) {
+    const ca = await generate([{ name: "commonName", value: "acr-tokens emulator CA" }], {
+      keyType: "ec",
+      curve: "P-256",
+      algorithm: "sha256",
+      notBeforeDate: new Date(now.getTime() - 86_400_000),
+      notAfterDate: notAfter,
+      extensions: [
+        { name: "basicConstraints", cA: true, critical: true },
+        { name: "keyUsage", keyCertSign: true, cRLSign: true, digitalSignature: true, critical: true },
+      ],
+    });
+    caCertPem = ca.cert;
+    caKeyPem = ca.private;
+  }
+  const leaf = await generate([{ name: "commonName", value: "localhost" }], {
+    keyType: "ec",
+    curve: "P-256",
+    algorithm: "sha256",
+    notBeforeDate: new Date(now.getTime() - 86_400_000),
+    notAfterDate: notAfter,
+    ca: { cert: caCertPem, key: caKeyPem },
+    extensions: [
+      { name: "basicConstraints", cA: false },
+      { name: "keyUsage", digitalSignature: true, keyEncipherment: true, critical: true },
+      { name: "extKeyUsage", serverAuth: true },
+      { name: "subjectAltName", altNames: [{ type: 7, ip: "127.0.0.1" }, { type: 2, value: "localhost" }] },
+    ],
+  });
+  const dir = mkdtempSync(join(tmpdir(), "acr-tokens-emulator-"));
+  const caCertPath = join(dir, "ca.pem");
+  writeFileSync(caCertPath, caCertPem);
+  return {
+    caCertPem,
+    caCertPath,
+    certPem: leaf.cert,
+    keyPem: leaf.private,
+    dispose: () => rmSync(dir, { recursive: true, force: true }),
+  };
+}
