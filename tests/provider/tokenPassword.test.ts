@@ -1,0 +1,164 @@
+import * as assert from "node:assert/strict";
+import { ProviderHost, isSecret, reveal, secret, withProvider, type Props } from "../helpers/providerHost";
+import {
+  PASSWORD_TYPE,
+  REGISTRY,
+  armOperationsSince,
+  createPassword,
+  passwordNames,
+  providerTexts,
+  startTestBed,
+  type ProviderTestBed,
+} from "./setup";
+
+/**
+ * TokenPassword through the real dynamic-provider host against the emulator, with a bring-your-own
+ * access token given as secret stack config (the host unwraps it in Configure).
+ */
+describe("TokenPassword through the host (access token from stack config)", function () {
+  // One emulator and one spawned dynamic-provider host (ts-node) for the file: a few seconds on 2 cores.
+  this.timeout(30_000);
+
+  let bed: ProviderTestBed;
+  let host: ProviderHost;
+  let accessToken: string;
+  const generated: string[] = [];
+  const errors: string[] = [];
+
+  before(async () => {
+    bed = await startTestBed();
+    accessToken = bed.emu.issueToken({ expiresInSeconds: 6 * 3600 });
+    host = await ProviderHost.start({ env: bed.hostEnv() });
+    await host.configure({ "acr-tokens:accessToken": secret(accessToken) });
+  });
+
+  after(async () => {
+    await host?.close();
+    await bed?.close();
+  });
+
+  const remember = (outs: Props) => {
+    generated.push(reveal<string>(outs["password"]));
+    return outs;
+  };
+
+  it("creates password1 with one generateCredentials call (plus one registry GET for the login server)", async () => {
+    const tokenId = await bed.createToken("create-token");
+    const mark = bed.emu.requests.length;
+    const { id, outs } = await createPassword(host, "pw1", { tokenId });
+    remember(outs);
+    assert.deepEqual(armOperationsSince(bed.emu, mark), ["registries.get", "registries.generateCredentials"]);
+    assert.equal(id, `${tokenId}/passwords/password1`);
+    assert.ok(isSecret(outs["password"]), "password must be secret");
+    assert.match(reveal<string>(outs["password"]), /^.{20,}$/);
+    assert.equal(outs["username"], "create-token");
+    assert.equal(outs["slot"], "password1");
+    assert.equal(outs["expiry"], null);
+    assert.equal(outs["loginServer"], `${REGISTRY}.azurecr.io`);
+    assert.equal(outs["tokenId"], tokenId);
+    assert.ok(!Number.isNaN(Date.parse(outs["creationTime"] as string)));
+    for (const k of ["username", "slot", "tokenId", "loginServer", "creationTime"]) assert.ok(!isSecret(outs[k]), `${k} must not be secret`);
+  });
+
+  it("generating password2 leaves password1 in place, and deleting password2 removes only password2", async () => {
+    const tokenId = await bed.createToken("two-slots");
+    const one = await createPassword(host, "two-1", { tokenId, slot: "password1" });
+    remember(one.outs);
+    let mark = bed.emu.requests.length;
+    const two = await createPassword(host, "two-2", { tokenId, slot: "password2", expiresInDays: 30 });
+    remember(two.outs);
+    assert.deepEqual(armOperationsSince(bed.emu, mark), ["registries.generateCredentials"], "the login server is looked up once per registry");
+    assert.deepEqual(await passwordNames(bed, "two-slots"), ["password1", "password2"]);
+    assert.notEqual(reveal(one.outs["password"]), reveal(two.outs["password"]));
+    const expected = bed.emu.clock.now().getTime() + 30 * 86_400_000;
+    assert.ok(Math.abs(Date.parse(two.outs["expiry"] as string) - expected) < 60_000, `expiry ${String(two.outs["expiry"])} is not 30 days from the emulator's now`);
+
+    mark = bed.emu.requests.length;
+    await host.delete(PASSWORD_TYPE, "two-2", two.id, two.outs);
+    const ops = armOperationsSince(bed.emu, mark);
+    assert.deepEqual(ops.slice(0, 2), ["tokens.get", "tokens.update"]);
+    assert.ok(ops.slice(2).every((op) => op.startsWith("operations.") || op === "tokens.get"), `unexpected calls after the PATCH: ${ops.join(", ")}`);
+    assert.deepEqual(await passwordNames(bed, "two-slots"), ["password1"]);
+    const token = await bed.sdk.tokens.get("rg-tokens", REGISTRY, "two-slots");
+    assert.equal(token.credentials?.passwords?.[0]?.creationTime?.toISOString(), one.outs["creationTime"]);
+  });
+
+  it("reads with one GET: reports creation time and expiry and keeps the password secret", async () => {
+    const tokenId = await bed.createToken("read-token");
+    const { id, outs } = await createPassword(host, "read-pw", { tokenId, expiry: "2099-01-31T00:00:00Z" });
+    remember(outs);
+    const mark = bed.emu.requests.length;
+    const read = await host.read(PASSWORD_TYPE, "read-pw", id, outs);
+    assert.deepEqual(armOperationsSince(bed.emu, mark), ["tokens.get"]);
+    assert.equal(read.id, id);
+    assert.equal(read.outs["creationTime"], outs["creationTime"]);
+    assert.equal(Date.parse(read.outs["expiry"] as string), Date.parse("2099-01-31T00:00:00Z"));
+    assert.ok(isSecret(read.outs["password"]));
+    assert.equal(reveal(read.outs["password"]), reveal(outs["password"]));
+  });
+
+  it("a slot or token that is gone: read drops the resource, delete succeeds with one GET", async () => {
+    const tokenId = await bed.createToken("gone-token");
+    const { id, outs } = await createPassword(host, "gone-pw", { tokenId, slot: "password2" });
+    remember(outs);
+    await bed.sdk.tokens.update("rg-tokens", REGISTRY, "gone-token", { credentials: { passwords: [] } }, { updateIntervalInMs: 0 });
+    assert.equal((await host.read(PASSWORD_TYPE, "gone-pw", id, outs)).id, "");
+    let mark = bed.emu.requests.length;
+    await host.delete(PASSWORD_TYPE, "gone-pw", id, outs);
+    assert.deepEqual(armOperationsSince(bed.emu, mark), ["tokens.get"]);
+
+    await bed.sdk.tokens.delete("rg-tokens", REGISTRY, "gone-token", { updateIntervalInMs: 0 });
+    assert.equal((await host.read(PASSWORD_TYPE, "gone-pw", id, outs)).id, "");
+    mark = bed.emu.requests.length;
+    await host.delete(PASSWORD_TYPE, "gone-pw", id, outs);
+    assert.deepEqual(armOperationsSince(bed.emu, mark), ["tokens.get"]);
+  });
+
+  it("leaves a slot alone on delete when it holds a password generated since (not ours)", async () => {
+    const tokenId = await bed.createToken("regen-token");
+    const first = await createPassword(host, "regen-1", { tokenId });
+    remember(first.outs);
+    bed.emu.clock.advance({ minutes: 5 });
+    const second = await createPassword(host, "regen-2", { tokenId });
+    remember(second.outs);
+    await host.delete(PASSWORD_TYPE, "regen-1", first.id, first.outs);
+    assert.deepEqual(await passwordNames(bed, "regen-token"), ["password1"]);
+  });
+
+  it("a missing token fails create with ARM's status, code and request id, and nothing is created", async () => {
+    const tokenId = bed.tokenId("no-such-token");
+    await assert.rejects(createPassword(host, "missing", { tokenId }), (err: Error) => {
+      errors.push(err.message);
+      assert.match(err.message, /^TokenPassword password1 of token "no-such-token" \(registry "tokenregistry"\): registries\.generateCredentials failed: ARM answered 404 \w+ \(x-ms-request-id [\w-]+\): /);
+      return true;
+    });
+  });
+
+  it("one TokenPassword replaced on the same slot: the diff deletes first, so the new password survives", async () => {
+    const { password } = await providerTexts();
+    const tokenId = await bed.createToken("replace-token");
+    const old = await createPassword(host, "rep", { tokenId, expiry: "2099-01-01T00:00:00Z" });
+    remember(old.outs);
+    const news = withProvider(password, { tokenId, slot: "password1", expiry: "2099-06-01T00:00:00.000Z" });
+    const diff = await host.diff(PASSWORD_TYPE, "rep", old.id, old.outs, news);
+    assert.deepEqual(diff, { changes: "some", replaces: ["expiry"], deleteBeforeReplace: true });
+    await host.delete(PASSWORD_TYPE, "rep", old.id, old.outs);
+    const fresh = await createPassword(host, "rep", { tokenId, expiry: "2099-06-01T00:00:00Z" });
+    remember(fresh.outs);
+    assert.deepEqual(await passwordNames(bed, "replace-token"), ["password1"]);
+  });
+
+  it("leaves no access token or password in host output, the emulator log, errors or plain outputs", async () => {
+    assert.ok(generated.length >= 8, `only ${generated.length} passwords were generated`);
+    const haystacks = {
+      "host stdout": host.stdout,
+      "host stderr": host.stderr,
+      "emulator log": JSON.stringify(bed.emu.requests),
+      "error messages": errors.join("\n"),
+    };
+    for (const [where, text] of Object.entries(haystacks)) {
+      assert.ok(!text.includes(accessToken), `the access token appears in the ${where}`);
+      for (const [i, pw] of generated.entries()) assert.ok(!text.includes(pw), `generated password #${i} appears in the ${where}`);
+    }
+  });
+});
