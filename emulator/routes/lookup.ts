@@ -28,12 +28,15 @@ export function requireResourceGroup(ctx: RouteContext): ResourceGroupRecord {
   return rg;
 }
 
-/** The registry of the path; `nested` answers ParentResourceNotFound (as recorded for child routes). */
-export function requireRegistry(ctx: RouteContext, nested: boolean): RegistryRecord {
+/**
+ * The registry of the path; `nested` answers ParentResourceNotFound (as recorded for child routes).
+ * Pending operations on the registry complete first, except for status polls (`settle` false).
+ */
+export function requireRegistry(ctx: RouteContext, nested: boolean, settle = true): RegistryRecord {
   const rg = requireResourceGroup(ctx);
   const name = ctx.params.registryName;
   const id = registryId(rg.subscriptionId, rg.name, name);
-  ctx.env.operations.settle(id);
+  if (settle) ctx.env.operations.settle(id);
   const reg = ctx.env.store.registries.get(id);
   if (!reg) throw nested ? parentResourceNotFound(name) : topLevelResourceNotFound("Microsoft.ContainerRegistry/registries", name, rg.name);
   return reg;

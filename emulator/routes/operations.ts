@@ -14,7 +14,7 @@ import { requireRegistry, requireSubscription } from "./lookup";
 const REG = "/subscriptions/{subscriptionId}/resourceGroups/{resourceGroupName}/providers/Microsoft.ContainerRegistry/registries/{registryName}";
 
 function status(ctx: RouteContext): RouteResult {
-  requireRegistry(ctx, true);
+  requireRegistry(ctx, true, false);
   const op = ctx.env.operations.get(ctx.params.operationId);
   if (!op || !ctx.path.toLowerCase().startsWith(`${op.resourceId.toLowerCase()}/operationstatuses/`)) throw resourceNotFound(ctx.params.operationId);
   const s = ctx.env.operations.poll(op);

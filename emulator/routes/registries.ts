@@ -65,10 +65,10 @@ export function registryBody(r: RegistryRecord): Record<string, unknown> {
       policies: {
         quarantinePolicy: { status: "disabled" },
         trustPolicy: { type: "Notary", status: "disabled" },
-        retentionPolicy: { days: 7, status: "disabled" },
+        retentionPolicy: { days: 7, lastUpdatedTime: plusOffset(r.creationDate), status: "disabled" },
         exportPolicy: { status: "enabled" },
         azureADAuthenticationAsArmPolicy: { status: "enabled" },
-        softDeletePolicy: { retentionDays: 7, status: "disabled" },
+        softDeletePolicy: { retentionDays: 7, lastUpdatedTime: plusOffset(r.creationDate), status: "disabled" },
       },
       encryption: { status: "disabled" },
       dataEndpointEnabled: r.dataEndpointEnabled,
@@ -80,6 +80,11 @@ export function registryBody(r: RegistryRecord): Record<string, unknown> {
       anonymousPullEnabled: r.anonymousPullEnabled,
     },
   };
+}
+
+/** A registry time in the `+00:00` form the policies use (the registry's own creationDate uses `Z`). */
+function plusOffset(z: string): string {
+  return z.replace(/Z$/, "+00:00");
 }
 
 function parseSku(v: unknown): RegistrySku {
