@@ -46,7 +46,7 @@ export function checkScope(scope: ScopeInput): ScopeCheck {
   }
   for (const [gateway, granted] of Object.entries(scope.gateways ?? {})) {
     const path = entryPath("gateways", gateway);
-    problems.push(...checkName(CONNECTED_REGISTRY_NAME, gateway, { propertyPath: path }));
+    problems.push(...checkName(CONNECTED_REGISTRY_NAME, gateway, { propertyPath: path, keyed: true }));
     for (const action of checkActions(granted, path, "gateway")) {
       actions.add(`gateway/${gateway}/${action}`);
     }

@@ -70,6 +70,8 @@ export interface NameSource {
    * says so and tells the user to set the property explicitly.
    */
   readonly defaultedFrom?: "the resource name";
+  /** The name is a map key already shown in the path (`gateways["edge1"]`): do not repeat it. */
+  readonly keyed?: boolean;
 }
 
 /**
@@ -92,9 +94,11 @@ export function checkName(rule: NameRule, value: string, source: NameSource): Va
     return [];
   }
   const subject =
-    source.defaultedFrom === undefined
-      ? `${source.propertyPath} ${quote(value)}`
-      : `${source.propertyPath} is not set and ${source.defaultedFrom}, ${quote(value)},`;
+    source.defaultedFrom !== undefined
+      ? `${source.propertyPath} is not set and ${source.defaultedFrom}, ${quote(value)},`
+      : source.keyed
+        ? source.propertyPath
+        : `${source.propertyPath} ${quote(value)}`;
   const rule_ = `${capitalize(rule.noun)}s are ${rule.min}–${rule.max} ${rule.allowedText}.`;
   const suggestion = suggestName(rule, value);
   const fix =
