@@ -99,7 +99,8 @@ const UNAVAILABLE = new Set(["CredentialUnavailableError", "AggregateAuthenticat
  */
 export function describeIdentityFailure(error: unknown, kind: IdentityCredentialKind, scopes: readonly string[]): Error {
   const name = error instanceof Error ? error.name : "";
-  const detail = error instanceof Error ? error.message : String(error);
+  // One line, ending with a period: identity messages span lines ("More details:") and may end with ",".
+  const detail = `${(error instanceof Error ? error.message : String(error)).replace(/\s+/g, " ").trim().replace(/[\s.,;:]+$/, "")}.`;
   const cls = IDENTITY_CLASS[kind];
   if (UNAVAILABLE.has(name)) {
     const which =

@@ -18,7 +18,7 @@ import type { AccessToken, GetTokenOptions, TokenCredential } from "@azure/core-
 
 /** Options of {@link RefreshingCredential}. */
 export interface RefreshingCredentialOptions {
-  /** Builds the underlying credential; called once, and again to get past the SDK's own cache (see above). */
+  /** Builds the underlying credential; called on first use, and again to get past the SDK's own cache (see above). */
   create: () => TokenCredential;
   /** Current time (the module's `currentTime`). */
   now: () => Date;
@@ -43,14 +43,13 @@ interface Entry {
 
 /** A caching, refresh-ahead `TokenCredential` wrapper with a single in-flight acquisition per scope. */
 export class RefreshingCredential implements TokenCredential {
-  private underlying: TokenCredential;
+  /** Built on first use, so that a constructor's "not configured" error is reported like a getToken failure. */
+  private underlying: TokenCredential | undefined;
   private readonly entries = new Map<string, Entry>();
   private readonly pending = new Map<string, Promise<AccessToken>>();
   private count = 0;
 
-  constructor(private readonly options: RefreshingCredentialOptions) {
-    this.underlying = options.create();
-  }
+  constructor(private readonly options: RefreshingCredentialOptions) {}
 
   /** Tokens obtained from the underlying credential that differ from the one already cached (network acquisitions). */
   get acquisitions(): number {
@@ -78,6 +77,7 @@ export class RefreshingCredential implements TokenCredential {
     const requestOptions: GetTokenOptions = { ...options };
     let token: AccessToken | null;
     try {
+      this.underlying ??= this.options.create();
       token = await this.underlying.getToken(scopes, requestOptions);
       if (token && previous && token.token === previous.token.token) {
         this.underlying = this.options.create();

@@ -52,7 +52,7 @@ function setup(random = 0, instances = 1) {
     now: () => new Date(clock.now),
     random: () => random,
   });
-  return { clock, credential, created, fake: () => created.at(-1)! };
+  return { clock, credential, created, fake: () => shared ?? created.at(-1)! };
 }
 
 const SCOPE = ["https://management.azure.com/.default"];
