@@ -1,0 +1,69 @@
+import * as assert from "node:assert/strict";
+import { checkName, checkRegistry, checkScopeMapReference, parseRegistryId, REGISTRY_NAME, TOKEN_NAME } from "../../components/validation";
+
+const registryId = "/subscriptions/11111111-2222-3333-4444-555555555555/resourceGroups/rg-registry/providers/Microsoft.ContainerRegistry/registries/contoso";
+
+describe("parseRegistryId", () => {
+  it("splits a registry id and writes ARM's keywords in their documented casing", () => {
+    const lower = registryId.replace("resourceGroups", "resourcegroups").replace("Microsoft.ContainerRegistry", "microsoft.containerregistry");
+    assert.deepEqual(parseRegistryId(lower, "registryId"), {
+      registry: { registryName: "contoso", resourceGroupName: "rg-registry", registryId },
+      problems: [],
+    });
+  });
+  for (const bad of ["contoso", `${registryId}/`, registryId.replace("/subscriptions/", "/subscription/"), `${registryId}/scopeMaps/x`]) {
+    it(`refuses ${JSON.stringify(bad)}`, () => {
+      const { registry, problems } = parseRegistryId(bad, "registryId");
+      assert.equal(registry, undefined);
+      assert.equal(problems.length, 1);
+    });
+  }
+});
+
+describe("checkRegistry", () => {
+  it("accepts a name and a resource group", () => {
+    assert.deepEqual(checkRegistry({ registryName: "contoso", resourceGroupName: "rg_(1).a" }).problems, []);
+  });
+  it("accepts an id", () => {
+    assert.equal(checkRegistry({ registryId }).registry?.registryName, "contoso");
+  });
+});
+
+describe("checkScopeMapReference", () => {
+  const registry = { registryName: "contoso", resourceGroupName: "rg-registry", registryId };
+  it("recognises the built-in scope maps", () => {
+    for (const name of ["_repositories_pull", "_repositories_push", "_repositories_admin"]) {
+      assert.deepEqual(checkScopeMapReference(name, registry).reference, { kind: "builtIn", name });
+    }
+  });
+  it("accepts a scope map id of the same registry, whatever the casing of its keywords and names", () => {
+    const id = `${registryId.toLowerCase().replace("contoso", "CONTOSO")}/scopemaps/ci-pull`;
+    const { reference, problems } = checkScopeMapReference(id, registry);
+    assert.deepEqual(problems, []);
+    assert.equal(reference?.kind, "id");
+  });
+  it("refuses a scope map id in another subscription", () => {
+    const other = `${registryId.replace("11111111", "99999999")}/scopeMaps/ci-pull`;
+    assert.equal(checkScopeMapReference(other, registry).problems.length, 1);
+  });
+});
+
+describe("checkName", () => {
+  it("accepts names at both length limits", () => {
+    assert.deepEqual(checkName(TOKEN_NAME, "a".repeat(5), { propertyPath: "tokenName" }), []);
+    assert.deepEqual(checkName(TOKEN_NAME, "a".repeat(50), { propertyPath: "tokenName" }), []);
+    assert.equal(checkName(TOKEN_NAME, "a".repeat(51), { propertyPath: "tokenName" }).length, 1);
+  });
+  it("lists every broken rule of one name in one problem", () => {
+    const [problem] = checkName(REGISTRY_NAME, "My_Reg", { propertyPath: "registryName" });
+    assert.equal(
+      problem?.message,
+      'registryName "My_Reg" is not a valid registry name: it contains "_"; it has upper-case letters. ' +
+        'Registry names are 5–50 lower-case letters and digits. Use "myreg".',
+    );
+  });
+  it("offers no fix it cannot make valid", () => {
+    const [problem] = checkName(REGISTRY_NAME, "a-b", { propertyPath: "registryName" });
+    assert.doesNotMatch(problem!.message, /Use "/);
+  });
+});
