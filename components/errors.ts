@@ -51,7 +51,7 @@ export function validated<A extends object, P>(
    */
   known?: pulumi.Unwrap<A>,
 ): pulumi.Output<P> {
-  const now = isPlain(args) ? (args as pulumi.Unwrap<A>) : known;
+  const now = isPlain(args) ? (args as pulumi.Unwrap<A>) : isPlain(known) ? known : undefined;
   if (now !== undefined) {
     const problems = check(now).problems;
     if (problems.length > 0) {

@@ -54,7 +54,7 @@ export function planRegistryToken(
   const tokenNameProblems = checkName(TOKEN_NAME, tokenName, tokenNameSource);
   problems.push(...tokenNameProblems);
 
-  const status = input.status ?? TokenStatus.Enabled;
+  const status = String(input.status ?? TokenStatus.Enabled);
   const statuses: readonly string[] = Object.values(TokenStatus);
   if (!statuses.includes(status)) {
     const suggestion = statuses.includes(status.toLowerCase()) ? status.toLowerCase() : nearest(status, statuses);

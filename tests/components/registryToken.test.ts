@@ -1,0 +1,207 @@
+import * as assert from "node:assert/strict";
+import * as pulumi from "@pulumi/pulumi";
+import { InvalidArgumentsError, RegistryToken, ScopeMap } from "acr-tokens";
+import { recorder, SUBSCRIPTION_ID, useMocks, valueOf } from "../helpers/mocks";
+
+const COMPONENT = "acr-tokens:index:RegistryToken";
+const SCOPE_MAP_COMPONENT = "acr-tokens:index:ScopeMap";
+const AZURE_SCOPE_MAP = "azure-native:containerregistry:ScopeMap";
+const AZURE_TOKEN = "azure-native:containerregistry:Token";
+const SETTINGS = "pulumi-nodejs:dynamic/acr-tokens:TokenSettings";
+const GET_REGISTRY = "azure-native:containerregistry:getRegistry";
+
+const registry = { registryName: "contoso", resourceGroupName: "rg-registry" } as const;
+const registryId = `/subscriptions/${SUBSCRIPTION_ID}/resourceGroups/rg-registry/providers/Microsoft.ContainerRegistry/registries/contoso`;
+
+/** Waits until the token and all its children are registered. */
+async function settled(token: RegistryToken): Promise<Record<string, unknown>> {
+  return recorder.registeredOutputs(await valueOf(token.urn));
+}
+
+describe("RegistryToken", () => {
+  useMocks();
+  before(async function () {
+    // The first TokenSettings in a process serializes its dynamic provider, which walks the loaded
+    // modules (about 1–2 s on this machine); warm it up once instead of slowing the first test.
+    this.timeout(20_000);
+    await settled(new RegistryToken("warm-up", { ...registry, scopeMap: "_repositories_pull" }));
+  });
+
+  describe("with inline repositories", () => {
+    it("creates a child scope map named <tokenName>-scope-map, as az acr token create does", async () => {
+      const token = new RegistryToken("ci-pull", { ...registry, repositories: { app: ["metadata/read", "content/read"] } });
+      await settled(token);
+      assert.deepEqual(recorder.findCreatedResource(AZURE_SCOPE_MAP, "ci-pull-scope-map").inputs, {
+        registryName: "contoso",
+        resourceGroupName: "rg-registry",
+        scopeMapName: "ci-pull-scope-map",
+        actions: ["repositories/app/content/read", "repositories/app/metadata/read"],
+      });
+    });
+
+    it("names the map after tokenName but keeps logical names derived from the resource name only", async () => {
+      const token = new RegistryToken("ci", { ...registry, tokenName: "pipeline-7", gateways: { edge01: ["config/read"] } });
+      await settled(token);
+      const map = recorder.findCreatedResource(AZURE_SCOPE_MAP, "ci-scope-map");
+      assert.equal(map.inputs["scopeMapName"], "pipeline-7-scope-map");
+      assert.deepEqual(map.inputs["actions"], ["gateway/edge01/config/read"]);
+      assert.equal(recorder.findCreatedResource(AZURE_TOKEN, "ci").inputs["tokenName"], "pipeline-7");
+    });
+
+    it("registers the Token with exactly the inputs ARM's create takes", async () => {
+      const token = new RegistryToken("ci-pull", { ...registry, repositories: { app: ["content/read"] } });
+      await settled(token);
+      assert.deepEqual(recorder.findCreatedResource(AZURE_TOKEN, "ci-pull").inputs, {
+        registryName: "contoso",
+        resourceGroupName: "rg-registry",
+        tokenName: "ci-pull",
+        scopeMapId: `${registryId}/scopeMaps/ci-pull-scope-map`,
+        status: "enabled",
+      });
+    });
+
+    it("exposes the child ScopeMap as inlineScopeMap", async () => {
+      const token = new RegistryToken("ci-pull", { ...registry, repositories: { app: ["content/read"] } });
+      const map = token.inlineScopeMap;
+      assert.ok(map !== undefined && ScopeMap.isInstance(map));
+      assert.equal(await valueOf(map.id), await valueOf(token.scopeMapId));
+      assert.deepEqual(await valueOf(map.actions), ["repositories/app/content/read"]);
+    });
+  });
+
+  describe("with scopeMap", () => {
+    it("resolves a built-in name under registryId without a lookup", async () => {
+      const token = new RegistryToken("ci-pull", { registryId, scopeMap: "_repositories_pull" });
+      await settled(token);
+      assert.equal(recorder.findCreatedResource(AZURE_TOKEN, "ci-pull").inputs["scopeMapId"], `${registryId}/scopeMaps/_repositories_pull`);
+      assert.equal(token.inlineScopeMap, undefined);
+      assert.deepEqual(recorder.ofType(AZURE_SCOPE_MAP), []);
+      // The only invoke is the login server lookup.
+      assert.equal(recorder.invokes.length, 1);
+    });
+
+    it("resolves a built-in name under the looked-up registry id when given a name and resource group", async () => {
+      const token = new RegistryToken("ci-push", { ...registry, scopeMap: "_repositories_push" });
+      await settled(token);
+      assert.equal(recorder.findCreatedResource(AZURE_TOKEN, "ci-push").inputs["scopeMapId"], `${registryId}/scopeMaps/_repositories_push`);
+      assert.deepEqual(
+        recorder.invokes.map((i) => [i.token, i.inputs]),
+        [
+          [GET_REGISTRY, { registryName: "contoso", resourceGroupName: "rg-registry" }],
+          [GET_REGISTRY, { registryName: "contoso", resourceGroupName: "rg-registry" }],
+        ],
+      );
+    });
+
+    it("uses a ScopeMap's id and depends on it", async () => {
+      const map = new ScopeMap("shared-map", { ...registry, repositories: { app: ["content/read"] } });
+      const token = new RegistryToken("ci-pull", { ...registry, scopeMap: map });
+      await settled(token);
+      const registered = recorder.findCreatedResource(AZURE_TOKEN, "ci-pull");
+      assert.equal(registered.inputs["scopeMapId"], await valueOf(map.id));
+      assert.ok(registered.dependencies.includes(recorder.findCreatedResource(AZURE_SCOPE_MAP, "shared-map").urn!));
+    });
+
+    it("takes a scope map id as given, with ARM's keyword casing", async () => {
+      const id = `${registryId}/scopemaps/team-map`;
+      const token = new RegistryToken("ci-pull", { ...registry, scopeMap: id });
+      await settled(token);
+      assert.equal(recorder.findCreatedResource(AZURE_TOKEN, "ci-pull").inputs["scopeMapId"], `${registryId}/scopeMaps/team-map`);
+    });
+
+    it("still validates the other arguments when given a ScopeMap instance", () => {
+      const map = new ScopeMap("shared-map", { ...registry, repositories: { app: ["content/read"] } });
+      assert.throws(
+        () => new RegistryToken("ci-pull", { ...registry, scopeMap: map, status: "Disabled" as "disabled" }),
+        (err: unknown) => err instanceof InvalidArgumentsError && err.message.startsWith('RegistryToken "ci-pull": status "Disabled" is not a token status.'),
+      );
+      assert.throws(
+        () => new RegistryToken("ci-pull", { ...registry, scopeMap: map, repositories: { app: ["content/read"] } }),
+        (err: unknown) => err instanceof InvalidArgumentsError && err.errors[0]!.propertyPath === "scopeMap",
+      );
+    });
+  });
+
+  describe("the password hazard (README: updates never PUT)", () => {
+    it("registers the azure-native Token with ignoreChanges on every property an update could send", async () => {
+      const token = new RegistryToken("ci-pull", { ...registry, repositories: { app: ["content/read"] } });
+      await settled(token);
+      const registered = recorder.findCreatedResource(AZURE_TOKEN, "ci-pull");
+      assert.deepEqual([...registered.ignoreChanges].sort(), ["credentials", "scopeMapId", "status"]);
+      // Every other input is part of the token's ARM path, so changing it replaces the token (a new
+      // token has no password to lose) instead of updating it.
+      const updatable = Object.keys(registered.inputs).filter((k) => !registered.ignoreChanges.includes(k));
+      assert.deepEqual(updatable.sort(), ["registryName", "resourceGroupName", "tokenName"]);
+    });
+
+    it("applies scope map and status through TokenSettings, which depends on the token", async () => {
+      const token = new RegistryToken("ci-pull", { ...registry, scopeMap: "_repositories_pull", status: "disabled" });
+      await settled(token);
+      const azureToken = recorder.findCreatedResource(AZURE_TOKEN, "ci-pull");
+      const settings = recorder.findCreatedResource(SETTINGS, "ci-pull-settings");
+      const { __provider, ...inputs } = settings.inputs;
+      assert.equal(typeof __provider, "string");
+      assert.deepEqual(inputs, {
+        tokenId: `${registryId}/tokens/ci-pull`,
+        scopeMapId: `${registryId}/scopeMaps/_repositories_pull`,
+        status: "disabled",
+      });
+      assert.equal(azureToken.inputs["status"], "disabled");
+      assert.ok(settings.dependencies.includes(azureToken.urn!));
+      assert.equal(await valueOf(token.status), "disabled");
+    });
+  });
+
+  it("parents every child to the component and names it after the component", async () => {
+    const token = new RegistryToken("ci-pull", { ...registry, repositories: { app: ["content/read"] } });
+    const urn = await valueOf(token.urn);
+    await settled(token);
+    const children = recorder.resources.filter((r) => r.type !== COMPONENT);
+    assert.deepEqual(children.map((r) => `${r.type}::${r.name}`).sort(), [
+      `${SCOPE_MAP_COMPONENT}::ci-pull-scope-map`,
+      `${AZURE_SCOPE_MAP}::ci-pull-scope-map`,
+      `${AZURE_TOKEN}::ci-pull`,
+      `${SETTINGS}::ci-pull-settings`,
+    ].sort());
+    const mapUrn = recorder.findCreatedResource(SCOPE_MAP_COMPONENT, "ci-pull-scope-map").urn;
+    for (const child of children) {
+      assert.equal(child.parent, child.type === AZURE_SCOPE_MAP ? mapUrn : urn, `${child.type} ${child.name}`);
+    }
+  });
+
+  it("registers every output and they resolve", async () => {
+    const token = new RegistryToken("ci-pull", { ...registry, tokenName: "pipeline-7", scopeMap: "_repositories_pull" });
+    const outputs = await settled(token);
+    const expected = {
+      id: `${registryId}/tokens/pipeline-7`,
+      tokenName: "pipeline-7",
+      username: "pipeline-7",
+      scopeMapId: `${registryId}/scopeMaps/_repositories_pull`,
+      status: "enabled",
+      loginServer: "contoso.azurecr.io",
+    };
+    assert.deepEqual(outputs, expected);
+    assert.deepEqual(
+      await valueOf(pulumi.all({ id: token.id, tokenName: token.tokenName, username: token.username, scopeMapId: token.scopeMapId, status: token.status, loginServer: token.loginServer })),
+      expected,
+    );
+  });
+
+  it("looks up the login server with the registry's name and resource group", async () => {
+    const id = registryId.replace("contoso", "contosoprod").replace("rg-registry", "rg-prod");
+    const token = new RegistryToken("ci-pull", { registryId: id, scopeMap: "_repositories_pull" });
+    assert.equal(await valueOf(token.loginServer), "contosoprod.azurecr.io");
+    assert.deepEqual(recorder.invokes, [{ token: GET_REGISTRY, inputs: { registryName: "contosoprod", resourceGroupName: "rg-prod" } }]);
+  });
+
+  it("fails an invalid Output value before the azure-native Token is registered", async () => {
+    const token = new RegistryToken("late-error", { ...registry, status: pulumi.output("paused" as "enabled"), scopeMap: "_repositories_pull" });
+    await assert.rejects(valueOf(token.id), (err: unknown) => {
+      assert.ok(err instanceof InvalidArgumentsError);
+      // Pulumi prefixes the path it was serializing ("error serializing property …: ").
+      assert.match(err.message, /RegistryToken "late-error": status "paused" is not a token status\. Allowed: enabled, disabled\.$/);
+      return true;
+    });
+    assert.deepEqual(recorder.ofType(AZURE_TOKEN), []);
+  });
+});
