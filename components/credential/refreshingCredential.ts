@@ -89,6 +89,7 @@ export class RefreshingCredential implements TokenCredential {
       // A failed early refresh is not fatal while the cached token is still valid: serve it, try again later.
       if (previous && now < previous.token.expiresOnTimestamp) {
         previous.refreshAt = Math.min(now + RETRY_AFTER_MS, previous.token.expiresOnTimestamp);
+        previous.token = { ...previous.token, refreshAfterTimestamp: previous.refreshAt };
         return previous.token;
       }
       throw this.options.describeFailure ? this.options.describeFailure(error) : error;
@@ -108,7 +109,10 @@ export class RefreshingCredential implements TokenCredential {
     } else {
       refreshAt = Math.min(now + RETRY_AFTER_MS, token.expiresOnTimestamp);
     }
-    this.entries.set(key, { token, refreshAt });
-    return token;
+    // The pipeline's bearer policy keeps a token until 2 minutes before expiry unless told otherwise:
+    // `refreshAfterTimestamp` makes it come back here at our randomized moment.
+    const served: AccessToken = { ...token, refreshAfterTimestamp: refreshAt };
+    this.entries.set(key, { token: served, refreshAt });
+    return served;
   }
 }

@@ -80,6 +80,13 @@ describe("credential: refresh-ahead caching wrapper", () => {
     assert.equal(credential.acquisitions, 2);
   });
 
+  it("tells the pipeline's bearer policy when to come back (refreshAfterTimestamp = the refresh moment)", async () => {
+    const { credential } = setup(0.5);
+    const t = await credential.getToken(SCOPE);
+    assert.equal(t.refreshAfterTimestamp, T0 + LIFETIME - 7.5 * MIN);
+    assert.equal(t.expiresOnTimestamp, T0 + LIFETIME);
+  });
+
   it("the margin is randomized up to 10 min (AzSessions.jl: 5–10 min)", async () => {
     const { clock, credential } = setup(0.5);
     await credential.getToken(SCOPE);

@@ -1,0 +1,221 @@
+import * as assert from "node:assert/strict";
+import { randomUUID } from "node:crypto";
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { inspect } from "node:util";
+import { ContainerRegistryManagementClient } from "@azure/arm-containerregistry";
+import { isRestError } from "@azure/core-rest-pipeline";
+import {
+  AccessTokenErrorName,
+  clearCredentialCache,
+  CredentialAuthenticationErrorName,
+  CredentialKind,
+  explainAuthFailure,
+  resolveCredential,
+  type AccessTokenError,
+  type ResolvedCredential,
+} from "../../components/credential";
+import { useEmulator } from "../helpers/emulator";
+import { setIdentityEnv } from "./env";
+import { firstSentence } from "./fixtures";
+
+/**
+ * Real @azure/identity credentials and bring-your-own tokens, resolved by the credential module and used
+ * by the official ARM client exactly as the providers build it, against the emulator's Entra ID,
+ * managed-identity and ARM surfaces over HTTPS. The emulator's CA reaches every client through
+ * ACR_TOKENS_CA_CERT_FILE (→ `tlsOptions`), not through a process-wide trust change.
+ */
+describe("credential: real credentials against the emulator", () => {
+  const dir = mkdtempSync(join(tmpdir(), "acr-tokens-cred-emu-"));
+  const clockFile = join(dir, "clock");
+  const emulator = useEmulator({ clockFile });
+  let restore: (() => void) | undefined;
+
+  beforeEach(() => clearCredentialCache());
+  afterEach(() => {
+    restore?.();
+    restore = undefined;
+  });
+  after(() => rmSync(dir, { recursive: true, force: true }));
+
+  /** The settings every scenario shares: the emulator as a custom cloud, its CA, its clock, its subscription. */
+  function emulatorEnv(): Record<string, string> {
+    const emu = emulator();
+    return {
+      ACR_TOKENS_ARM_ENDPOINT: emu.armEndpoint,
+      AZURE_AUTHORITY_HOST: emu.authorityHost,
+      ACR_TOKENS_CA_CERT_FILE: emu.caCertPath,
+      ACR_TOKENS_CLOCK_FILE: clockFile,
+      ACR_TOKENS_SUBSCRIPTION_ID: emu.subscriptionId,
+    };
+  }
+
+  /** The ARM client as components/provider/armClient.ts builds it from a resolved credential. */
+  function clientFor(resolved: ResolvedCredential): ContainerRegistryManagementClient {
+    assert.ok(resolved.subscriptionId, "no subscription id resolved");
+    return new ContainerRegistryManagementClient(resolved.credential, resolved.subscriptionId, {
+      endpoint: resolved.armEndpoint,
+      credentials: { scopes: resolved.scopes },
+      ...(resolved.tlsOptions ? { tlsOptions: resolved.tlsOptions } : {}),
+      retryOptions: { maxRetries: 0 },
+    });
+  }
+
+  async function listRegistries(client: ContainerRegistryManagementClient): Promise<number> {
+    let n = 0;
+    for await (const _ of client.registries.list()) n++;
+    return n;
+  }
+
+  const armCalls = (): number => emulator().requests.filter((r) => r.kind === "arm").length;
+
+  it("client secret through DefaultAzureCredential (AZURE_CLIENT_ID/SECRET/TENANT_ID + AZURE_AUTHORITY_HOST): one acquisition for many ARM calls, refreshed ahead of expiry", async () => {
+    const emu = emulator();
+    const clientId = `sp-${randomUUID()}`;
+    const secret = `secret-${randomUUID()}`;
+    emu.identity.addPrincipal({ clientId, clientSecret: secret });
+    restore = setIdentityEnv({ ...emulatorEnv(), AZURE_CLIENT_ID: clientId, AZURE_CLIENT_SECRET: secret, AZURE_TENANT_ID: emu.tenantId });
+
+    const resolved = await resolveCredential({ env: process.env });
+    assert.equal(resolved.kind, CredentialKind.Default);
+    assert.equal(resolved.cloud, "custom");
+    const entra = emu.identity.stats!.entra;
+
+    // Three clients (three pipelines, as three resources' providers would have) and many calls in parallel.
+    const clients = [clientFor(resolved), clientFor(resolved), clientFor(resolved)];
+    await Promise.all(clients.flatMap((c) => [listRegistries(c), listRegistries(c), listRegistries(c)]));
+    assert.equal(resolved.acquisitions, 1);
+    assert.equal(emu.identity.stats!.entra - entra, 1, "more than one token request reached Entra ID");
+
+    // 56 minutes later (emulator clock, shared through ACR_TOKENS_CLOCK_FILE) the token is within the
+    // 5–10 min margin. MSAL, on the real clock, would hand back its cached token: the wrapper builds a
+    // new credential instead, so a real request is made. (Asked directly: the clients' bearer policies
+    // keep their token by the real clock, which the test does not move.)
+    emu.clock.advance({ minutes: 56 });
+    await Promise.all([resolved.credential.getToken(resolved.scopes), resolved.credential.getToken(resolved.scopes)]);
+    assert.equal(resolved.acquisitions, 2);
+    assert.equal(emu.identity.stats!.entra - entra, 2);
+    await Promise.all([listRegistries(clientFor(resolved)), listRegistries(clientFor(resolved))]);
+    assert.equal(resolved.acquisitions, 2);
+  });
+
+  it("managed identity (App Service IDENTITY_ENDPOINT/IDENTITY_HEADER, user-assigned via AZURE_CLIENT_ID), selected by ACR_TOKENS_CREDENTIAL", async () => {
+    const emu = emulator();
+    // A client id of its own: MSAL's managed-identity cache is process-wide (see identity-probe.md §3).
+    const clientId = randomUUID();
+    emu.identity.addPrincipal({ clientId, managedIdentity: true });
+    restore = setIdentityEnv({
+      ...emulatorEnv(),
+      ACR_TOKENS_CREDENTIAL: CredentialKind.ManagedIdentity,
+      IDENTITY_ENDPOINT: emu.managedIdentityEndpoint,
+      IDENTITY_HEADER: emu.identity.managedIdentityHeader!,
+      AZURE_CLIENT_ID: clientId,
+    });
+
+    const resolved = await resolveCredential({ env: process.env });
+    assert.equal(resolved.source, "ManagedIdentityCredential");
+    const appService = emu.identity.stats!.appService;
+    const client = clientFor(resolved);
+    await Promise.all([listRegistries(client), listRegistries(client), listRegistries(clientFor(resolved))]);
+    assert.equal(resolved.acquisitions, 1);
+    assert.equal(emu.identity.stats!.appService - appService, 1);
+  });
+
+  it("a wrong client secret is a CredentialAuthenticationError that never shows the secret, before any ARM call", async () => {
+    const emu = emulator();
+    const clientId = `sp-${randomUUID()}`;
+    const wrong = `wrong-${randomUUID()}`;
+    emu.identity.addPrincipal({ clientId, clientSecret: `right-${randomUUID()}` });
+    restore = setIdentityEnv({
+      ...emulatorEnv(),
+      ACR_TOKENS_CREDENTIAL: CredentialKind.Environment,
+      AZURE_CLIENT_ID: clientId,
+      AZURE_CLIENT_SECRET: wrong,
+      AZURE_TENANT_ID: emu.tenantId,
+    });
+    const resolved = await resolveCredential({ env: process.env });
+    const before = armCalls();
+    await assert.rejects(listRegistries(clientFor(resolved)), (err: Error) => {
+      assert.equal(err.name, CredentialAuthenticationErrorName);
+      assert.match(firstSentence(err.message), /^EnvironmentCredential could not get a token for https:\/\/management\.azure\.com\/\.default: /);
+      assert.ok(!err.message.includes(wrong) && !inspect(err).includes(wrong), "the client secret appears in the error");
+      return true;
+    });
+    assert.equal(armCalls(), before, "an ARM request was sent without a token");
+  });
+
+  describe("bring-your-own tokens", () => {
+    it("a token from issueToken serves ARM with no acquisition", async () => {
+      const emu = emulator();
+      restore = setIdentityEnv({ ...emulatorEnv(), ACR_TOKENS_ACCESS_TOKEN: emu.issueToken() });
+      const entra = emu.identity.stats!.entra;
+      const resolved = await resolveCredential({ env: process.env });
+      assert.equal(resolved.tenantId, emu.tenantId);
+      await listRegistries(clientFor(resolved));
+      assert.equal(resolved.acquisitions, 0);
+      assert.equal(emu.identity.stats!.entra, entra);
+    });
+
+    it("once the emulator clock passes the token's expiry, the credential refuses before ARM is called", async () => {
+      const emu = emulator();
+      restore = setIdentityEnv({ ...emulatorEnv(), ACR_TOKENS_ACCESS_TOKEN: emu.issueToken({ expiresInSeconds: 3600 }) });
+      const resolved = await resolveCredential({ env: process.env });
+      const client = clientFor(resolved);
+      await listRegistries(client);
+      emu.clock.advance({ hours: 2 });
+      // A client built earlier keeps the token in its bearer policy (by the real clock): ARM's 401 is
+      // then explained in the same terms as the pre-check.
+      const late = await client.registries.get("rg", "registry").then(
+        () => assert.fail("ARM accepted an expired token"),
+        (e: unknown) => e,
+      );
+      assert.ok(isRestError(late) && late.statusCode === 401 && late.code === "ExpiredAuthenticationToken", "not ARM's expired-token 401");
+      const explained = explainAuthFailure(401, late.code, resolved) as AccessTokenError;
+      assert.equal(explained.problem, "expired");
+      // A new client asks the credential, which refuses before anything is sent.
+      const before = armCalls();
+      await assert.rejects(listRegistries(clientFor(resolved)), (err: Error) => {
+        assert.equal(err.name, AccessTokenErrorName);
+        assert.equal((err as AccessTokenError).problem, "expired");
+        return true;
+      });
+      assert.equal(armCalls(), before, "the expired token was sent to ARM");
+    });
+
+    /** Sends one ARM request with the resolved BYO token and explains the 401 it gets. */
+    async function explained401(resolved: ResolvedCredential): Promise<AccessTokenError> {
+      const err = await clientFor(resolved).registries.get("rg", "registry").then(
+        () => assert.fail("ARM accepted the token"),
+        (e: unknown) => e,
+      );
+      assert.ok(isRestError(err), "not an ARM answer");
+      assert.equal(err.statusCode, 401);
+      const explained = explainAuthFailure(err.statusCode!, err.code, resolved, { cause: err, armMessage: err.message });
+      assert.ok(explained && explained.name === AccessTokenErrorName, "not explained as an AccessTokenError");
+      return explained as AccessTokenError;
+    }
+
+    it("a token ARM rejects (bad signature: the pre-checks cannot see it) is explained as rejected, with the fix", async () => {
+      const emu = emulator();
+      const token = emu.issueToken({ untrustedSignature: true });
+      restore = setIdentityEnv({ ...emulatorEnv(), ACR_TOKENS_ACCESS_TOKEN: token });
+      const err = await explained401(await resolveCredential({ env: process.env }));
+      assert.equal(err.problem, "rejected");
+      assert.equal(
+        firstSentence(err.message),
+        "Azure Resource Manager rejected the access token from ACR_TOKENS_ACCESS_TOKEN (InvalidAuthenticationToken, HTTP 401): it is malformed, revoked, or not issued by Entra ID for this cloud.",
+      );
+      assert.ok(!err.message.includes(token), "the token appears in the message");
+    });
+
+    it("a token of another tenant (none configured) is explained as tenant, naming the subscription's tenant", async () => {
+      const emu = emulator();
+      const other = randomUUID();
+      restore = setIdentityEnv({ ...emulatorEnv(), ACR_TOKENS_ACCESS_TOKEN: emu.issueToken({ tenantId: other }) });
+      const err = await explained401(await resolveCredential({ env: process.env }));
+      assert.equal(err.problem, "tenant");
+      assert.ok(err.message.includes(`--tenant ${emu.tenantId} --query accessToken`), `the fix does not name the emulator's tenant: ${err.message}`);
+    });
+  });
+});
