@@ -85,16 +85,22 @@ async function handle(deps: PipelineDeps, req: IncomingMessage, res: ServerRespo
   };
   const auth = single(req.headers.authorization);
   if (auth) entry.authScheme = auth.split(" ")[0].slice(0, 16);
+  // The entry is written when the response is ended (before the client can see it, so tests that
+  // await a response find its entry), or with status 0 when the connection closes unanswered.
   let logged = false;
-  const finish = (): void => {
+  const finish = (status: number): void => {
     if (logged) return;
     logged = true;
-    entry.status = res.headersSent ? res.statusCode : 0;
+    entry.status = status;
     entry.durationMs = Number(process.hrtime.bigint() - started) / 1e6;
     deps.log(entry);
   };
-  res.once("finish", finish);
-  res.once("close", finish);
+  const end = res.end.bind(res) as (...a: unknown[]) => ServerResponse;
+  res.end = ((...args: unknown[]) => {
+    finish(res.statusCode);
+    return end(...args);
+  }) as ServerResponse["end"];
+  res.once("close", () => finish(res.headersSent ? res.statusCode : 0));
 
   try {
     const url = new URL(rawUrl, "http://emulator.invalid");
