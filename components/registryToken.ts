@@ -14,18 +14,21 @@ export interface RegistryTokenArgs {
   /**
    * Name of the container registry: 5–50 lower-case letters and digits. Requires `resourceGroupName`;
    * mutually exclusive with `registryId`. Changing it replaces the token (new passwords are needed).
+   * @default none: give either this and `resourceGroupName`, or `registryId`
    * @example "contosoregistry"
    */
   registryName?: pulumi.Input<string>;
   /**
    * Resource group of the registry. Requires `registryName`; mutually exclusive with `registryId`.
    * Changing it replaces the token.
+   * @default none: required with `registryName`
    */
   resourceGroupName?: pulumi.Input<string>;
   /**
    * Resource id of the registry, e.g. `registry.id`:
    * `/subscriptions/<subscription>/resourceGroups/<group>/providers/Microsoft.ContainerRegistry/registries/<name>`.
    * Mutually exclusive with `registryName`/`resourceGroupName`. Changing it replaces the token.
+   * @default none: give either this, or `registryName` and `resourceGroupName`
    */
   registryId?: pulumi.Input<string>;
   /**
@@ -33,12 +36,14 @@ export interface RegistryTokenArgs {
    * - a scope map resource id in the token's registry (`…/registries/<name>/scopeMaps/<map>`);
    * - a built-in scope map name, {@link BuiltInScopeMap}: `_repositories_pull`, `_repositories_push` or
    *   `_repositories_admin`, resolved to `<registry id>/scopeMaps/<name>` (with `registryName` +
-   *   `resourceGroupName`, the registry id is looked up with an ARM read of the registry);
+   *   `resourceGroupName`, the registry id is looked up with a read of the registry, which must then
+   *   exist at preview: give `registryId: registry.id` when this program creates the registry);
    * - a {@link ScopeMap} of this package (its `id` is used). This is a TypeScript convenience: other
    *   Pulumi languages would pass `scopeMap.id`, the string form.
    *
    * Mutually exclusive with `repositories`/`gateways`. Changing it updates the token in place with a
    * PATCH; its passwords are kept.
+   * @default none: give this, or `repositories`/`gateways`
    * @example scopeMap: "_repositories_pull"
    */
   scopeMap?: pulumi.Input<string> | ScopeMap;
@@ -47,12 +52,14 @@ export interface RegistryTokenArgs {
    * its own child `ScopeMap` named `<tokenName>-scope-map` in the registry, as
    * `az acr token create --repository` does (so `tokenName` can have at most 40 characters).
    * Mutually exclusive with `scopeMap`. Changing the grants updates that scope map in place.
+   * @default none: give this and/or `gateways`, or `scopeMap`
    * @example { "app": ["content/read", "metadata/read"] }
    */
   repositories?: pulumi.Input<{ [repository: string]: pulumi.Input<pulumi.Input<RepositoryAction>[]> }>;
   /**
    * Inline scope: actions per connected registry, as in {@link ScopeMapArgs.gateways}; creates the
    * child scope map like `repositories`. Mutually exclusive with `scopeMap`.
+   * @default none
    */
   gateways?: pulumi.Input<{ [connectedRegistry: string]: pulumi.Input<pulumi.Input<GatewayAction>[]> }>;
   /**
@@ -76,8 +83,9 @@ const inlineScopeMaps = new WeakMap<RegistryToken, ScopeMap>();
 /**
  * An ACR repository-scoped token that never loses its passwords on an update.
  *
- * Why this is not a plain azure-native `Token` (../shared/acr/README.md §3.3 and §11): a token PUT
- * without `credentials` wipes the token's passwords; azure-native updates a Token with a PUT built
+ * Why this is not a plain azure-native `Token` (README "Why RegistryToken keeps passwords"; the
+ * service behaviour is reported in Azure/acr#667): a token PUT without `credentials` wipes the
+ * token's passwords; azure-native updates a Token with a PUT built
  * from the program's inputs alone; and a refresh copies passwords generated elsewhere (by
  * `TokenPassword`, the portal, `az`) into the Token's stored inputs, so the next `up` plans to remove
  * them. A plain azure-native Token thus loses every password on a status or scope change, and after a

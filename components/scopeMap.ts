@@ -15,12 +15,14 @@ export interface ScopeMapArgs {
   /**
    * Resource group of the registry. Requires `registryName`; mutually exclusive with `registryId`.
    * Changing it replaces the scope map.
+   * @default none: required with `registryName`
    */
   resourceGroupName?: pulumi.Input<string>;
   /**
    * Resource id of the registry, e.g. `registry.id`:
    * `/subscriptions/<subscription>/resourceGroups/<group>/providers/Microsoft.ContainerRegistry/registries/<name>`.
    * Mutually exclusive with `registryName`/`resourceGroupName`. Changing it replaces the scope map.
+   * @default none: give either this, or `registryName` and `resourceGroupName`
    */
   registryId?: pulumi.Input<string>;
   /**
@@ -29,6 +31,7 @@ export interface ScopeMapArgs {
    * values are {@link RepositoryAction}s. Key and action order do not matter: the generated `actions`
    * are de-duplicated and sorted. Changing the grants updates the scope map in place, and every token
    * using it gets the new scope.
+   * @default none: at least one of `repositories` or `gateways` must grant an action
    * @example { "app": ["content/read"], "team/*": ["content/read", "metadata/read"] }
    */
   repositories?: pulumi.Input<{ [repository: string]: pulumi.Input<pulumi.Input<RepositoryAction>[]> }>;
@@ -37,6 +40,7 @@ export interface ScopeMapArgs {
    * registry's name (5–50 letters and digits); values are {@link GatewayAction}s. At least one of
    * `repositories` or `gateways` must grant an action; together at most 500 distinct actions.
    * Changing them updates the scope map in place.
+   * @default none
    * @example { "edge01": ["config/read", "message/write"] }
    */
   gateways?: pulumi.Input<{ [connectedRegistry: string]: pulumi.Input<pulumi.Input<GatewayAction>[]> }>;
