@@ -2,6 +2,7 @@ import { BuiltInScopeMap } from "../types";
 import { REGISTRY_NAME, SCOPE_MAP_NAME, checkName, checkResourceGroupName } from "./names";
 import { nearest, quote, type ValidationProblem } from "./problems";
 
+const REGISTRY_NAME_IN_ID = { ...REGISTRY_NAME, lowerCase: false, allowedText: "letters and digits" };
 const BUILT_IN_SCOPE_MAPS: readonly string[] = Object.values(BuiltInScopeMap);
 const REGISTRY_ID_SHAPE =
   '"/subscriptions/<subscription id>/resourceGroups/<resource group>/providers/Microsoft.ContainerRegistry/registries/<registry name>"';
@@ -104,7 +105,9 @@ export function parseRegistryId(
   }
   const [, subscriptionId, resourceGroupName, registryName] = match as unknown as [string, string, string, string];
   const problems = [
-    ...checkName(REGISTRY_NAME, registryName, { propertyPath: `${propertyPath} (registry name)` }),
+    // An id comes from ARM (e.g. `registry.id`), which keeps the casing the registry was created with;
+    // ARM names are case-insensitive, so upper case is accepted here and only the characters checked.
+    ...checkName(REGISTRY_NAME_IN_ID, registryName, { propertyPath: `${propertyPath} (registry name)` }),
     ...checkResourceGroupName(resourceGroupName, `${propertyPath} (resource group)`),
   ];
   if (problems.length > 0) {

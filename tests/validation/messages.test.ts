@@ -198,8 +198,9 @@ const cases: Case[] = [
   },
   {
     title: "a registryId whose registry name is invalid",
-    construct: () => new ScopeMap("ci-pull", { registryId: registryId.replace(/contoso$/, "Contoso"), repositories: pull }),
-    first: 'ScopeMap "ci-pull": registryId (registry name) "Contoso" is not a valid registry name: it has upper-case letters.',
+    construct: () => new ScopeMap("ci-pull", { registryId: registryId.replace(/contoso$/, "con_toso"), repositories: pull }),
+    first: 'ScopeMap "ci-pull": registryId (registry name) "con_toso" is not a valid registry name: it contains "_".',
+    then: ' Registry names are 5–50 letters and digits. Use "contoso".',
     propertyPath: "registryId (registry name)",
   },
   // RegistryToken

@@ -27,6 +27,10 @@ describe("checkRegistry", () => {
   it("accepts an id", () => {
     assert.equal(checkRegistry({ registryId }).registry?.registryName, "contoso");
   });
+  it("accepts upper case in an id (ARM keeps the creation casing) but not in registryName", () => {
+    assert.deepEqual(checkRegistry({ registryId: registryId.replace(/contoso$/, "ContosoProd") }).problems, []);
+    assert.equal(checkRegistry({ registryName: "ContosoProd", resourceGroupName: "rg" }).problems.length, 1);
+  });
 });
 
 describe("checkScopeMapReference", () => {
