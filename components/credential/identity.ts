@@ -1,13 +1,6 @@
 import type { TokenCredential } from "@azure/core-auth";
 import type { TlsSettings } from "@azure/core-rest-pipeline";
-import {
-  AzureCliCredential,
-  DefaultAzureCredential,
-  EnvironmentCredential,
-  ManagedIdentityCredential,
-  WorkloadIdentityCredential,
-  type DefaultAzureCredentialOptions,
-} from "@azure/identity";
+import type { DefaultAzureCredentialOptions } from "@azure/identity";
 import { CredentialKind } from "./types";
 import type { ResolvedCloud } from "./clouds";
 import { CredentialAuthenticationError, NoCredentialError } from "./errors";
@@ -59,8 +52,12 @@ export function identityOptions(settings: IdentityCredentialSettings): DefaultAz
 /**
  * Builds the selected @azure/identity credential. Construction makes no network call; the credentials
  * read their own environment variables (`process.env`, not `CredentialSettingsSource.env`).
+ * @azure/identity is loaded here, on first use, not when the module is imported: it takes about 0.4 s
+ * to load, which a bring-your-own-token run or a Pulumi program importing the components never needs.
  */
-export function createIdentityCredential(settings: IdentityCredentialSettings): TokenCredential {
+export async function createIdentityCredential(settings: IdentityCredentialSettings): Promise<TokenCredential> {
+  const { AzureCliCredential, DefaultAzureCredential, EnvironmentCredential, ManagedIdentityCredential, WorkloadIdentityCredential } =
+    await import("@azure/identity");
   const options = identityOptions(settings);
   const { tenantId, ...withoutTenant } = options;
   switch (settings.kind) {

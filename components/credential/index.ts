@@ -62,7 +62,16 @@ export async function resolveCredential(source: CredentialSettingsSource = {}): 
     }
     const minValidity = readSetting(settings, "accessTokenMinValidity", ["ACR_TOKENS_ACCESS_TOKEN_MIN_VALIDITY"]);
     const minValidityMs = minValidity ? parseDuration(minValidity) : DEFAULT_ACCESS_TOKEN_MIN_VALIDITY_MS;
-    const key = memoKey({ kind: "accessToken", origin: parsed.origin, token: keyed(parsed.token), cloud, subscription, tenant, minValidityMs });
+    const key = memoKey({
+      kind: "accessToken",
+      origin: parsed.origin,
+      token: keyed(parsed.token),
+      cloud,
+      subscription,
+      tenant,
+      minValidityMs,
+      tls: tlsOptions ? keyed(JSON.stringify(tlsOptions.ca)) : undefined,
+    });
     // Pre-checks run on every resolution, memoized or not: time has moved since the last one.
     const warnings = precheckAccessToken(parsed, { now: now().getTime(), minValidityMs, cloud, ...(tenant ? { tenant } : {}) });
     const memo = memoized.get(key);

@@ -19,7 +19,7 @@ import type { AccessToken, GetTokenOptions, TokenCredential } from "@azure/core-
 /** Options of {@link RefreshingCredential}. */
 export interface RefreshingCredentialOptions {
   /** Builds the underlying credential; called on first use, and again to get past the SDK's own cache (see above). */
-  create: () => TokenCredential;
+  create: () => TokenCredential | Promise<TokenCredential>;
   /** Current time (the module's `currentTime`). */
   now: () => Date;
   /** Uniform in [0, 1). Default Math.random; tests pin it. */
@@ -74,13 +74,14 @@ export class RefreshingCredential implements TokenCredential {
   }
 
   private async acquire(key: string, scopes: string[], options: GetTokenOptions | undefined, previous: Entry | undefined): Promise<AccessToken> {
-    const requestOptions: GetTokenOptions = { ...options };
+    // One acquisition serves every caller waiting on it, so no single caller's abort signal may cancel it.
+    const { abortSignal: _ignored, ...requestOptions }: GetTokenOptions = options ?? {};
     let token: AccessToken | null;
     try {
-      this.underlying ??= this.options.create();
+      this.underlying ??= await this.options.create();
       token = await this.underlying.getToken(scopes, requestOptions);
       if (token && previous && token.token === previous.token.token) {
-        this.underlying = this.options.create();
+        this.underlying = await this.options.create();
         token = await this.underlying.getToken(scopes, requestOptions);
       }
       if (!token) throw new Error(`The credential returned no token for ${scopes.join(" ")}.`);
