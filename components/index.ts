@@ -7,4 +7,6 @@
 export { InvalidArgumentsError } from "./errors";
 export { RegistryToken, type RegistryTokenArgs } from "./registryToken";
 export { ScopeMap, type ScopeMapArgs } from "./scopeMap";
+export { TokenPassword, type TokenPasswordArgs } from "./tokenPassword";
+export { TokenSettings, type TokenSettingsArgs } from "./tokenSettings";
 export { BuiltInScopeMap, GatewayAction, PasswordSlot, RepositoryAction, TokenStatus } from "./types";
