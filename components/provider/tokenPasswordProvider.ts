@@ -261,6 +261,7 @@ export const tokenPasswordProvider = {
     const ref = refOf(inputs.tokenId);
     const slot = inputs.slot ?? PasswordSlot.Password1;
     const label = labelOf(ref, slot);
+    const pollMs = lroPollIntervalMs();
     const resolved = await credentialFor(TOKEN_PASSWORD, inputs.credential);
     const client = armClientFor(resolved, ref.subscriptionId);
 
@@ -283,7 +284,7 @@ export const tokenPasswordProvider = {
         ref.resourceGroupName,
         ref.registryName,
         { tokenId: inputs.tokenId, name: slot, ...(expiry ? { expiry } : {}) },
-        { updateIntervalInMs: lroPollIntervalMs() },
+        { updateIntervalInMs: pollMs },
       );
     } catch (err) {
       throw wrapArmError(err, label, "registries.generateCredentials", resolved);
@@ -348,6 +349,7 @@ export const tokenPasswordProvider = {
     const ref = refOf(props.tokenId);
     const slot = props.slot ?? PasswordSlot.Password1;
     const label = labelOf(ref, slot);
+    const pollMs = lroPollIntervalMs();
     const resolved = await credentialFor(TOKEN_PASSWORD, props.credential ?? undefined);
     const client = armClientFor(resolved, ref.subscriptionId);
     let token: Token | undefined;
@@ -368,7 +370,7 @@ export const tokenPasswordProvider = {
         ref.registryName,
         ref.tokenName,
         { credentials: { passwords: keep } },
-        { updateIntervalInMs: lroPollIntervalMs() },
+        { updateIntervalInMs: pollMs },
       );
     } catch (err) {
       if (statusOf(err) === 404) return;

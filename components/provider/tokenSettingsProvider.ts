@@ -73,6 +73,7 @@ function actual(token: Token, wanted: TokenSettingsState): TokenSettingsState {
 
 async function patch(state: TokenSettingsState): Promise<void> {
   const ref = refOf(state.tokenId);
+  const pollMs = lroPollIntervalMs();
   const resolved = await credentialFor(TOKEN_SETTINGS, undefined);
   const client = armClientFor(resolved, ref.subscriptionId);
   try {
@@ -83,7 +84,7 @@ async function patch(state: TokenSettingsState): Promise<void> {
       ref.registryName,
       ref.tokenName,
       { scopeMapId: state.scopeMapId, status: state.status },
-      { updateIntervalInMs: lroPollIntervalMs() },
+      { updateIntervalInMs: pollMs },
     );
   } catch (err) {
     throw wrapArmError(err, labelOf(ref), "tokens.update", resolved);

@@ -24,6 +24,7 @@ describe("TokenPassword through the host (access token from stack config)", func
   let accessToken: string;
   const generated: string[] = [];
   const errors: string[] = [];
+  const plainOutputs: Props[] = [];
 
   before(async () => {
     bed = await startTestBed();
@@ -39,6 +40,7 @@ describe("TokenPassword through the host (access token from stack config)", func
 
   const remember = (outs: Props) => {
     generated.push(reveal<string>(outs["password"]));
+    plainOutputs.push(Object.fromEntries(Object.entries(outs).filter(([, v]) => !isSecret(v))));
     return outs;
   };
 
@@ -155,6 +157,7 @@ describe("TokenPassword through the host (access token from stack config)", func
       "host stderr": host.stderr,
       "emulator log": JSON.stringify(bed.emu.requests),
       "error messages": errors.join("\n"),
+      "non-secret outputs": JSON.stringify(plainOutputs),
     };
     for (const [where, text] of Object.entries(haystacks)) {
       assert.ok(!text.includes(accessToken), `the access token appears in the ${where}`);
