@@ -59,8 +59,12 @@ export const ACR_REGISTRY_API_VERSIONS = [
 
 /** Microsoft.Resources: resource groups and the generic resource list. */
 export const RESOURCES_API_VERSIONS = [
+  "2019-05-10",
+  "2019-07-01",
+  "2019-08-01",
   "2019-10-01",
   "2020-06-01",
+  "2020-10-01",
   "2021-01-01",
   "2021-04-01",
   "2022-09-01",
@@ -119,3 +123,30 @@ export function isSupported(family: ApiVersionFamily, apiVersion: string): boole
 export function requiresPremium(apiVersion: string): boolean {
   return apiVersion.endsWith("-preview") && apiVersion < "2022-12-01";
 }
+
+/** True when `apiVersion` (a `YYYY-MM-DD[-preview]` string) is dated on or after `date`. */
+export function atLeast(apiVersion: string, date: string): boolean {
+  return apiVersion.slice(0, 10) >= date;
+}
+
+/**
+ * Which fields a response carries on a given api-version. The cut-offs come from the
+ * recordings (each api-version's answers as recorded); versions between two recorded ones are
+ * placed by the date they were published, which is UNCERTAIN for the ones no recording shows.
+ */
+export const FIELDS_SINCE = {
+  /** ARM `systemData` on ACR resources (absent on 2019-05-01-preview and 2019-12-01-preview answers). */
+  systemData: "2020-11-01",
+  /** `systemData` on the Microsoft.Resources resource list (absent on 2019-07-01 and 2019-10-01). */
+  resourcesSystemData: "2020-06-01",
+  /** Registry `encryption`, `dataEndpoint*`, `privateEndpointConnections`, `publicNetworkAccess` (absent on 2019-05-01). */
+  registryPrivateLink: "2019-12-01",
+  /** Registry `networkRuleBypassOptions` and `zoneRedundancy`. */
+  registryZoneRedundancy: "2020-11-01",
+  /** Registry `exportPolicy` and `anonymousPullEnabled`. */
+  registryExportPolicy: "2021-06-01",
+  /** Registry `azureADAuthenticationAsArmPolicy`, `softDeletePolicy`; `networkRuleSet.virtualNetworkRules` gone. */
+  registrySoftDelete: "2021-12-01",
+  /** Registry PUT answered 201 + Azure-AsyncOperation (before: 200 with the registry, synchronously). */
+  registryCreateLro: "2021-06-01",
+} as const;

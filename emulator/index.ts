@@ -78,6 +78,14 @@ export interface EmulatorOptions {
   maxBodyBytes?: number;
 }
 
+/** LRO pacing (see {@link EmulatorOptions.lro}). */
+export interface LroSettings {
+  /** In-progress status polls before an operation reports its outcome (integer >= 0). */
+  inProgressPolls: number;
+  /** `Retry-After` seconds on LRO answers; undefined sends none (as recorded). */
+  retryAfterSeconds: number | undefined;
+}
+
 /** A running emulator. */
 export interface Emulator {
   /** ARM base URL, e.g. "https://127.0.0.1:41234". */
@@ -99,6 +107,11 @@ export interface Emulator {
   faults: FaultInjector;
   clock: ManualClock;
   identity: IdentityService;
+  /**
+   * LRO pacing, live: changes apply to operations started afterwards (e.g. a replay sets
+   * `inProgressPolls` to the number of in-progress polls recorded for the next PUT).
+   */
+  lro: LroSettings;
   /** Stops listening, drops open connections, removes the temporary CA file. */
   close(): Promise<void>;
 }
@@ -199,6 +212,22 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     faults,
     clock,
     identity,
+    lro: {
+      get inProgressPolls() {
+        return env.inProgressPolls;
+      },
+      set inProgressPolls(n: number) {
+        if (!Number.isInteger(n) || n < 0) throw new Error(`emulator.lro.inProgressPolls must be an integer >= 0, got ${String(n)}.`);
+        env.inProgressPolls = n;
+      },
+      get retryAfterSeconds() {
+        return env.retryAfterSeconds;
+      },
+      set retryAfterSeconds(s: number | undefined) {
+        if (s !== undefined && !(Number.isInteger(s) && s >= 0)) throw new Error(`emulator.lro.retryAfterSeconds must be an integer >= 0 or undefined, got ${String(s)}.`);
+        env.retryAfterSeconds = s;
+      },
+    },
     close: () =>
       (closed ??= new Promise<void>((resolve) => {
         server.close(() => {

@@ -77,7 +77,7 @@ export async function resolveCredential(source: CredentialSettingsSource = {}): 
     const memo = memoized.get(key);
     if (memo) return memo;
     const resolved = byoCredential(parsed, cloud, { subscription, tenant, now, warnings, tlsOptions });
-    memoized.set(key, resolved);
+    remember(key, resolved);
     source.logger?.info?.(`acr-tokens: using the ${resolved.source}`);
     for (const warning of warnings) source.logger?.warn?.(warning);
     return resolved;
@@ -126,7 +126,7 @@ export async function resolveCredential(source: CredentialSettingsSource = {}): 
     ...(tenant ? { tenantId: tenant.value } : {}),
     ...(tlsOptions ? { tlsOptions } : {}),
   };
-  memoized.set(key, resolved);
+  remember(key, resolved);
   source.logger?.info?.(
     `acr-tokens: using ${resolved.source}${selector ? ` (selected by ${selector.source})` : ""} for ${cloud.armEndpoint}, authority ${cloud.authorityHost}`,
   );
@@ -223,6 +223,17 @@ function memoKey(parts: Record<string, unknown>): string {
 }
 
 const memoized = new Map<string, ResolvedCredential>();
+
+/**
+ * A provider process sees one or two settings; a long-lived process that rotates tokens would
+ * otherwise keep every old token alive here, so only the most recent few are kept.
+ */
+const MEMO_LIMIT = 16;
+
+function remember(key: string, resolved: ResolvedCredential): void {
+  memoized.set(key, resolved);
+  while (memoized.size > MEMO_LIMIT) memoized.delete(memoized.keys().next().value!);
+}
 
 /**
  * Forgets every resolved credential, so the next resolution builds new ones.

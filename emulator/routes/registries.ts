@@ -1,3 +1,4 @@
+import { atLeast, FIELDS_SINCE } from "../apiVersions";
 import { invalidBody, invalidResourceName, registryNameInUse } from "../errors";
 import { idOf, registryId, scopeMapId } from "../ids";
 import type { RegistryRecord, RegistrySku, ScopeMapRecord } from "../store/types";
@@ -46,40 +47,52 @@ export const SYSTEM_SCOPE_MAPS: ReadonlyArray<{ name: string; description: strin
   },
 ];
 
-/** The wire form of a registry (fields as recorded in 2023). */
-export function registryBody(r: RegistryRecord): Record<string, unknown> {
-  return {
+/** The wire form of a registry, with the fields each api-version carried (see FIELDS_SINCE). */
+export function registryBody(r: RegistryRecord, apiVersion: string): Record<string, unknown> {
+  const since = (k: keyof typeof FIELDS_SINCE) => atLeast(apiVersion, FIELDS_SINCE[k]);
+  const policies: Record<string, unknown> = {
+    quarantinePolicy: { status: "disabled" },
+    trustPolicy: { type: "Notary", status: "disabled" },
+    retentionPolicy: { days: 7, lastUpdatedTime: plusOffset(r.creationDate), status: "disabled" },
+  };
+  if (since("registryExportPolicy")) policies.exportPolicy = { status: "enabled" };
+  if (since("registrySoftDelete")) {
+    policies.azureADAuthenticationAsArmPolicy = { status: "enabled" };
+    policies.softDeletePolicy = { retentionDays: 7, lastUpdatedTime: plusOffset(r.creationDate), status: "disabled" };
+  }
+  const properties: Record<string, unknown> = {
+    loginServer: `${r.name.toLowerCase()}.azurecr.io`,
+    creationDate: r.creationDate,
+    provisioningState: r.provisioningState,
+    adminUserEnabled: r.adminUserEnabled,
+  };
+  if (r.sku === "Premium") {
+    properties.networkRuleSet = since("registrySoftDelete") ? { defaultAction: "Allow", ipRules: [] } : { defaultAction: "Allow", virtualNetworkRules: [], ipRules: [] };
+  }
+  properties.policies = policies;
+  if (since("registryPrivateLink")) {
+    properties.encryption = { status: "disabled" };
+    properties.dataEndpointEnabled = r.dataEndpointEnabled;
+    properties.dataEndpointHostNames = [];
+    properties.privateEndpointConnections = [];
+    properties.publicNetworkAccess = r.publicNetworkAccess;
+  }
+  if (since("registryZoneRedundancy")) {
+    properties.networkRuleBypassOptions = "AzureServices";
+    properties.zoneRedundancy = "Disabled";
+  }
+  if (since("registryExportPolicy")) properties.anonymousPullEnabled = r.anonymousPullEnabled;
+  const body: Record<string, unknown> = {
     sku: { name: r.sku, tier: r.sku },
     type: "Microsoft.ContainerRegistry/registries",
     id: idOf.registry(r),
     name: r.name,
     location: r.location,
     tags: r.tags,
-    systemData: r.systemData,
-    properties: {
-      loginServer: `${r.name.toLowerCase()}.azurecr.io`,
-      creationDate: r.creationDate,
-      provisioningState: r.provisioningState,
-      adminUserEnabled: r.adminUserEnabled,
-      networkRuleSet: r.sku === "Premium" ? { defaultAction: "Allow", ipRules: [] } : undefined,
-      policies: {
-        quarantinePolicy: { status: "disabled" },
-        trustPolicy: { type: "Notary", status: "disabled" },
-        retentionPolicy: { days: 7, lastUpdatedTime: plusOffset(r.creationDate), status: "disabled" },
-        exportPolicy: { status: "enabled" },
-        azureADAuthenticationAsArmPolicy: { status: "enabled" },
-        softDeletePolicy: { retentionDays: 7, lastUpdatedTime: plusOffset(r.creationDate), status: "disabled" },
-      },
-      encryption: { status: "disabled" },
-      dataEndpointEnabled: r.dataEndpointEnabled,
-      dataEndpointHostNames: [],
-      privateEndpointConnections: [],
-      publicNetworkAccess: r.publicNetworkAccess,
-      networkRuleBypassOptions: "AzureServices",
-      zoneRedundancy: "Disabled",
-      anonymousPullEnabled: r.anonymousPullEnabled,
-    },
   };
+  if (since("systemData")) body.systemData = r.systemData;
+  body.properties = properties;
+  return body;
 }
 
 /** A registry time in the `+00:00` form the policies use (the registry's own creationDate uses `Z`). */
@@ -157,7 +170,7 @@ function put(ctx: RouteContext): RouteResult {
     const updated: RegistryRecord = { ...existing, location: existing.location, sku, tags: tags ?? {}, systemData: newSystemData(ctx, existing.systemData) };
     applyProperties(updated, props);
     ctx.env.store.registries.put(id, updated);
-    return { status: 200, body: registryBody(updated) };
+    return { status: 200, body: registryBody(updated, ctx.apiVersion) };
   }
   const draft: RegistryRecord = {
     subscriptionId: rg.subscriptionId,
@@ -175,6 +188,10 @@ function put(ctx: RouteContext): RouteResult {
     systemData: newSystemData(ctx),
   };
   applyProperties(draft, props);
+  if (!atLeast(ctx.apiVersion, FIELDS_SINCE.registryCreateLro)) {
+    // Before 2021-06-01-preview the service answered the create synchronously (recorded 2020).
+    return { status: 200, body: registryBody(createRegistry(ctx, { ...draft, provisioningState: "Succeeded" }, draft.systemData), ctx.apiVersion) };
+  }
   const created = createRegistry(ctx, draft, draft.systemData);
   const op = ctx.env.operations.start({
     prefix: "registries",
@@ -187,7 +204,7 @@ function put(ctx: RouteContext): RouteResult {
       if (r) ctx.env.store.registries.put(id, { ...r, provisioningState: outcome });
     },
   });
-  return { status: 201, body: registryBody(created), headers: asyncOperationHeaders(ctx, id, op.id) };
+  return { status: 201, body: registryBody(created, ctx.apiVersion), headers: asyncOperationHeaders(ctx, id, op.id) };
 }
 
 function patch(ctx: RouteContext): RouteResult {
@@ -199,23 +216,23 @@ function patch(ctx: RouteContext): RouteResult {
   if (tags) updated.tags = tags;
   applyProperties(updated, propertiesOf(body, false));
   ctx.env.store.registries.put(idOf.registry(reg), updated);
-  return { status: 200, body: registryBody(updated) };
+  return { status: 200, body: registryBody(updated, ctx.apiVersion) };
 }
 
 function get(ctx: RouteContext): RouteResult {
-  return { status: 200, body: registryBody(requireRegistry(ctx, false)) };
+  return { status: 200, body: registryBody(requireRegistry(ctx, false), ctx.apiVersion) };
 }
 
 function listByResourceGroup(ctx: RouteContext): RouteResult {
   const rg = requireResourceGroup(ctx);
   const regs = ctx.env.store.registries.list(`/subscriptions/${rg.subscriptionId}/resourceGroups/${rg.name}`);
-  return { status: 200, body: page(ctx, regs.map(registryBody)) };
+  return { status: 200, body: page(ctx, regs.map((r) => registryBody(r, ctx.apiVersion))) };
 }
 
 function listBySubscription(ctx: RouteContext): RouteResult {
   const sub = requireSubscription(ctx);
   const regs = ctx.env.store.registries.list(`/subscriptions/${sub.subscriptionId}`);
-  return { status: 200, body: page(ctx, regs.map(registryBody)) };
+  return { status: 200, body: page(ctx, regs.map((r) => registryBody(r, ctx.apiVersion))) };
 }
 
 /** DELETE answers 200 with an empty body, as recorded (204 when there was nothing to delete). */

@@ -1,3 +1,4 @@
+import { atLeast, FIELDS_SINCE } from "../apiVersions";
 import { ArmError } from "../errors";
 import { idOf } from "../ids";
 import type { RegistryRecord } from "../store/types";
@@ -34,17 +35,20 @@ export function parseFilter(raw: string | null): Filter {
   return out;
 }
 
-function item(r: RegistryRecord): Record<string, unknown> {
+function item(r: RegistryRecord, apiVersion: string): Record<string, unknown> {
   const z = (s: string) => s.replace(/\+00:00$/, "Z");
-  return {
+  const out: Record<string, unknown> = {
     id: idOf.registry(r),
     name: r.name,
     type: "Microsoft.ContainerRegistry/registries",
     sku: { name: r.sku, tier: r.sku },
     location: r.location,
     tags: r.tags,
-    systemData: { ...r.systemData, createdAt: z(r.systemData.createdAt), lastModifiedAt: z(r.systemData.lastModifiedAt) },
   };
+  if (atLeast(apiVersion, FIELDS_SINCE.resourcesSystemData)) {
+    out.systemData = { ...r.systemData, createdAt: z(r.systemData.createdAt), lastModifiedAt: z(r.systemData.lastModifiedAt) };
+  }
+  return out;
 }
 
 function listUnder(ctx: RouteContext, scope: string): RouteResult {
@@ -54,7 +58,7 @@ function listUnder(ctx: RouteContext, scope: string): RouteResult {
       (f.resourceType === undefined || f.resourceType.toLowerCase() === "microsoft.containerregistry/registries") &&
       (f.name === undefined || f.name.toLowerCase() === r.name.toLowerCase()),
   );
-  return { status: 200, body: page(ctx, regs.map(item)) };
+  return { status: 200, body: page(ctx, regs.map((r) => item(r, ctx.apiVersion))) };
 }
 
 export const resourceRoutes: Route[] = [

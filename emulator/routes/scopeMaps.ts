@@ -8,7 +8,7 @@ import {
   systemScopeMapReadOnly,
   tooManyScopeMapActions,
 } from "../errors";
-import { requiresPremium } from "../apiVersions";
+import { atLeast, FIELDS_SINCE, requiresPremium } from "../apiVersions";
 import { idOf, nameOf, sameId, scopeMapId } from "../ids";
 import type { RegistryRecord, ScopeMapRecord } from "../store/types";
 import { formatTicks, ticksFromClock } from "../timestamps";
@@ -42,7 +42,7 @@ const GATEWAY_ACTIONS = ["config/read", "config/write", "message/read", "message
 const PATH_SEGMENT = /^[a-zA-Z0-9*][a-zA-Z0-9._*-]*$/;
 
 /** The wire form (fields in the recorded order; `description` only when set). */
-export function scopeMapBody(m: ScopeMapRecord): Record<string, unknown> {
+export function scopeMapBody(m: ScopeMapRecord, apiVersion: string): Record<string, unknown> {
   const properties: Record<string, unknown> = {};
   if (m.description !== undefined) properties.description = m.description;
   properties.type = m.type;
@@ -50,7 +50,7 @@ export function scopeMapBody(m: ScopeMapRecord): Record<string, unknown> {
   properties.provisioningState = m.provisioningState;
   properties.actions = m.actions;
   const body: Record<string, unknown> = { type: "Microsoft.ContainerRegistry/registries/scopeMaps", id: idOf.scopeMap(m), name: m.name };
-  if (m.systemData) body.systemData = m.systemData;
+  if (m.systemData && atLeast(apiVersion, FIELDS_SINCE.systemData)) body.systemData = m.systemData;
   body.properties = properties;
   return body;
 }
@@ -131,7 +131,7 @@ function put(ctx: RouteContext): RouteResult {
   };
   if (description !== undefined) record.description = description;
   ctx.env.store.scopeMaps.put(id, record);
-  return { status: 200, body: scopeMapBody(record) };
+  return { status: 200, body: scopeMapBody(record, ctx.apiVersion) };
 }
 
 function patch(ctx: RouteContext): RouteResult {
@@ -163,21 +163,21 @@ function patch(ctx: RouteContext): RouteResult {
       if (m) ctx.env.store.scopeMaps.put(id, { ...m, provisioningState: outcome === "Succeeded" ? "Succeeded" : previous === "Succeeded" ? "Failed" : previous });
     },
   });
-  return { status: 201, body: scopeMapBody(updated), headers: asyncOperationHeaders(ctx, id, op.id) };
+  return { status: 201, body: scopeMapBody(updated, ctx.apiVersion), headers: asyncOperationHeaders(ctx, id, op.id) };
 }
 
 function get(ctx: RouteContext): RouteResult {
   const reg = requireRegistry(ctx, true);
   const { map } = current(ctx, reg);
   if (!map) throw resourceNotFound(ctx.params.scopeMapName);
-  return { status: 200, body: scopeMapBody(map) };
+  return { status: 200, body: scopeMapBody(map, ctx.apiVersion) };
 }
 
 function list(ctx: RouteContext): RouteResult {
   const reg = requireRegistry(ctx, true);
   const maps = ctx.env.store.scopeMaps.list(idOf.registry(reg));
   maps.sort((a, b) => Number(b.type === "SystemDefined") - Number(a.type === "SystemDefined"));
-  return { status: 200, body: page(ctx, maps.map(scopeMapBody)) };
+  return { status: 200, body: page(ctx, maps.map((m) => scopeMapBody(m, ctx.apiVersion))) };
 }
 
 /** DELETE: 202 + Location as recorded; 204 when absent; 409 while tokens use the map. */

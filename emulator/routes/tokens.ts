@@ -1,3 +1,4 @@
+import { atLeast, FIELDS_SINCE } from "../apiVersions";
 import { invalidBody, invalidResourceName, passwordValueNotAllowed, resourceNotFound } from "../errors";
 import { idOf, nameOf, tokenId } from "../ids";
 import type { PasswordName, PasswordRecord, RegistryRecord, TokenRecord } from "../store/types";
@@ -41,7 +42,10 @@ export function tokenBody(t: TokenRecord, apiVersion: string): Record<string, un
   if (t.scopeMapId !== undefined) properties.scopeMapId = t.scopeMapId;
   properties.credentials = credentials;
   properties.status = t.status;
-  return { type: "Microsoft.ContainerRegistry/registries/tokens", id: idOf.token(t), name: t.name, systemData: t.systemData, properties };
+  const body: Record<string, unknown> = { type: "Microsoft.ContainerRegistry/registries/tokens", id: idOf.token(t), name: t.name };
+  if (atLeast(apiVersion, FIELDS_SINCE.systemData)) body.systemData = t.systemData;
+  body.properties = properties;
+  return body;
 }
 
 /** A password as GET shows it: creationTime, expiry (when set), name; never a value. */

@@ -435,6 +435,14 @@ describe("credential: bring-your-own access token", () => {
       assert.notEqual(await resolve({ ACR_TOKENS_ACCESS_TOKEN: jwt({ oid: "a" }), ACR_TOKENS_SUBSCRIPTION_ID: "s2" }), a);
     });
 
+    it("keeps only the 16 most recent resolutions (old tokens are not kept alive)", async () => {
+      const first = await resolve({ ACR_TOKENS_ACCESS_TOKEN: jwt({ oid: "first" }) });
+      for (let i = 0; i < 15; i++) await resolve({ ACR_TOKENS_ACCESS_TOKEN: jwt({ oid: `n${i}` }) });
+      assert.equal(await resolve({ ACR_TOKENS_ACCESS_TOKEN: jwt({ oid: "first" }) }), first, "evicted too early");
+      for (let i = 0; i < 16; i++) await resolve({ ACR_TOKENS_ACCESS_TOKEN: jwt({ oid: `m${i}` }) });
+      assert.notEqual(await resolve({ ACR_TOKENS_ACCESS_TOKEN: jwt({ oid: "first" }) }), first, "not evicted");
+    });
+
     it("refuses ids that are not ids", async () => {
       await assert.rejects(
         resolve({ ACR_TOKENS_ACCESS_TOKEN: jwt(), ACR_TOKENS_SUBSCRIPTION_ID: "/subscriptions/abc" }),

@@ -108,4 +108,23 @@ describe("emulator fault injection", () => {
     assert.deepEqual(f.counts(), { "status:503": 2 });
     assert.throws(() => f.add({ route: "x", count: 0, fault: { kind: "reset" } }), /count must be a positive integer/);
   });
+
+  it("paces LROs live through emu.lro: more in-progress polls and a Retry-After header", async () => {
+    emu().lro.inProgressPolls = 3;
+    emu().lro.retryAfterSeconds = 0;
+    try {
+      const put = await rawRequest(emu(), "PUT", `${base()}/tokens/paced-token?api-version=2025-11-01`, { body: JSON.stringify({ properties: { scopeMapId: mapId } }) });
+      assert.equal(put.headers["retry-after"], "0");
+      const op = new URL(String(put.headers["azure-asyncoperation"]));
+      const seen: string[] = [];
+      for (let i = 0; i < 4; i++) seen.push((((await rawRequest(emu(), "GET", op.pathname + op.search)).json()) as { status: string }).status);
+      assert.deepEqual(seen, ["Creating", "Creating", "Creating", "Succeeded"]);
+      await client.tokens.create(RG, REG, "paced-sdk", { scopeMapId: mapId }, FAST_LRO);
+      assert.equal(emu().requests.filter((r) => r.operation === "operations.status" && r.path.includes("/tokens/paced-sdk/")).length, 4);
+    } finally {
+      emu().lro.inProgressPolls = 1;
+      emu().lro.retryAfterSeconds = undefined;
+    }
+    assert.throws(() => (emu().lro.inProgressPolls = -1), /integer >= 0/);
+  });
 });

@@ -86,4 +86,24 @@ describe("emulator registries", () => {
     assert.equal(updated.adminUserEnabled, true);
     assert.equal(emu().requests.filter((r) => r.operation === "registries.update").at(-1)?.status, 200);
   });
+
+  it("answers each api-version with the fields it carried: 2019-12-01-preview creates synchronously, without systemData", async () => {
+    const path = (n: string, v: string) => `/subscriptions/${emu().subscriptionId}/resourceGroups/reg-rg/providers/Microsoft.ContainerRegistry/registries/${n}?api-version=${v}`;
+    const old = await rawRequest(emu(), "PUT", path("oldApiReg1", "2019-12-01-preview"), { body: JSON.stringify({ location: "westeurope", sku: { name: "Premium" } }) });
+    assert.equal(old.status, 200);
+    assert.equal(old.headers["azure-asyncoperation"], undefined);
+    const body = old.json() as Record<string, unknown> & { properties: Record<string, unknown> & { policies: Record<string, unknown>; networkRuleSet: Record<string, unknown> } };
+    assert.equal(body.systemData, undefined);
+    assert.equal(body.properties.provisioningState, "Succeeded");
+    assert.deepEqual(Object.keys(body.properties.policies), ["quarantinePolicy", "trustPolicy", "retentionPolicy"]);
+    assert.deepEqual(body.properties.networkRuleSet.virtualNetworkRules, []);
+    assert.equal(body.properties.zoneRedundancy, undefined);
+    const mid = (await rawRequest(emu(), "GET", path("oldApiReg1", "2021-06-01-preview"))).json() as { systemData?: unknown; properties: { policies: Record<string, unknown>; anonymousPullEnabled?: boolean } };
+    assert.ok(mid.systemData);
+    assert.deepEqual(Object.keys(mid.properties.policies), ["quarantinePolicy", "trustPolicy", "retentionPolicy", "exportPolicy"]);
+    assert.equal(mid.properties.anonymousPullEnabled, false);
+    const now = (await rawRequest(emu(), "GET", path("oldApiReg1", "2022-02-01-preview"))).json() as { properties: { policies: Record<string, unknown>; networkRuleSet: Record<string, unknown> } };
+    assert.deepEqual(Object.keys(now.properties.policies), ["quarantinePolicy", "trustPolicy", "retentionPolicy", "exportPolicy", "azureADAuthenticationAsArmPolicy", "softDeletePolicy"]);
+    assert.deepEqual(now.properties.networkRuleSet, { defaultAction: "Allow", ipRules: [] });
+  });
 });

@@ -46,9 +46,11 @@ describe("emulator tokens", () => {
     assert.equal((got.json() as { properties: { provisioningState: string } }).properties.provisioningState, "Succeeded");
   });
 
-  it("carries certificates: [] beside passwords on 2019-05-01-preview, as recorded in 2020", async () => {
+  it("carries certificates: [] beside passwords and no systemData on 2019-05-01-preview, as recorded in 2020", async () => {
     const res = await rawRequest(emu(), "GET", `${base()}/tokens/wire-token?api-version=2019-05-01-preview`);
-    assert.deepEqual((res.json() as { properties: { credentials: unknown } }).properties.credentials, { certificates: [], passwords: [] });
+    const body = res.json() as { systemData?: unknown; properties: { credentials: unknown } };
+    assert.deepEqual(body.properties.credentials, { certificates: [], passwords: [] });
+    assert.equal(body.systemData, undefined, "systemData arrived with 2020-11-01-preview");
   });
 
   it("creates, gets and lists through the SDK poller; status defaults to enabled; username is the token name", async () => {
