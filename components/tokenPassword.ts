@@ -74,8 +74,8 @@ export interface TokenPasswordArgs {
   /**
    * Which credential source calls Azure: `accessToken`, `default`, `environment`, `workloadIdentity`,
    * `managedIdentity` or `azureCli`. A selector only — the credential itself comes from stack config
-   * or the environment when the provider runs (README "Authentication"). Changing it changes nothing
-   * in Azure.
+   * or the environment when the provider runs (README "Authentication"). Changing it makes no Azure
+   * call and keeps the password: it is only recorded, so refresh and destroy use the new source.
    * @default the `acr-tokens:credential` config / `ACR_TOKENS_CREDENTIAL`, else a bring-your-own token if set, else `default`
    */
   credential?: pulumi.Input<CredentialKind>;

@@ -163,8 +163,10 @@ export function checkTokenPasswordInputs(
 }
 
 /**
- * Replacement rules: another token, slot or expiry is another password (replace); the credential
- * selector and the provider's own code (`__provider`) change nothing. Internal. Exported for testing.
+ * Replacement rules: another token, slot or expiry is another password (replace). The provider's own
+ * code (`__provider`) is not compared at all. Another credential selector changes nothing in Azure,
+ * but is an in-place update of state (no ARM call): read and delete run from state, and must use the
+ * selector the program now names, not one whose credential may be gone. Internal. Exported for testing.
  */
 export function diffTokenPassword(olds: Partial<TokenPasswordOutputs>, news: TokenPasswordInputs): pulumi.dynamic.DiffResult {
   const replaces: string[] = [];
@@ -186,8 +188,9 @@ export function diffTokenPassword(olds: Partial<TokenPasswordOutputs>, news: Tok
   // Same token and slot: generating the replacement regenerates that very slot, so the old password
   // must be removed first, or the old resource's delete would remove the new password.
   const sameSlot = !replaces.includes("tokenId") && !replaces.includes("slot");
+  const selectorChanged = (olds.credential ?? null) !== (news.credential ?? null);
   return {
-    changes: replaces.length > 0,
+    changes: replaces.length > 0 || selectorChanged,
     replaces,
     deleteBeforeReplace: replaces.length > 0 && sameSlot,
   };
@@ -335,7 +338,7 @@ export const tokenPasswordProvider = {
     };
   },
 
-  /** Nothing to update in place (every real change replaces); the credential selector is just recorded. */
+  /** Only the credential selector changes in place: it is recorded in state, with no ARM call. */
   async update(_id: string, olds: TokenPasswordOutputs, news: TokenPasswordInputs): Promise<pulumi.dynamic.UpdateResult> {
     return { outs: { ...olds, password: olds.password != null ? secret(olds.password) : null, credential: news.credential ?? null } };
   },

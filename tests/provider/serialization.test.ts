@@ -3,7 +3,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { TokenPassword } from "../../components/tokenPassword";
 import { TokenSettings } from "../../components/tokenSettings";
 import { TOKEN_PASSWORD_OUTPUT_KEYS } from "../../components/provider/tokenPasswordProvider";
-import { ProviderHost, REPO_ROOT, registerUnderMocks, secret, withProvider, type RegisteredDynamicResource } from "../helpers/providerHost";
+import { ProviderHost, REPO_ROOT, isSecret, registerUnderMocks, secret, withProvider, type RegisteredDynamicResource } from "../helpers/providerHost";
 
 const TOKEN_ID =
   "/subscriptions/11111111-2222-3333-4444-555555555555/resourceGroups/rg-1/providers/Microsoft.ContainerRegistry/registries/myregistry/tokens/ci-token";
@@ -103,11 +103,18 @@ describe("dynamic resources: serialized provider and the real host", function ()
     assert.match(failures[1]!.reason, /^TokenSettings: status is "on"; use "enabled" or "disabled"\.$/);
   });
 
-  it("diff ignores a changed __provider and the credential selector", async () => {
+  it("diff ignores a changed __provider; another credential selector is an in-place update with no ARM call", async () => {
     const text = byName("pw").providerText as string;
-    const olds = { tokenId: TOKEN_ID, slot: "password1", expiry: null, expiresInDays: null, credential: null, __provider: "old provider text" };
-    const result = await host.diff(PASSWORD_TYPE, "pw", `${TOKEN_ID}/passwords/password1`, olds, withProvider(text, { tokenId: TOKEN_ID, slot: "password1", credential: "default" }));
-    assert.deepEqual(result, { changes: "none", replaces: [], deleteBeforeReplace: false });
+    const olds = { tokenId: TOKEN_ID, slot: "password1", expiry: null, expiresInDays: null, credential: null, password: "p", __provider: "old provider text" };
+    const id = `${TOKEN_ID}/passwords/password1`;
+    const unchanged = await host.diff(PASSWORD_TYPE, "pw", id, olds, withProvider(text, { tokenId: TOKEN_ID, slot: "password1" }));
+    assert.deepEqual(unchanged, { changes: "none", replaces: [], deleteBeforeReplace: false });
+    const news = withProvider(text, { tokenId: TOKEN_ID, slot: "password1", credential: "managedIdentity" });
+    assert.deepEqual(await host.diff(PASSWORD_TYPE, "pw", id, olds, news), { changes: "some", replaces: [], deleteBeforeReplace: false });
+    // This host reaches no ARM endpoint (no emulator, no network): success proves no ARM call was made.
+    const { outs } = await host.update(PASSWORD_TYPE, "pw", id, olds, news, ["password"]);
+    assert.equal(outs["credential"], "managedIdentity");
+    assert.ok(isSecret(outs["password"]));
   });
 
   it("prints no credential on the host's stdout or stderr", () => {

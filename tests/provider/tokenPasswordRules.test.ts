@@ -80,10 +80,13 @@ describe("TokenPassword rules (check, diff, read observation)", () => {
     };
     const same: TokenPasswordInputs = { tokenId: TOKEN_ID, slot: "password1", expiry: "2027-01-31T00:00:00.000Z" };
 
-    it("sees no change for the same inputs, another credential selector, or another casing of the token id", () => {
+    it("sees no change for the same inputs or another casing of the token id", () => {
       assert.deepEqual(diffTokenPassword(olds, same), { changes: false, replaces: [], deleteBeforeReplace: false });
-      assert.equal(diffTokenPassword(olds, { ...same, credential: "managedIdentity" }).changes, false);
       assert.equal(diffTokenPassword(olds, { ...same, tokenId: TOKEN_ID.toLowerCase() }).changes, false);
+    });
+
+    it("updates another credential selector in place, never replacing the password", () => {
+      assert.deepEqual(diffTokenPassword(olds, { ...same, credential: "managedIdentity" }), { changes: true, replaces: [], deleteBeforeReplace: false });
     });
 
     it("replaces on another expiry, removing the old password of that slot first", () => {
