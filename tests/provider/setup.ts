@@ -49,16 +49,21 @@ export interface ProviderTestBed {
   close(): Promise<void>;
 }
 
+/** Object id of the principal the test's own SDK client acts as (Owner of the subscription when roles are enforced). */
+export const ARRANGER_OBJECT_ID = "3f6f1a3c-7a47-4c5e-8f2e-a11a11a11a11";
+
 /** Starts the emulator (one per test file) with one Premium registry. */
-export async function startTestBed(): Promise<ProviderTestBed> {
+export async function startTestBed(options: { enforceRoleAssignments?: boolean } = {}): Promise<ProviderTestBed> {
   const dir = mkdtempSync(path.join(tmpdir(), "acr-tokens-provider-"));
   const clockFile = path.join(dir, "clock");
   const emu = await startEmulator({
     seed: { resourceGroups: [{ name: RG }], registries: [{ resourceGroup: RG, name: REGISTRY, sku: "Premium" }] },
     clockFile,
+    enforceRoleAssignments: options.enforceRoleAssignments ?? false,
   });
+  emu.identity.assignRole({ principalObjectId: ARRANGER_OBJECT_ID, scope: `/subscriptions/${emu.subscriptionId}`, role: "Owner" });
   const sdk = new ContainerRegistryManagementClient(
-    { getToken: async () => ({ token: emu.issueToken(), expiresOnTimestamp: emu.clock.now().getTime() + 3_600_000 }) },
+    { getToken: async () => ({ token: emu.issueToken({ objectId: ARRANGER_OBJECT_ID }), expiresOnTimestamp: emu.clock.now().getTime() + 3_600_000 }) },
     emu.subscriptionId,
     { endpoint: emu.armEndpoint, credentials: { scopes: ["https://management.azure.com/.default"] }, tlsOptions: { ca: emu.caCertPem } },
   );
