@@ -1,5 +1,5 @@
 import * as pulumi from "@pulumi/pulumi";
-import type { ValidationProblem } from "./validation/problems";
+import type { Checked, ValidationProblem } from "./validation/problems";
 
 /**
  * The arguments of a component are invalid. Thrown before any resource is registered, so before any
@@ -29,46 +29,44 @@ export class InvalidArgumentsError extends pulumi.InputPropertiesError {
   }
 }
 
-/** The result of a pure validation function: a plan, or the problems that prevent one. */
-export type Checked<P> = { plan: P; problems: [] } | { plan?: undefined; problems: ValidationProblem[] };
+/** Throws an {@link InvalidArgumentsError} listing `problems`, if there are any. */
+export function throwIfInvalid(component: string, resourceName: string, problems: readonly ValidationProblem[]): void {
+  if (problems.length > 0) {
+    throw new InvalidArgumentsError(component, resourceName, problems);
+  }
+}
 
 /**
- * Validates a component's arguments with the pure function `check`, before any Azure call:
- * - when every argument is a plain value, synchronously, so the constructor itself throws;
- * - always inside one `apply` over all arguments, whose result (the plan) feeds every child resource,
- *   so arguments that are Outputs are validated as soon as they are known and a bad value fails the
- *   children's registration instead of reaching Azure.
+ * Validates one group of a component's arguments with the pure function `check`, before any Azure
+ * call, and returns the checked value for the children:
+ * - when every argument of the group is a plain value, also synchronously, so the constructor throws;
+ * - always inside one `apply` over the group, whose result feeds the children, so Output arguments
+ *   are validated as soon as they are known and a bad value fails the children's registration instead
+ *   of reaching Azure.
+ * Groups are kept small (the registry, a name, the grants) so that one argument unknown during a
+ * preview (e.g. the name of a registry this program creates) leaves the others checked and shown.
  */
 export function validated<A extends object, P>(
   component: string,
   resourceName: string,
   args: A,
   check: (resolved: pulumi.Unwrap<A>) => Checked<P>,
-  /**
-   * What to pre-check synchronously when `args` holds Outputs: `args` with the not-yet-known parts
-   * replaced by what is known about them (e.g. "a ScopeMap instance was given"). `check` may then
-   * return no plan and no problems.
-   */
-  known?: pulumi.Unwrap<A>,
 ): pulumi.Output<P> {
-  const now = isPlain(args) ? (args as pulumi.Unwrap<A>) : isPlain(known) ? known : undefined;
-  if (now !== undefined) {
-    const problems = check(now).problems;
-    if (problems.length > 0) {
-      throw new InvalidArgumentsError(component, resourceName, problems);
-    }
+  if (isPlain(args)) {
+    throwIfInvalid(component, resourceName, check(args as pulumi.Unwrap<A>).problems);
   }
   return pulumi.output(args).apply<P>((resolved) => {
     const result = check(resolved);
+    throwIfInvalid(component, resourceName, result.problems);
     if (result.plan === undefined) {
-      throw new InvalidArgumentsError(component, resourceName, result.problems);
+      throw new Error(`${component} ${JSON.stringify(resourceName)}: validation produced no value (a bug in acr-tokens).`);
     }
     return result.plan;
   });
 }
 
 /** True when `value` holds no Output or Promise at any depth, so it can be checked right now. */
-function isPlain(value: unknown): boolean {
+export function isPlain(value: unknown): boolean {
   if (pulumi.Output.isInstance(value) || value instanceof Promise) {
     return false;
   }

@@ -1,10 +1,19 @@
 import * as containerregistry from "@pulumi/azure-native/containerregistry";
 import * as pulumi from "@pulumi/pulumi";
-import { validated } from "./errors";
+import { isPlain, throwIfInvalid, validated } from "./errors";
 import { ScopeMap } from "./scopeMap";
 import { TokenSettings } from "./tokenSettings";
 import type { GatewayAction, RepositoryAction, TokenStatus } from "./types";
-import { planRegistryToken, type RegistryTokenPlan } from "./validation/registryTokenArgs";
+import { checkScope } from "./validation/actions";
+import { checkRegistry, checkScopeMapReference, type RegistryCoordinates, type ScopeMapReference } from "./validation/registry";
+import {
+  INLINE_SCOPE_MAP_SUFFIX,
+  checkScopePresence,
+  checkStatus,
+  checkTokenName,
+  planRegistryToken,
+  type RegistryTokenInput,
+} from "./validation/registryTokenArgs";
 
 /**
  * Arguments of {@link RegistryToken}. Give the registry as `registryName` + `resourceGroupName`, or as
@@ -144,70 +153,82 @@ export class RegistryToken extends pulumi.ComponentResource {
    * same error fails the deployment as soon as their values are known, before any Azure call.
    */
   constructor(name: string, args: RegistryTokenArgs, opts?: pulumi.ComponentResourceOptions) {
+    const component = "RegistryToken";
     const scopeMapResource = ScopeMap.isInstance(args.scopeMap) ? args.scopeMap : undefined;
-    const inputs = {
-      registryName: args.registryName,
-      resourceGroupName: args.resourceGroupName,
-      registryId: args.registryId,
-      tokenName: args.tokenName,
-      status: args.status,
-      scopeMap: scopeMapResource !== undefined ? scopeMapResource.id : (args.scopeMap as pulumi.Input<string> | undefined),
-      scopeMapIsResource: scopeMapResource !== undefined,
-      repositories: args.repositories,
-      gateways: args.gateways,
-    };
-    // Validate before registering anything: a bad plain argument throws here, at preview. A ScopeMap
-    // instance's id is an Output, so the rest is pre-checked without it.
-    const plan = validated("RegistryToken", name, inputs, (resolved) => planRegistryToken(name, resolved), {
-      ...(inputs as pulumi.Unwrap<typeof inputs>),
-      scopeMap: undefined,
+    const scopeMapInput = scopeMapResource !== undefined ? scopeMapResource.id : (args.scopeMap as pulumi.Input<string> | undefined);
+    const presence = { scopeMap: args.scopeMap !== undefined, repositories: args.repositories !== undefined, gateways: args.gateways !== undefined };
+    const inline = presence.repositories || presence.gateways;
+
+    // Validate before registering anything. Plain arguments (a ScopeMap instance counts as a set
+    // scope whose id is checked later): every problem at once, thrown here.
+    const plain = { ...args, scopeMap: scopeMapResource !== undefined ? undefined : args.scopeMap, scopeMapIsResource: scopeMapResource !== undefined };
+    if (isPlain(plain)) {
+      throwIfInvalid(component, name, planRegistryToken(name, plain as RegistryTokenInput).problems);
+    } else {
+      // Which scope arguments are set is known now, whatever their values.
+      throwIfInvalid(component, name, checkScopePresence(presence));
+    }
+    // Outputs: each group on its own, so a value unknown at preview leaves the others checked.
+    const registry = validated(component, name, { registryName: args.registryName, resourceGroupName: args.resourceGroupName, registryId: args.registryId }, (r) => {
+      const checked = checkRegistry(r);
+      return { plan: checked.registry, problems: checked.problems };
     });
-    super("acr-tokens:index:RegistryToken", name, { ...inputs, scopeMapIsResource: undefined }, opts);
+    const tokenName = validated(component, name, { tokenName: args.tokenName }, (r) => checkTokenName(name, r.tokenName, inline));
+    const status = validated(component, name, { status: args.status }, (r) => checkStatus(r.status));
+    super("acr-tokens:index:RegistryToken", name, { ...args, scopeMap: scopeMapInput }, opts);
 
-    const registryName = plan.registry.registryName;
-    const resourceGroupName = plan.registry.resourceGroupName;
-
-    // Whether the scope is inline is known now (which arguments are set), so the child scope map is
-    // created here, never inside an apply, and shows in preview.
-    let inlineScopeMap: ScopeMap | undefined;
-    if (args.repositories !== undefined || args.gateways !== undefined) {
-      const inline = plan.scope.apply((scope) => (scope.kind === "inline" ? scope : undefined));
-      inlineScopeMap = new ScopeMap(
+    const registryName = registry.registryName;
+    const resourceGroupName = registry.resourceGroupName;
+    let scopeMapId: pulumi.Output<string>;
+    if (inline) {
+      // Created here, never inside an apply, so it shows in preview. Its grants are validated as the
+      // token's (errors name the RegistryToken), then again, identically, by the ScopeMap itself.
+      const grants = validated(component, name, { repositories: args.repositories, gateways: args.gateways }, (r) => ({
+        plan: r as { repositories?: { [repository: string]: RepositoryAction[] }; gateways?: { [connectedRegistry: string]: GatewayAction[] } },
+        problems: checkScope(r).problems,
+      }));
+      const inlineScopeMap = new ScopeMap(
         `${name}-scope-map`,
         {
           registryName,
           resourceGroupName,
-          scopeMapName: inline.apply((s) => s!.scopeMapName),
-          // Already validated with the token's arguments; an absent map resolves to undefined.
-          repositories: inline.apply((s) => s!.repositories) as pulumi.Output<{ [repository: string]: RepositoryAction[] }>,
-          gateways: inline.apply((s) => s!.gateways) as pulumi.Output<{ [connectedRegistry: string]: GatewayAction[] }>,
+          scopeMapName: pulumi.interpolate`${tokenName}${INLINE_SCOPE_MAP_SUFFIX}`,
+          // An absent map resolves to undefined, which ScopeMap treats as not given.
+          repositories: grants.repositories as pulumi.Output<{ [repository: string]: RepositoryAction[] }>,
+          gateways: grants.gateways as pulumi.Output<{ [connectedRegistry: string]: GatewayAction[] }>,
         },
         { parent: this },
       );
       inlineScopeMaps.set(this, inlineScopeMap);
+      scopeMapId = inlineScopeMap.id;
+    } else {
+      const reference = validated(component, name, { scopeMap: scopeMapInput, registry }, (r) => {
+        const checked = checkScopeMapReference(r.scopeMap ?? "", r.registry);
+        return { plan: checked.reference, problems: checked.problems };
+      });
+      scopeMapId = pulumi.all([reference, registry]).apply(([ref, reg]) => scopeMapIdOf(ref, reg, this));
     }
-    const scopeMapId = inlineScopeMap !== undefined ? inlineScopeMap.id : plan.apply((p) => referencedScopeMapId(p, this));
 
     const token = new containerregistry.Token(
       name,
-      { registryName, resourceGroupName, tokenName: plan.tokenName, scopeMapId, status: plan.status },
+      { registryName, resourceGroupName, tokenName, scopeMapId, status },
       // Never let azure-native update the token: its update is a PUT that wipes passwords (see above).
       { parent: this, ignoreChanges: ["scopeMapId", "status", "credentials"] },
     );
     const settings = new TokenSettings(
       `${name}-settings`,
-      { tokenId: token.id, scopeMapId, status: plan.status },
+      { tokenId: token.id, scopeMapId, status },
       { parent: this, dependsOn: [token] },
     );
     // Looked up once the token exists, so the registry does too (also when created by this program).
-    const registry = containerregistry.getRegistryOutput({ registryName, resourceGroupName }, { parent: this, dependsOn: [token] });
+    const registryResource = containerregistry.getRegistryOutput({ registryName, resourceGroupName }, { parent: this, dependsOn: [token] });
 
     this.id = token.id;
     this.tokenName = token.name;
     this.username = token.name;
     this.scopeMapId = settings.scopeMapId;
     this.status = settings.status;
-    this.loginServer = registry.loginServer;
+    this.loginServer = registryResource.loginServer;
     this.registerOutputs({
       id: this.id,
       tokenName: this.tokenName,
@@ -219,20 +240,13 @@ export class RegistryToken extends pulumi.ComponentResource {
   }
 }
 
-/** The id of a referenced (existing or built-in) scope map; built-ins live under the registry's id. */
-function referencedScopeMapId(plan: RegistryTokenPlan, parent: pulumi.Resource): pulumi.Output<string> {
-  if (plan.scope.kind !== "reference") {
-    throw new Error("unreachable: an inline scope has its own ScopeMap");
-  }
-  const reference = plan.scope.reference;
+/** The id of a referenced scope map; built-in maps live under the registry's id. */
+function scopeMapIdOf(reference: ScopeMapReference, registry: RegistryCoordinates, parent: pulumi.Resource): pulumi.Output<string> {
   if (reference.kind === "id") {
     return pulumi.output(reference.id);
   }
   const registryId =
-    plan.registry.registryId ??
-    containerregistry.getRegistryOutput(
-      { registryName: plan.registry.registryName, resourceGroupName: plan.registry.resourceGroupName },
-      { parent },
-    ).id;
+    registry.registryId ??
+    containerregistry.getRegistryOutput({ registryName: registry.registryName, resourceGroupName: registry.resourceGroupName }, { parent }).id;
   return pulumi.interpolate`${registryId}/scopeMaps/${reference.name}`;
 }

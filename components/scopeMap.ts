@@ -1,8 +1,10 @@
 import * as containerregistry from "@pulumi/azure-native/containerregistry";
 import * as pulumi from "@pulumi/pulumi";
-import { validated } from "./errors";
+import { isPlain, throwIfInvalid, validated } from "./errors";
 import type { GatewayAction, RepositoryAction } from "./types";
-import { planScopeMap } from "./validation/scopeMapArgs";
+import { checkScope } from "./validation/actions";
+import { checkRegistry } from "./validation/registry";
+import { checkScopeMapName, planScopeMap, type ScopeMapInput } from "./validation/scopeMapArgs";
 
 /** Arguments of {@link ScopeMap}. Give the registry as `registryName` + `resourceGroupName`, or as `registryId`. */
 export interface ScopeMapArgs {
@@ -96,18 +98,30 @@ export class ScopeMap extends pulumi.ComponentResource {
    * same error fails the deployment as soon as their values are known, before any Azure call.
    */
   constructor(name: string, args: ScopeMapArgs, opts?: pulumi.ComponentResourceOptions) {
-    // Validate before registering anything: a bad plain argument throws here, at preview.
-    const plan = validated("ScopeMap", name, args, (resolved) => planScopeMap(name, resolved));
+    // Validate before registering anything. Plain arguments: every problem at once, thrown here.
+    if (isPlain(args)) {
+      throwIfInvalid("ScopeMap", name, planScopeMap(name, args as ScopeMapInput).problems);
+    }
+    // Outputs: each group on its own, so a value unknown at preview leaves the others checked.
+    const registry = validated("ScopeMap", name, { registryName: args.registryName, resourceGroupName: args.resourceGroupName, registryId: args.registryId }, (r) => {
+      const checked = checkRegistry(r);
+      return { plan: checked.registry, problems: checked.problems };
+    });
+    const scopeMapName = validated("ScopeMap", name, { scopeMapName: args.scopeMapName }, (r) => checkScopeMapName(name, r.scopeMapName));
+    const actions = validated("ScopeMap", name, { repositories: args.repositories, gateways: args.gateways }, (r) => {
+      const checked = checkScope(r);
+      return { plan: checked.actions, problems: checked.problems };
+    });
     super("acr-tokens:index:ScopeMap", name, args, opts);
 
     const scopeMap = new containerregistry.ScopeMap(
       name,
       {
-        registryName: plan.registry.registryName,
-        resourceGroupName: plan.registry.resourceGroupName,
-        scopeMapName: plan.scopeMapName,
-        actions: plan.actions,
-        description: plan.description,
+        registryName: registry.registryName,
+        resourceGroupName: registry.resourceGroupName,
+        scopeMapName,
+        actions,
+        description: args.description,
       },
       { parent: this },
     );

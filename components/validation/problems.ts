@@ -12,6 +12,12 @@ export interface ValidationProblem {
   readonly message: string;
 }
 
+/** A checked value (the plan), or the problems that prevent it. */
+export interface Checked<T> {
+  readonly plan?: T;
+  readonly problems: ValidationProblem[];
+}
+
 /** Quotes a value for a message the way JSON does, so whitespace and quotes stay visible. */
 export function quote(value: string): string {
   return JSON.stringify(value);

@@ -1,7 +1,7 @@
 import { TokenStatus } from "../types";
 import { checkScope } from "./actions";
 import { SCOPE_MAP_NAME, TOKEN_NAME, checkName } from "./names";
-import { nearest, quote, type ValidationProblem } from "./problems";
+import { nearest, quote, type Checked, type ValidationProblem } from "./problems";
 import { checkRegistry, checkScopeMapReference, type RegistryCoordinates, type RegistryInput, type ScopeMapReference } from "./registry";
 
 /** The suffix `az acr token create --repository` gives the scope map it creates for a token. */
@@ -22,103 +22,160 @@ export interface RegistryTokenInput extends RegistryInput {
   readonly gateways?: Readonly<Record<string, readonly string[]>>;
 }
 
+/** Which scope arguments a token was given: known when the component is constructed. */
+export interface ScopePresence {
+  readonly scopeMap: boolean;
+  readonly repositories: boolean;
+  readonly gateways: boolean;
+}
+
 /** What a valid `RegistryTokenArgs` becomes. */
 export interface RegistryTokenPlan {
   readonly registry: RegistryCoordinates;
   readonly tokenName: string;
   readonly status: TokenStatus;
   /** Where the token's scope comes from: an existing/built-in scope map, or an inline one to create. */
-  readonly scope:
-    | { readonly kind: "reference"; readonly reference: ScopeMapReference }
-    | {
-        readonly kind: "inline";
-        readonly scopeMapName: string;
-        readonly actions: string[];
-        readonly repositories?: Readonly<Record<string, readonly string[]>>;
-        readonly gateways?: Readonly<Record<string, readonly string[]>>;
-      };
+  readonly scope: { readonly kind: "reference"; readonly reference: ScopeMapReference } | ({ readonly kind: "inline" } & InlineScope);
+}
+
+/** An inline scope: the child scope map's name and grants. */
+export interface InlineScope {
+  readonly scopeMapName: string;
+  readonly actions: string[];
+  readonly repositories?: Readonly<Record<string, readonly string[]>>;
+  readonly gateways?: Readonly<Record<string, readonly string[]>>;
 }
 
 /**
- * Validates resolved `RegistryTokenArgs` of the resource `name`. Returns the plan, or every problem
- * found. Internal. Exported for testing.
+ * Exactly one of `scopeMap` or inline `repositories`/`gateways`. Internal. Exported for testing.
  */
-export function planRegistryToken(
-  name: string,
-  input: RegistryTokenInput,
-): { plan: RegistryTokenPlan; problems: [] } | { plan?: undefined; problems: ValidationProblem[] } {
-  const { registry, problems } = checkRegistry(input);
-  const tokenName = input.tokenName ?? name;
-  const tokenNameSource =
-    input.tokenName === undefined ? ({ propertyPath: "tokenName", defaultedFrom: "the resource name" } as const) : { propertyPath: "tokenName" };
-  const tokenNameProblems = checkName(TOKEN_NAME, tokenName, tokenNameSource);
-  problems.push(...tokenNameProblems);
-
-  const status = String(input.status ?? TokenStatus.Enabled);
-  const statuses: readonly string[] = Object.values(TokenStatus);
-  if (!statuses.includes(status)) {
-    const suggestion = statuses.includes(status.toLowerCase()) ? status.toLowerCase() : nearest(status, statuses);
-    problems.push({
-      propertyPath: "status",
-      message:
-        `status ${quote(status)} is not a token status.` +
-        (suggestion === undefined ? "" : ` Use ${quote(suggestion)}.`) +
-        ` Allowed: ${statuses.join(", ")}.`,
-    });
-  }
-
-  const inline = input.repositories !== undefined || input.gateways !== undefined;
-  const hasScopeMap = input.scopeMap !== undefined || input.scopeMapIsResource === true;
-  let scope: RegistryTokenPlan["scope"] | undefined;
-  if (hasScopeMap && inline) {
-    const inlineProps = [input.repositories !== undefined ? "repositories" : undefined, input.gateways !== undefined ? "gateways" : undefined]
-      .filter((p) => p !== undefined)
-      .join(" and ");
-    problems.push({
-      propertyPath: "scopeMap",
-      message:
-        `scopeMap and ${inlineProps} are both set; a token has exactly one scope. ` +
-        `Remove scopeMap to create a scope map from ${inlineProps}, or remove ${inlineProps} to use scopeMap.`,
-    });
-  } else if (hasScopeMap) {
-    // A ScopeMap instance whose id is not known yet: nothing to check until it is (no plan either).
-    if (input.scopeMap === undefined) {
-      return { problems };
-    }
-    const checked = checkScopeMapReference(input.scopeMap, registry);
-    problems.push(...checked.problems);
-    scope = checked.reference && { kind: "reference", reference: checked.reference };
-  } else if (inline) {
-    const checked = checkScope(input);
-    problems.push(...checked.problems);
-    const scopeMapName = `${tokenName}${INLINE_SCOPE_MAP_SUFFIX}`;
-    if (tokenNameProblems.length === 0 && scopeMapName.length > SCOPE_MAP_NAME.max) {
-      const maxTokenName = SCOPE_MAP_NAME.max - INLINE_SCOPE_MAP_SUFFIX.length;
-      problems.push({
-        propertyPath: "tokenName",
+export function checkScopePresence(given: ScopePresence): ValidationProblem[] {
+  const inline = [given.repositories ? "repositories" : undefined, given.gateways ? "gateways" : undefined]
+    .filter((p) => p !== undefined)
+    .join(" and ");
+  if (given.scopeMap && inline !== "") {
+    return [
+      {
+        propertyPath: "scopeMap",
         message:
-          `${input.tokenName === undefined ? "tokenName (the resource name)" : "tokenName"} ${quote(tokenName)} is ${tokenName.length} characters long, ` +
-          `too long for the inline scope map ${quote(scopeMapName)} (scope map names are at most ${SCOPE_MAP_NAME.max} characters). ` +
-          `With repositories or gateways, tokenName can have at most ${maxTokenName} characters; shorten it, or create a ScopeMap and pass it as scopeMap.`,
-      });
-    }
-    scope = {
-      kind: "inline",
-      scopeMapName,
-      actions: checked.actions,
-      ...(input.repositories === undefined ? {} : { repositories: input.repositories }),
-      ...(input.gateways === undefined ? {} : { gateways: input.gateways }),
-    };
-  } else {
+          `scopeMap and ${inline} are both set; a token has exactly one scope. ` +
+          `Remove scopeMap to create a scope map from ${inline}, or remove ${inline} to use scopeMap.`,
+      },
+    ];
+  }
+  if (!given.scopeMap && inline === "") {
+    return [
+      {
+        propertyPath: "scopeMap",
+        message:
+          "scopeMap, repositories and gateways are not set; a token needs a scope. " +
+          `Set repositories (e.g. { "app": ["content/read"] }), or scopeMap: a ScopeMap, a scope map id, or a built-in name such as ${quote("_repositories_pull")}.`,
+      },
+    ];
+  }
+  return [];
+}
+
+/**
+ * The token's name (default: the resource `name`); with an inline scope it must also leave room for
+ * the `-scope-map` suffix. Internal. Exported for testing.
+ */
+export function checkTokenName(name: string, tokenName: string | undefined, inline: boolean): Checked<string> {
+  const value = tokenName ?? name;
+  const problems = checkName(
+    TOKEN_NAME,
+    value,
+    tokenName === undefined ? { propertyPath: "tokenName", defaultedFrom: "the resource name" } : { propertyPath: "tokenName" },
+  );
+  const scopeMapName = `${value}${INLINE_SCOPE_MAP_SUFFIX}`;
+  if (problems.length === 0 && inline && scopeMapName.length > SCOPE_MAP_NAME.max) {
+    const maxTokenName = SCOPE_MAP_NAME.max - INLINE_SCOPE_MAP_SUFFIX.length;
     problems.push({
-      propertyPath: "scopeMap",
+      propertyPath: "tokenName",
       message:
-        "scopeMap, repositories and gateways are not set; a token needs a scope. " +
-        `Set repositories (e.g. { "app": ["content/read"] }), or scopeMap: a ScopeMap, a scope map id, or a built-in name such as ${quote("_repositories_pull")}.`,
+        `${tokenName === undefined ? "tokenName (the resource name)" : "tokenName"} ${quote(value)} is ${value.length} characters long, ` +
+        `too long for the inline scope map ${quote(scopeMapName)} (scope map names are at most ${SCOPE_MAP_NAME.max} characters). ` +
+        `With repositories or gateways, tokenName can have at most ${maxTokenName} characters; shorten it, or create a ScopeMap and pass it as scopeMap.`,
     });
   }
-  if (problems.length > 0 || registry === undefined || scope === undefined) {
+  return problems.length > 0 ? { problems } : { plan: value, problems };
+}
+
+/** `enabled` or `disabled` (default `enabled`). Internal. Exported for testing. */
+export function checkStatus(status: string | undefined): Checked<TokenStatus> {
+  const value = String(status ?? TokenStatus.Enabled);
+  const statuses: readonly string[] = Object.values(TokenStatus);
+  if (statuses.includes(value)) {
+    return { plan: value as TokenStatus, problems: [] };
+  }
+  const suggestion = statuses.includes(value.toLowerCase()) ? value.toLowerCase() : nearest(value, statuses);
+  return {
+    problems: [
+      {
+        propertyPath: "status",
+        message:
+          `status ${quote(value)} is not a token status.` +
+          (suggestion === undefined ? "" : ` Use ${quote(suggestion)}.`) +
+          ` Allowed: ${statuses.join(", ")}.`,
+      },
+    ],
+  };
+}
+
+/**
+ * The grants of an inline scope, and the child scope map's name `<tokenName>-scope-map`.
+ * Internal. Exported for testing.
+ */
+export function checkInlineScope(
+  tokenName: string,
+  scope: Pick<RegistryTokenInput, "repositories" | "gateways">,
+): Checked<InlineScope> {
+  const { actions, problems } = checkScope(scope);
+  if (problems.length > 0) {
     return { problems };
   }
-  return { plan: { registry, tokenName, status: status as TokenStatus, scope }, problems: [] };
+  return {
+    plan: {
+      scopeMapName: `${tokenName}${INLINE_SCOPE_MAP_SUFFIX}`,
+      actions,
+      ...(scope.repositories === undefined ? {} : { repositories: scope.repositories }),
+      ...(scope.gateways === undefined ? {} : { gateways: scope.gateways }),
+    },
+    problems: [],
+  };
+}
+
+/**
+ * Validates resolved `RegistryTokenArgs` of the resource `name`, all rules at once. Returns the plan,
+ * or every problem found (and no plan, without problems, when a `ScopeMap` instance's id is not known
+ * yet). Internal. Exported for testing.
+ */
+export function planRegistryToken(name: string, input: RegistryTokenInput): Checked<RegistryTokenPlan> {
+  const presence = {
+    scopeMap: input.scopeMap !== undefined || input.scopeMapIsResource === true,
+    repositories: input.repositories !== undefined,
+    gateways: input.gateways !== undefined,
+  };
+  const inline = presence.repositories || presence.gateways;
+  const registry = checkRegistry(input);
+  const tokenName = checkTokenName(name, input.tokenName, inline);
+  const status = checkStatus(input.status);
+  const problems = [...registry.problems, ...tokenName.problems, ...status.problems];
+  const presenceProblems = checkScopePresence(presence);
+  problems.push(...presenceProblems);
+
+  let scope: RegistryTokenPlan["scope"] | undefined;
+  if (presenceProblems.length === 0 && inline) {
+    const checked = checkInlineScope(tokenName.plan ?? name, input);
+    problems.push(...checked.problems);
+    scope = checked.plan && { kind: "inline", ...checked.plan };
+  } else if (presenceProblems.length === 0 && input.scopeMap !== undefined) {
+    const checked = checkScopeMapReference(input.scopeMap, registry.registry);
+    problems.push(...checked.problems);
+    scope = checked.reference && { kind: "reference", reference: checked.reference };
+  }
+  if (problems.length > 0 || registry.registry === undefined || tokenName.plan === undefined || status.plan === undefined || scope === undefined) {
+    return { problems };
+  }
+  return { plan: { registry: registry.registry, tokenName: tokenName.plan, status: status.plan, scope }, problems: [] };
 }

@@ -1,6 +1,6 @@
 import { checkScope } from "./actions";
 import { checkUserScopeMapName } from "./names";
-import type { ValidationProblem } from "./problems";
+import type { Checked } from "./problems";
 import { checkRegistry, type RegistryCoordinates, type RegistryInput } from "./registry";
 
 /** `ScopeMapArgs` with every Input resolved. */
@@ -20,30 +20,34 @@ export interface ScopeMapPlan {
 }
 
 /**
- * Validates resolved `ScopeMapArgs` of the resource `name`. Returns the plan, or every problem found.
+ * Checks the scope map's name (default: the resource `name`); it must not be a built-in map's name.
  * Internal. Exported for testing.
  */
-export function planScopeMap(
-  name: string,
-  input: ScopeMapInput,
-): { plan: ScopeMapPlan; problems: [] } | { plan?: undefined; problems: ValidationProblem[] } {
-  const { registry, problems } = checkRegistry(input);
-  const scopeMapName = input.scopeMapName ?? name;
-  problems.push(
-    ...checkUserScopeMapName(
-      scopeMapName,
-      input.scopeMapName === undefined ? { propertyPath: "scopeMapName", defaultedFrom: "the resource name" } : { propertyPath: "scopeMapName" },
-    ),
+export function checkScopeMapName(name: string, scopeMapName: string | undefined): Checked<string> {
+  const value = scopeMapName ?? name;
+  const problems = checkUserScopeMapName(
+    value,
+    scopeMapName === undefined ? { propertyPath: "scopeMapName", defaultedFrom: "the resource name" } : { propertyPath: "scopeMapName" },
   );
+  return problems.length > 0 ? { problems } : { plan: value, problems };
+}
+
+/**
+ * Validates resolved `ScopeMapArgs` of the resource `name`, all rules at once. Returns the plan, or
+ * every problem found. Internal. Exported for testing.
+ */
+export function planScopeMap(name: string, input: ScopeMapInput): Checked<ScopeMapPlan> {
+  const registry = checkRegistry(input);
+  const scopeMapName = checkScopeMapName(name, input.scopeMapName);
   const scope = checkScope(input);
-  problems.push(...scope.problems);
-  if (problems.length > 0 || registry === undefined) {
+  const problems = [...registry.problems, ...scopeMapName.problems, ...scope.problems];
+  if (problems.length > 0 || registry.registry === undefined || scopeMapName.plan === undefined) {
     return { problems };
   }
   return {
     plan: {
-      registry,
-      scopeMapName,
+      registry: registry.registry,
+      scopeMapName: scopeMapName.plan,
       actions: scope.actions,
       ...(input.description === undefined ? {} : { description: input.description }),
     },

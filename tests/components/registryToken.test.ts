@@ -194,6 +194,27 @@ describe("RegistryToken", () => {
     assert.deepEqual(recorder.invokes, [{ token: GET_REGISTRY, inputs: { registryName: "contosoprod", resourceGroupName: "rg-prod" } }]);
   });
 
+  it("refuses both scopeMap and repositories in the constructor even when their values are Outputs", () => {
+    assert.throws(
+      () => new RegistryToken("ci-pull", { ...registry, scopeMap: pulumi.output("_repositories_pull"), repositories: pulumi.output({ app: ["content/read" as const] }) }),
+      (err: unknown) => err instanceof InvalidArgumentsError && err.message.startsWith('RegistryToken "ci-pull": scopeMap and repositories are both set;'),
+    );
+  });
+
+  it("checks and sends name, status and grants while the registry is unknown (a preview that creates it)", async () => {
+    const token = new RegistryToken("ci-pull", {
+      registryName: pulumi.output(pulumi.unknown) as pulumi.Output<string>,
+      resourceGroupName: "rg-registry",
+      status: "disabled",
+      repositories: { app: ["content/read"] },
+    });
+    await settled(token);
+    assert.deepEqual(recorder.findCreatedResource(AZURE_SCOPE_MAP, "ci-pull-scope-map").inputs["actions"], ["repositories/app/content/read"]);
+    const { inputs } = recorder.findCreatedResource(AZURE_TOKEN, "ci-pull");
+    assert.equal(inputs["tokenName"], "ci-pull");
+    assert.equal(inputs["status"], "disabled");
+  });
+
   it("fails an invalid Output value before the azure-native Token is registered", async () => {
     const token = new RegistryToken("late-error", { ...registry, status: pulumi.output("paused" as "enabled"), scopeMap: "_repositories_pull" });
     await assert.rejects(valueOf(token.id), (err: unknown) => {

@@ -113,6 +113,28 @@ describe("ScopeMap", () => {
     assert.deepEqual(recorder.ofType(AZURE_SCOPE_MAP), []);
   });
 
+  describe("while the registry is unknown (a preview that creates the registry)", () => {
+    const unknownName = () => pulumi.output(pulumi.unknown) as pulumi.Output<string>;
+
+    it("still checks the grants and sends the canonical actions", async () => {
+      const map = new ScopeMap("new-registry", { registryName: unknownName(), resourceGroupName: "rg-registry", repositories: { b: ["content/read"], a: ["content/read"] } });
+      await recorder.registeredOutputs(await valueOf(map.urn));
+      const { inputs } = recorder.findCreatedResource(AZURE_SCOPE_MAP, "new-registry");
+      assert.deepEqual(inputs["actions"], ["repositories/a/content/read", "repositories/b/content/read"]);
+      assert.equal(inputs["scopeMapName"], "new-registry");
+      assert.equal(inputs["registryName"], undefined); // unknown: the mock monitor drops it
+    });
+
+    it("still rejects bad grants", async () => {
+      const map = new ScopeMap("new-registry", {
+        registryName: unknownName(),
+        resourceGroupName: "rg-registry",
+        repositories: pulumi.output({ app: ["content/reed" as "content/read"] }),
+      });
+      await assert.rejects(valueOf(map.actions), /ScopeMap "new-registry": repositories\["app"\] has unknown action "content\/reed"\./);
+    });
+  });
+
   it("is recognised by ScopeMap.isInstance, other resources are not", () => {
     const map = new ScopeMap("instance", { ...registry, repositories: { app: ["content/read"] } });
     assert.equal(ScopeMap.isInstance(map), true);
