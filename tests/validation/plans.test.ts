@@ -1,0 +1,45 @@
+import * as assert from "node:assert/strict";
+import { planRegistryToken, planScopeMap } from "../../components/validation";
+
+const registry = { registryName: "contoso", resourceGroupName: "rg-registry" } as const;
+
+describe("planScopeMap", () => {
+  it("plans exactly what azure-native receives", () => {
+    assert.deepEqual(planScopeMap("ci-pull", { ...registry, repositories: { app: ["content/read"] }, description: "CI" }), {
+      plan: { registry, scopeMapName: "ci-pull", actions: ["repositories/app/content/read"], description: "CI" },
+      problems: [],
+    });
+  });
+});
+
+describe("planRegistryToken", () => {
+  it("plans an inline scope map named <tokenName>-scope-map with the default status", () => {
+    assert.deepEqual(planRegistryToken("ci", { ...registry, tokenName: "pipeline-7", repositories: { app: ["content/read"] } }), {
+      plan: {
+        registry,
+        tokenName: "pipeline-7",
+        status: "enabled",
+        scope: { kind: "inline", scopeMapName: "pipeline-7-scope-map", actions: ["repositories/app/content/read"], repositories: { app: ["content/read"] } },
+      },
+      problems: [],
+    });
+  });
+
+  it("accepts a 40-character token name with an inline scope, not 41", () => {
+    assert.deepEqual(planRegistryToken("ci", { ...registry, tokenName: "t".repeat(40), repositories: { app: ["content/read"] } }).problems, []);
+    assert.equal(planRegistryToken("ci", { ...registry, tokenName: "t".repeat(41), repositories: { app: ["content/read"] } }).problems.length, 1);
+    // Without an inline scope map, the token name rule alone applies (up to 50).
+    assert.deepEqual(planRegistryToken("ci", { ...registry, tokenName: "t".repeat(50), scopeMap: "_repositories_pull" }).problems, []);
+  });
+
+  it("plans a built-in scope map reference", () => {
+    assert.deepEqual(planRegistryToken("ci-pull", { ...registry, scopeMap: "_repositories_admin", status: "disabled" }).plan?.scope, {
+      kind: "reference",
+      reference: { kind: "builtIn", name: "_repositories_admin" },
+    });
+  });
+
+  it("returns neither plan nor problems for a ScopeMap instance whose id is not known yet", () => {
+    assert.deepEqual(planRegistryToken("ci-pull", { ...registry, scopeMapIsResource: true }), { problems: [] });
+  });
+});
