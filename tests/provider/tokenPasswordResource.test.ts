@@ -6,7 +6,10 @@ import { recorder, useMocks, valueOf, SUBSCRIPTION_ID } from "../helpers/mocks";
 const PASSWORD_TYPE = "pulumi-nodejs:dynamic/acr-tokens:TokenPassword";
 
 /** The TokenPassword resource as a program registers it (under mocks; the provider is tested through the host). */
-describe("TokenPassword resource registration", () => {
+describe("TokenPassword resource registration", function () {
+  // The first closure serialization of a process (the dynamic provider's __provider) walks the loaded
+  // module graph: one to two seconds on 2 cores, more than mocha's default timeout.
+  this.timeout(15_000);
   useMocks();
 
   it("takes a RegistryToken's id, and always marks password as an additional secret output", async () => {
