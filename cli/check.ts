@@ -169,7 +169,7 @@ async function findRegistry(
         }
         seen.push(registry.name);
       }
-      progress.update(`Finding registry ${registryName} in subscription ${subscriptionId}… ${seen.length} registries seen`);
+      progress.update(`Finding registry ${registryName} in subscription ${subscriptionId}… ${seen.length} other registr${seen.length === 1 ? "y" : "ies"} seen`);
     }
   } catch (err) {
     throw wrapArmError(err, `Finding registry "${registryName}" in subscription ${subscriptionId}`, "registries.list", resolved);
@@ -201,6 +201,13 @@ async function listTokens(
   } catch (err) {
     if (statusOf(err) === 404) {
       const code = (err as { code?: unknown }).code;
+      if (code === "ResourceGroupNotFound") {
+        throw new CheckTargetError(
+          `Resource group "${where.resourceGroupName}" was not found in subscription ${where.subscriptionId} (ARM: ResourceGroupNotFound). ` +
+            `Check --resource-group and --subscription, or leave out --resource-group to find the registry in the subscription.`,
+          { cause: err },
+        );
+      }
       throw new CheckTargetError(
         `Registry "${where.registryName}" was not found in resource group "${where.resourceGroupName}" of subscription ${where.subscriptionId}` +
           `${typeof code === "string" ? ` (ARM: ${code})` : ""}. Check --registry, --resource-group and --subscription, ` +

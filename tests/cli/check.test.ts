@@ -1,0 +1,404 @@
+import * as assert from "node:assert/strict";
+import type { CheckReport } from "../../cli";
+import { assertNoSecret, DAY, firstSentence, OTHER_RG, RG, startCliTestBed, type CliRun, type CliTestBed } from "./helpers";
+
+describe("acr-tokens check against the emulator", () => {
+  let bed: CliTestBed;
+  before(async () => {
+    bed = await startCliTestBed();
+  });
+  after(async () => {
+    await bed?.close();
+  });
+
+  const json = (run: CliRun): CheckReport => JSON.parse(run.stdout) as CheckReport;
+  const flagsOf = (report: CheckReport): Record<string, string[]> => Object.fromEntries(report.tokens.map((t) => [t.name, t.flags]));
+
+  /** A registry with three healthy tokens: more than one page of two. */
+  async function cleanRegistry(): Promise<string> {
+    const registry = await bed.newRegistry();
+    for (const token of ["alpha-token", "bravo-token", "charlie-token"]) {
+      await bed.createToken(registry, token);
+      await bed.generatePassword(registry, token, "password1", 90 * DAY);
+    }
+    await bed.generatePassword(registry, "bravo-token", "password2");
+    return registry;
+  }
+
+  describe("a registry with nothing to flag", () => {
+    it("exits 0, lists every token from a paged tokens.list, and makes no other ARM call", async () => {
+      const registry = await cleanRegistry();
+      const run = await bed.cli(["check", "--registry", registry, "--resource-group", RG, "--output", "json"]);
+      assert.equal(run.code, 0, run.stderr);
+      assert.equal(run.stderr, "");
+      // Three tokens at two per page: two GETs of the list, nothing else (no per-token or scope-map GET).
+      assert.deepEqual(run.armOps, ["tokens.list", "tokens.list"]);
+      const report = json(run);
+      assert.deepEqual(
+        report.tokens.map((t) => [t.name, t.status, t.scopeMap, t.passwords.map((p) => `${p.name}:${p.state}`), t.flags]),
+        [
+          ["alpha-token", "enabled", "_repositories_pull", ["password1:valid"], []],
+          ["bravo-token", "enabled", "_repositories_pull", ["password1:valid", "password2:valid"], []],
+          ["charlie-token", "enabled", "_repositories_pull", ["password1:valid"], []],
+        ],
+      );
+      assert.deepEqual(report.summary, {
+        tokens: 3,
+        flagged: 0,
+        expiredPasswords: 0,
+        expiringPasswords: 0,
+        disabled: 0,
+        noPassword: 0,
+        missing: 0,
+        ok: true,
+      });
+      assert.equal(report.registry.id, bed.registryId(registry));
+      assert.equal(report.expiringWithin, "14d");
+    });
+
+    it("writes ISO times: the emulator clock as checkedAt, ARM's creation time and expiry per password, null for no expiry", async () => {
+      const registry = await bed.newRegistry();
+      await bed.createToken(registry, "times-token");
+      const before = bed.emu.clock.now().getTime();
+      await bed.generatePassword(registry, "times-token", "password1", 30 * DAY);
+      await bed.generatePassword(registry, "times-token", "password2");
+      const report = json(await bed.cli(["check", "--registry", registry, "-g", RG, "-o", "json"]));
+      const [p1, p2] = report.tokens[0]!.passwords;
+      const iso = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/;
+      assert.match(report.checkedAt, iso);
+      assert.ok(Math.abs(Date.parse(report.checkedAt) - bed.emu.clock.now().getTime()) < 60_000, "checkedAt follows the emulator clock");
+      assert.equal(Date.parse(report.expiringBefore) - Date.parse(report.checkedAt), 14 * DAY);
+      assert.match(p1!.creationTime!, iso);
+      assert.ok(Date.parse(p1!.creationTime!) >= before - 1000);
+      assert.ok(Math.abs(Date.parse(p1!.expiry!) - (before + 30 * DAY)) < 60_000);
+      assert.equal(p2!.expiry, null);
+      assert.equal(p2!.state, "valid");
+    });
+
+    it("prints an aligned table with UTC times, a relative expiry and a summary line", async () => {
+      const registry = await cleanRegistry();
+      const run = await bed.cli(["check", "--registry", registry, "-g", RG]);
+      assert.equal(run.code, 0, run.stderr);
+      const lines = run.stdout.trimEnd().split("\n");
+      const title = new RegExp(`^Registry ${registry} \\(resource group ${RG}, subscription ${bed.emu.subscriptionId}\\), checked at (\\d{4}-\\d{2}-\\d{2} \\d{2}:\\d{2}) UTC\\.$`);
+      const checkedAt = title.exec(lines[0]!)?.[1];
+      assert.ok(checkedAt, `title line: ${lines[0]}`);
+      assert.ok(Math.abs(Date.parse(`${checkedAt.replace(" ", "T")}:00Z`) - bed.emu.clock.now().getTime()) < 120_000, "the title shows the emulator's now");
+      assert.equal(lines[1], "");
+      const header = lines[2]!;
+      assert.match(header, /^TOKEN +STATUS +SCOPE MAP +PASSWORD +CREATED \(UTC\) +EXPIRES \(UTC\) +FLAGS$/);
+      const rows = lines.slice(3, 7);
+      // Every column starts where its header does.
+      const starts = ["STATUS", "SCOPE MAP", "PASSWORD", "CREATED (UTC)", "EXPIRES (UTC)"].map((h) => header.indexOf(h));
+      for (const row of rows) for (const s of starts) assert.notEqual(row[s - 1], undefined, `row too short: ${row}`), assert.equal(row.slice(s - 2, s), "  ");
+      assert.match(rows[0]!, /^alpha-token +enabled +_repositories_pull +password1 +\d{4}-\d{2}-\d{2} \d{2}:\d{2} +\d{4}-\d{2}-\d{2} \d{2}:\d{2} \(in (89|90) d\)$/);
+      assert.match(rows[2]!, /^ +password2 +\d{4}-\d{2}-\d{2} \d{2}:\d{2} +never$/);
+      assert.equal(lines.at(-1), "3 tokens checked, none flagged (no password expired or expiring within 14d).");
+      assert.ok(!run.stdout.includes("Flags:"), "no legend when nothing is flagged");
+    });
+
+    it("says so for a registry without tokens (exit 0)", async () => {
+      const registry = await bed.newRegistry();
+      const run = await bed.cli(["check", "--registry", registry, "-g", RG]);
+      assert.equal(run.code, 0);
+      assert.match(run.stdout, /\nThe registry has no tokens\.\n\n0 tokens checked, none flagged/);
+      assert.deepEqual(run.armOps, ["tokens.list"]);
+    });
+  });
+
+  describe("flags (exit 1)", () => {
+    it("flags a password expired by moving the emulator clock past its expiry", async () => {
+      const registry = await bed.newRegistry();
+      await bed.createToken(registry, "aging-token");
+      await bed.generatePassword(registry, "aging-token", "password1", 20 * DAY);
+      await bed.generatePassword(registry, "aging-token", "password2", 400 * DAY);
+      const args = ["check", "--registry", registry, "-g", RG, "-o", "json"];
+      assert.equal((await bed.cli(args)).code, 0, "not flagged 20 days ahead of the expiry");
+
+      bed.emu.clock.advance({ days: 21 });
+      const run = await bed.cli(args);
+      assert.equal(run.code, 1, run.stderr);
+      const report = json(run);
+      assert.deepEqual(flagsOf(report), { "aging-token": ["expired-password"] });
+      assert.deepEqual(
+        report.tokens[0]!.passwords.map((p) => [p.name, p.state]),
+        [
+          ["password1", "expired"],
+          ["password2", "valid"],
+        ],
+      );
+      assert.equal(report.summary.expiredPasswords, 1);
+      assert.equal(report.summary.ok, false);
+    });
+
+    it("flags a password expiring within the window, and honours --expiring-within in days, hours and minutes", async () => {
+      const registry = await bed.newRegistry();
+      await bed.createToken(registry, "soon-token");
+      await bed.generatePassword(registry, "soon-token", "password1", 5 * DAY);
+      const check = (...extra: string[]): Promise<CliRun> => bed.cli(["check", "--registry", registry, "-g", RG, "-o", "json", ...extra]);
+
+      const byDefault = await check();
+      assert.equal(byDefault.code, 1);
+      assert.deepEqual(flagsOf(json(byDefault)), { "soon-token": ["expiring-password"] });
+      assert.equal(json(byDefault).summary.expiringPasswords, 1);
+
+      assert.equal((await check("--expiring-within", "4d")).code, 0);
+      assert.equal((await check("--expiring-within", "121h")).code, 1);
+      assert.equal((await check("--expiring-within", "119h")).code, 0);
+      assert.equal((await check("--expiring-within", "7201m")).code, 1);
+      const off = await check("--expiring-within", "0d");
+      assert.equal(off.code, 0);
+      assert.equal(json(off).expiringWithin, "0d");
+    });
+
+    it("flags a disabled token, even when its password is valid", async () => {
+      const registry = await bed.newRegistry();
+      await bed.createToken(registry, "off-token", "disabled");
+      await bed.generatePassword(registry, "off-token", "password1", 90 * DAY);
+      await bed.createToken(registry, "on-token");
+      await bed.generatePassword(registry, "on-token", "password1", 90 * DAY);
+      const run = await bed.cli(["check", "--registry", registry, "-g", RG, "-o", "json"]);
+      assert.equal(run.code, 1);
+      assert.deepEqual(flagsOf(json(run)), { "off-token": ["disabled"], "on-token": [] });
+      assert.equal(json(run).summary.disabled, 1);
+      assert.equal(json(run).summary.flagged, 1);
+    });
+
+    it("flags a token without any password", async () => {
+      const registry = await bed.newRegistry();
+      await bed.createToken(registry, "bare-token");
+      const run = await bed.cli(["check", "--registry", registry, "-g", RG, "-o", "json"]);
+      assert.equal(run.code, 1);
+      assert.deepEqual(flagsOf(json(run)), { "bare-token": ["no-password"] });
+      assert.deepEqual(json(run).tokens[0]!.passwords, []);
+      assert.equal(json(run).summary.noPassword, 1);
+    });
+
+    it("flags a named token that does not exist, checks only the named ones, in the order given", async () => {
+      const registry = await cleanRegistry();
+      const run = await bed.cli([
+        "check", "--registry", registry, "-g", RG, "-o", "json",
+        "--token", "charlie-token", "--token", "ghost-token", "--token", "ALPHA-token", "--token", "charlie-token",
+      ]);
+      assert.equal(run.code, 1);
+      const report = json(run);
+      // Names match case-insensitively (ARM's rule) and are reported as ARM spells them; duplicates count once.
+      assert.deepEqual(flagsOf(report), { "charlie-token": [], "ghost-token": ["missing"], "alpha-token": [] });
+      const ghost = report.tokens[1]!;
+      assert.deepEqual(ghost, { name: "ghost-token", id: null, found: false, status: null, scopeMap: null, scopeMapId: null, creationDate: null, passwords: [], flags: ["missing"] });
+      assert.equal(report.summary.missing, 1);
+      assert.equal(report.summary.tokens, 3);
+      // Named tokens come from the same paged list: no per-token GET.
+      assert.deepEqual(run.armOps, ["tokens.list", "tokens.list"]);
+    });
+
+    it("shows each flag on its row in the table, with the summary and a legend", async () => {
+      const registry = await bed.newRegistry();
+      await bed.createToken(registry, "mixed-token", "disabled");
+      await bed.generatePassword(registry, "mixed-token", "password1", 2 * DAY);
+      await bed.generatePassword(registry, "mixed-token", "password2", 60 * DAY);
+      await bed.createToken(registry, "empty-token");
+      const run = await bed.cli(["check", "--registry", registry, "-g", RG, "--token", "mixed-token", "--token", "empty-token", "--token", "lost-token"]);
+      assert.equal(run.code, 1);
+      const lines = run.stdout.trimEnd().split("\n");
+      assert.match(lines[3]!, /^mixed-token +disabled +_repositories_pull +password1 .* \(in (1|2) d\) +disabled, expiring-password$/);
+      assert.match(lines[4]!, /^ +password2 .* \(in (59|60) d\)$/);
+      assert.match(lines[5]!, /^empty-token +enabled +_repositories_pull +- +- +- +no-password$/);
+      assert.match(lines[6]!, /^lost-token +- +- +- +- +- +missing$/);
+      assert.equal(lines[8], "3 tokens checked, 3 flagged: 1 password expiring within 14d, 1 disabled, 1 token without a password, 1 missing.");
+      assert.equal(firstSentence(lines[9]!.replace(/;.*/, ".")), "Flags: expired-password = the password's expiry has passed.");
+      assert.equal(lines.length, 10);
+    });
+  });
+
+  describe("finding the registry", () => {
+    it("takes a resource id: no lookup, the id's subscription and group", async () => {
+      const registry = await bed.newRegistry(OTHER_RG);
+      await bed.createToken(registry, "id-token", "enabled", OTHER_RG);
+      await bed.generatePassword(registry, "id-token", "password1", 90 * DAY, OTHER_RG);
+      // No subscription in the environment: the id carries it.
+      const run = await bed.cli(["check", "--registry", bed.registryId(registry, OTHER_RG), "-o", "json"], {
+        env: bed.env({ ACR_TOKENS_SUBSCRIPTION_ID: undefined }),
+      });
+      assert.equal(run.code, 0, run.stderr);
+      assert.deepEqual(run.armOps, ["tokens.list"]);
+      assert.deepEqual(json(run).registry, {
+        id: bed.registryId(registry, OTHER_RG),
+        name: registry,
+        resourceGroup: OTHER_RG,
+        subscriptionId: bed.emu.subscriptionId,
+      });
+    });
+
+    it("finds a registry given by name alone by listing the subscription's registries (paged), then lists its tokens", async () => {
+      await bed.newRegistry();
+      await bed.newRegistry();
+      const registry = await bed.newRegistry(OTHER_RG);
+      await bed.createToken(registry, "found-token", "enabled", OTHER_RG);
+      await bed.generatePassword(registry, "found-token", "password1", 90 * DAY, OTHER_RG);
+      // Typed in capitals: ARM names are case-insensitive, and the report spells it as ARM does.
+      const run = await bed.cli(["check", "--registry", registry.toUpperCase(), "-o", "json"]);
+      assert.equal(run.code, 0, run.stderr);
+      const lookups = run.armOps.filter((op) => op === "registries.list").length;
+      assert.ok(lookups >= 2, `the registry list spans pages (${lookups} pages read)`);
+      assert.deepEqual(run.armOps, [...Array<string>(lookups).fill("registries.list"), "tokens.list"]);
+      assert.equal(json(run).registry.resourceGroup, OTHER_RG);
+      assert.equal(json(run).registry.name, registry);
+      assert.deepEqual(json(run).tokens.map((t) => t.name), ["found-token"]);
+    });
+
+    it("takes --subscription over ACR_TOKENS_SUBSCRIPTION_ID", async () => {
+      const registry = await cleanRegistry();
+      const run = await bed.cli(["check", "--registry", registry, "-g", RG, "--subscription", bed.emu.subscriptionId, "-o", "json"], {
+        env: bed.env({ ACR_TOKENS_SUBSCRIPTION_ID: "11111111-1111-1111-1111-111111111111" }),
+      });
+      assert.equal(run.code, 0, run.stderr);
+      assert.equal(json(run).registry.subscriptionId, bed.emu.subscriptionId);
+    });
+
+    it("exits 2 naming the flag and variables to set when no subscription id is known, before any ARM call", async () => {
+      const run = await bed.cli(["check", "--registry", "someregistry"], { env: bed.env({ ACR_TOKENS_SUBSCRIPTION_ID: undefined }) });
+      assert.equal(run.code, 2);
+      assert.equal(run.stdout, "");
+      assert.equal(
+        run.stderr,
+        `acr-tokens check: No subscription id to find registry "someregistry" in. Pass --subscription <id>, or set ACR_TOKENS_SUBSCRIPTION_ID ` +
+          `(or AZURE_CLI_SUBSCRIPTION_ID), or give --registry as a resource id, which names the subscription.\n`,
+      );
+      assert.deepEqual(run.armOps, []);
+    });
+
+    it("exits 2 listing the subscription's registries when the name is not among them", async () => {
+      await bed.newRegistry();
+      const run = await bed.cli(["check", "--registry", "absentregistry"]);
+      assert.equal(run.code, 2);
+      assert.equal(run.stdout, "");
+      assert.equal(firstSentence(run.stderr), `acr-tokens check: Registry "absentregistry" was not found in subscription ${bed.emu.subscriptionId}.`);
+      assert.match(run.stderr, /The subscription has the registries "clireg\d+x\d+", /);
+      assert.match(run.stderr, /or pass the registry's resource id\.\n$/);
+    });
+
+    it("exits 2 when the registry or the resource group named with --resource-group does not exist", async () => {
+      const noRegistry = await bed.cli(["check", "--registry", "absentregistry", "-g", RG]);
+      assert.equal(noRegistry.code, 2);
+      assert.equal(
+        firstSentence(noRegistry.stderr),
+        `acr-tokens check: Registry "absentregistry" was not found in resource group "${RG}" of subscription ${bed.emu.subscriptionId} (ARM: ParentResourceNotFound).`,
+      );
+      const noGroup = await bed.cli(["check", "--registry", "absentregistry", "-g", "rg-absent"]);
+      assert.equal(noGroup.code, 2);
+      assert.equal(
+        firstSentence(noGroup.stderr),
+        `acr-tokens check: Resource group "rg-absent" was not found in subscription ${bed.emu.subscriptionId} (ARM: ResourceGroupNotFound).`,
+      );
+      assert.deepEqual(noGroup.armOps, ["tokens.list"]);
+    });
+  });
+
+  describe("authentication (exit 2, the credential module's message)", () => {
+    it("refuses an expired bring-your-own token before any ARM call", async () => {
+      const run = await bed.cli(["check", "--registry", "someregistry", "-g", RG], { env: bed.env({}, { expiresInSeconds: -120 }) });
+      assert.equal(run.code, 2);
+      assert.equal(run.stdout, "");
+      assert.match(
+        firstSentence(run.stderr),
+        /^acr-tokens check: The access token from ACR_TOKENS_ACCESS_TOKEN expired at \S+Z \(UTC; it is now \S+Z\)\.$/,
+      );
+      assert.match(run.stderr, /Get a new one: 'export ACR_TOKENS_ACCESS_TOKEN="\$\(az account get-access-token --resource https:\/\/management\.azure\.com\//);
+      assert.deepEqual(run.armOps, []);
+    });
+
+    it("refuses a token for another audience before any ARM call", async () => {
+      const run = await bed.cli(["check", "--registry", "someregistry", "-g", RG], { env: bed.env({}, { audience: "https://vault.azure.net" }) });
+      assert.equal(run.code, 2);
+      assert.equal(
+        firstSentence(run.stderr),
+        `acr-tokens check: The access token from ACR_TOKENS_ACCESS_TOKEN is for audience "https://vault.azure.net", which is not an Azure Resource Manager audience of the ARM endpoint ${bed.emu.armEndpoint} (https://management.azure.com/ or https://management.core.windows.net/).`,
+      );
+      assert.deepEqual(run.armOps, []);
+    });
+
+    it("says what to set when the access-token credential is selected but no token is set, before any ARM call", async () => {
+      const run = await bed.cli(["check", "--registry", "someregistry", "-g", RG], {
+        env: bed.env({ ACR_TOKENS_ACCESS_TOKEN: undefined, ACR_TOKENS_CREDENTIAL: "accessToken" }),
+      });
+      assert.equal(run.code, 2);
+      assert.equal(
+        firstSentence(run.stderr),
+        `acr-tokens check: The credential "accessToken" is selected by ACR_TOKENS_CREDENTIAL, but no access token is set.`,
+      );
+      assert.deepEqual(run.armOps, []);
+    });
+
+    it("says 'No Azure credential' with the fix when no token is set and the identity credential is not configured, before any ARM call", async () => {
+      // EnvironmentCredential reads process.env: this suite runs without AZURE_CLIENT_ID/AZURE_TENANT_ID there.
+      assert.equal(process.env.AZURE_CLIENT_ID ?? process.env.AZURE_TENANT_ID, undefined, "the test process must not carry a service principal");
+      const run = await bed.cli(["check", "--registry", "someregistry", "-g", RG], {
+        env: bed.env({ ACR_TOKENS_ACCESS_TOKEN: undefined, ACR_TOKENS_CREDENTIAL: "environment" }),
+      });
+      assert.equal(run.code, 2);
+      assert.match(run.stderr, /No Azure credential: set ACR_TOKENS_ACCESS_TOKEN \(optionally ACR_TOKENS_SUBSCRIPTION_ID\), or sign in with 'az login'/);
+      assert.deepEqual(run.armOps, []);
+    });
+
+    it("explains a token ARM rejects (bad signature) with the refresh command", async () => {
+      const run = await bed.cli(["check", "--registry", "someregistry", "-g", RG], { env: bed.env({}, { untrustedSignature: true }) });
+      assert.equal(run.code, 2);
+      assert.match(
+        run.stderr,
+        /^acr-tokens check: Listing the tokens of registry "someregistry": tokens\.list was refused by ARM \(x-ms-request-id [\w-]+\)\. Azure Resource Manager rejected the access token from ACR_TOKENS_ACCESS_TOKEN \(\w+, HTTP 401\)/,
+      );
+      assert.deepEqual(run.armOps, ["tokens.list"]);
+    });
+  });
+
+  describe("progress", () => {
+    it("shows progress on stderr when stderr is a terminal, and erases it before the result", async () => {
+      const registry = await cleanRegistry();
+      const run = await bed.cli(["check", "--registry", registry, "-o", "json"], { isTTY: true });
+      assert.equal(run.code, 0);
+      assert.match(run.stderr, new RegExp(`^\\r\\x1b\\[2KFinding registry ${registry} in subscription `));
+      assert.ok(run.stderr.includes(`\r\x1b[2KListing tokens of ${registry}… 2 so far`), "one update per page");
+      assert.ok(run.stderr.includes(`\r\x1b[2KListing tokens of ${registry}… 3 so far`));
+      assert.ok(run.stderr.endsWith("\r\x1b[2K"), "the status line is erased at the end");
+      assert.doesNotThrow(() => JSON.parse(run.stdout), "stdout stays pure JSON");
+    });
+
+    it("writes nothing to stderr when it is piped", async () => {
+      const registry = await cleanRegistry();
+      const run = await bed.cli(["check", "--registry", registry, "-o", "json"], { isTTY: false });
+      assert.equal(run.code, 0);
+      assert.equal(run.stderr, "");
+    });
+
+    it("erases the status line before an error message", async () => {
+      const run = await bed.cli(["check", "--registry", "absentregistry"], { isTTY: true });
+      assert.equal(run.code, 2);
+      assert.match(run.stderr, /\r\x1b\[2Kacr-tokens check: Registry "absentregistry" was not found/);
+    });
+  });
+
+  it("never prints an access token, its claims or a password value, whatever the outcome", async () => {
+    const registry = await bed.newRegistry();
+    await bed.createToken(registry, "secret-token");
+    await bed.generatePassword(registry, "secret-token", "password1", 3 * DAY);
+    await bed.generatePassword(registry, "secret-token", "password2", 300 * DAY);
+    const runs = [
+      await bed.cli(["check", "--registry", registry, "-g", RG]),
+      await bed.cli(["check", "--registry", registry, "-o", "json"], { isTTY: true }),
+      await bed.cli(["check", "--registry", registry, "-g", RG], { env: bed.env({}, { expiresInSeconds: -5 }) }),
+      await bed.cli(["check", "--registry", registry, "-g", RG], { env: bed.env({}, { audience: "https://storage.azure.com/" }) }),
+      await bed.cli(["check", "--registry", registry, "-g", RG], { env: bed.env({}, { untrustedSignature: true }) }),
+      await bed.cli(["check", "--registry", registry, "-g", RG, "--bogus"]),
+    ];
+    assert.deepEqual(
+      runs.map((r) => r.code),
+      [1, 1, 2, 2, 2, 2],
+    );
+    assert.ok(bed.secrets.length >= 8, "the canary holds the tokens and passwords of this file");
+    assertNoSecret(
+      runs.flatMap((r) => [r.stdout, r.stderr]),
+      bed.secrets,
+    );
+  });
+});
