@@ -138,6 +138,22 @@ function mockState(args: pulumi.runtime.MockResourceArgs): pulumi.runtime.MockRe
       const name = String(inputs["tokenName"]);
       return { id: `${registry()}/tokens/${name}`, state: { ...inputs, name } };
     }
+    case "pulumi-nodejs:dynamic/acr-tokens:TokenPassword": {
+      // Stand-in for what the provider returns (tests/provider runs the real one), so programs that
+      // use TokenPassword run under mocks. The value is a fixed fake, not a credential.
+      const { __provider: _provider, ...rest } = inputs;
+      const tokenId = String(inputs["tokenId"]);
+      const registryName = /\/registries\/([^/]+)\//.exec(tokenId)?.[1] ?? "registry";
+      return {
+        id: `${tokenId}/${String(inputs["slot"] ?? "password1")}`,
+        state: {
+          ...rest,
+          username: tokenId.split("/").pop(),
+          password: `mock-password-${args.name}`,
+          loginServer: `${registryName.toLowerCase()}.azurecr.io`,
+        },
+      };
+    }
     default: {
       const { __provider: _provider, ...state } = inputs;
       return { id: args.custom ? `${args.name}-id` : "", state };
@@ -145,12 +161,30 @@ function mockState(args: pulumi.runtime.MockResourceArgs): pulumi.runtime.MockRe
   }
 }
 
+/** Pulumi's wire marker for a secret value. */
+const SECRET_SIG = { key: "4dabf18193072939515e22adb298388d", value: "1b47061264138c4ac30d75fd1eb44270" } as const;
+
 /**
- * Installs the mocks for the enclosing mocha suite and resets the recorder before each test.
+ * Marks the `additionalSecretOutputs` of a resource secret in its mocked state, as the engine does
+ * (the mock monitor does not).
+ */
+function markSecrets(result: pulumi.runtime.MockResourceResult, keys: readonly string[]): pulumi.runtime.MockResourceResult {
+  const state: Record<string, unknown> = { ...(result.state as Record<string, unknown>) };
+  for (const key of keys) {
+    if (state[key] !== undefined) {
+      state[key] = { [SECRET_SIG.key]: SECRET_SIG.value, value: state[key] };
+    }
+  }
+  return { ...result, state };
+}
+
+/**
+ * Installs the mocks for the enclosing mocha suite (as the Pulumi project `project`, which names the
+ * default config namespace) and resets the recorder before each test.
  * Invokes: `azure-native:containerregistry:getRegistry` answers a registry whose login server is the
  * lower-cased name; any other invoke fails ("Mock call not implemented").
  */
-export function useMocks(): void {
+export function useMocks(project = "acr-tokens"): void {
   before(async () => {
     hookMonitor();
     await pulumi.runtime.setMocks(
@@ -169,7 +203,7 @@ export function useMocks(): void {
             ignoreChanges: options?.ignoreChanges ?? [],
             additionalSecretOutputs: options?.additionalSecretOutputs ?? [],
           });
-          return mockState(args);
+          return markSecrets(mockState(args), options?.additionalSecretOutputs ?? []);
         },
         call(args) {
           recorder.invokes.push({ token: args.token, inputs: args.inputs as Record<string, unknown> });
@@ -184,7 +218,7 @@ export function useMocks(): void {
           throw new Error(`Mock call not implemented: ${args.token}`);
         },
       },
-      "acr-tokens",
+      project,
       "test",
       false, // an update, not a preview: outputs are known, as after `pulumi up`
     );
