@@ -262,7 +262,10 @@ export class NameMap {
   /** Recorded token / scope-map name → fresh name (the same fresh name when a token and a map share one). */
   readonly children = new Map<string, string>();
 
-  private constructor(private readonly subscriptionId: string) {}
+  private constructor(
+    /** The fresh subscription id every recorded one maps to. */
+    readonly subscriptionId: string,
+  ) {}
 
   /** Collects every name the recording's request URIs use and gives each a fresh one. */
   static forRecording(recording: Recording, fresh: FreshNameOptions): NameMap {
@@ -633,14 +636,34 @@ export class Replayer {
     return url;
   }
 
-  /** Sends one recorded request and compares the answer. */
-  async step(i: RecordedInteraction): Promise<StepResult> {
-    const url = this.urlFor(i);
-    const headers: Record<string, string> = {
+  /** The fresh subscription id of this replay. */
+  get subscriptionId(): string {
+    return this.names.subscriptionId;
+  }
+
+  private baseHeaders(): Record<string, string> {
+    return {
       Accept: "application/json",
       Authorization: `Bearer ${this.target.bearer()}`,
       "x-ms-client-request-id": randomUUID(),
     };
+  }
+
+  /** Sends a request that is not part of the recording (setup), e.g. creating a resource group. */
+  send(method: string, pathAndQuery: string, json?: unknown): Promise<ArmResponse> {
+    const headers = this.baseHeaders();
+    const body = json === undefined ? undefined : JSON.stringify(json);
+    if (body !== undefined) {
+      headers["Content-Type"] = "application/json";
+      headers["Content-Length"] = String(Buffer.byteLength(body));
+    }
+    return armRequest({ url: new URL(pathAndQuery, this.origin), method, headers, body, agent: this.agent });
+  }
+
+  /** Sends one recorded request and compares the answer. */
+  async step(i: RecordedInteraction): Promise<StepResult> {
+    const url = this.urlFor(i);
+    const headers = this.baseHeaders();
     if (i.userAgent) headers["User-Agent"] = i.userAgent;
     if (i.command) headers.CommandName = i.command;
     let body: string | undefined;

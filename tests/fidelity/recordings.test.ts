@@ -1,0 +1,159 @@
+import { strict as assert } from "node:assert";
+import { randomBytes } from "node:crypto";
+import { startEmulator } from "acr-tokens/emulator";
+import {
+  ADJUSTMENTS,
+  EXCLUSIONS,
+  EXPECTED_COUNTS,
+  NameMap,
+  Replayer,
+  loadRecordings,
+  parseBody,
+  planReplay,
+  type RecordedInteraction,
+  type Recording,
+} from "../helpers/recordings";
+
+/**
+ * Every ARM request azure-cli's tests recorded against the real service
+ * (../shared/acr/recordings) is replayed against the emulator in recorded order, with names and
+ * ids mapped to fresh ones; the status code, LRO headers and the body's shape must match the
+ * recorded response. Requests outside the emulator's surface are excluded only through the
+ * allow-list in tests/helpers/recordings.ts (EXCLUSIONS, with a reason each).
+ *
+ * The emulator's clock follows the recording's `Date` headers, so recorded password expiries
+ * (2020–2023) are in the future for the emulator exactly as they were for the service.
+ */
+
+type Emulator = Awaited<ReturnType<typeof startEmulator>>;
+
+// Loaded at definition time: one test per recorded request. A missing ../shared fails the file loudly.
+const recordings: Recording[] = loadRecordings();
+
+/** A short, readable title path: `…/tokens/acr-token`, `resources?…`, `…/registries/clireg000002`. */
+function shortPath(i: RecordedInteraction): string {
+  const p = i.uri.pathname;
+  const child = /\/registries\/[^/]+(\/.*)$/i.exec(p);
+  if (child) return `…${child[1]}`;
+  if (/\/registries\/[^/]+$/i.test(p)) return `…/registries/${p.split("/").pop()}`;
+  if (/\/resources$/i.test(p)) return "resources?$filter=registries";
+  return p.replace(/^\/subscriptions\/[^/]+/i, "…");
+}
+
+/** The recorded response time, from its `Date` header. */
+function recordedAt(i: RecordedInteraction): Date | undefined {
+  const d = i.responseHeaders.date;
+  const t = d ? Date.parse(d) : NaN;
+  return Number.isNaN(t) ? undefined : new Date(t);
+}
+
+/** The emulator's ARM error code and message, when the body is an ARM error (never a secret). */
+function armErrorOf(body: string): string {
+  const parsed = parseBody(body);
+  if (!parsed.ok || parsed.value === null || typeof parsed.value !== "object") return "";
+  const err = (parsed.value as { error?: { code?: unknown; message?: unknown } }).error;
+  return err ? ` (emulator said ${String(err.code)}: ${String(err.message)})` : "";
+}
+
+describe("fidelity: recorded azure-cli traffic replayed against the emulator", function () {
+  let emulator: Emulator;
+  const runTag = randomBytes(3).toString("hex");
+
+  before(async function () {
+    emulator = await startEmulator({});
+  });
+
+  after(async function () {
+    await emulator?.close();
+  });
+
+  it("has an allow-list whose every rule and adjustment matches recorded requests", function () {
+    for (const rule of EXCLUSIONS) {
+      const hits = recordings.flatMap((r) => r.interactions.filter((i) => rule.matches(i)));
+      assert.ok(hits.length > 0, `exclusion "${rule.id}" matches no recorded request; remove it`);
+    }
+    for (const adj of ADJUSTMENTS) {
+      const rec = recordings.find((r) => r.file === adj.file);
+      assert.ok(rec, `adjustment names ${adj.file}, which is not among the recordings`);
+      assert.ok(rec.interactions[adj.index] && rec.interactions[adj.after], `adjustment ${adj.file} #${adj.index} is out of range`);
+    }
+  });
+
+  it("replays and excludes exactly the listed number of interactions per recording", function () {
+    const counts = Object.fromEntries(
+      recordings.map((r) => {
+        const plan = planReplay(r);
+        return [r.file, { replayed: plan.steps.length, excluded: plan.excluded.length }];
+      }),
+    );
+    assert.deepEqual(counts, EXPECTED_COUNTS);
+  });
+
+  recordings.forEach((recording, fileNumber) => {
+    const plan = planReplay(recording);
+    describe(`${recording.file}: ${plan.steps.length} replayed, ${plan.excluded.length} excluded`, function () {
+      let replayer: Replayer;
+      let names: NameMap;
+      let clockAt = 0;
+      let bearer = "";
+
+      /** Moves the emulator clock forward to the recorded time (never backward within a file). */
+      const followClock = (i: RecordedInteraction): void => {
+        const at = recordedAt(i);
+        if (at && at.getTime() > clockAt) {
+          emulator.clock.set(at);
+          clockAt = at.getTime();
+        }
+      };
+
+      before(async function () {
+        names = NameMap.forRecording(recording, { subscriptionId: emulator.subscriptionId, tag: `${runTag}${fileNumber}` });
+        const first = recording.interactions.find((i) => recordedAt(i) !== undefined);
+        assert.ok(first, `${recording.file} has no Date header to start the clock from`);
+        const start = recordedAt(first)!;
+        emulator.clock.set(start);
+        clockAt = start.getTime();
+        // Recordings span minutes; a day-long token minted at the recording's start covers them.
+        bearer = emulator.issueToken({ expiresInSeconds: 24 * 3600 });
+        replayer = new Replayer({ armEndpoint: emulator.armEndpoint, caCertPem: emulator.caCertPem, bearer: () => bearer }, names, recording.file);
+        await createResourceGroups(recording, names, replayer);
+      });
+
+      after(function () {
+        replayer?.close();
+      });
+
+      for (const step of plan.steps) {
+        const title = `#${step.index} ${step.method} ${shortPath(step)} → ${step.status}${step.command ? ` (${step.command})` : ""}`;
+        it(title, async function () {
+          followClock(step);
+          const result = await replayer.step(step);
+          if (result.diffs.length > 0) {
+            assert.fail(
+              `${recording.file} #${step.index} ${step.method} ${result.url.pathname} differs from the recording` +
+                `${armErrorOf(result.response.body)}:\n  - ${result.diffs.join("\n  - ")}`,
+            );
+          }
+        });
+      }
+    });
+  });
+});
+
+/**
+ * The azure-cli test harness created each recording's resource group (with tags) before the
+ * recorded traffic starts; do the same through ARM, with the recorded location and tags.
+ */
+async function createResourceGroups(recording: Recording, names: NameMap, replayer: Replayer): Promise<void> {
+  for (const [recorded, fresh] of names.resourceGroups) {
+    const rgGet = recording.interactions.find(
+      (i) => i.method === "GET" && new RegExp(`/resourcegroups/${recorded.replace(/[.]/g, "\\.")}$`, "i").test(i.uri.pathname),
+    );
+    const registryPut = recording.interactions.find((i) => i.method === "PUT" && /\/registries\/[^/]+$/i.test(i.uri.pathname));
+    const fromGet = rgGet ? (JSON.parse(rgGet.responseBody) as { location?: string; tags?: Record<string, string> }) : {};
+    const fromPut = registryPut?.requestBody ? (JSON.parse(registryPut.requestBody) as { location?: string }) : {};
+    const body = { location: fromGet.location ?? fromPut.location ?? "eastus", tags: fromGet.tags ?? {} };
+    const res = await replayer.send("PUT", `/subscriptions/${replayer.subscriptionId}/resourcegroups/${fresh}?api-version=2022-09-01`, body);
+    assert.ok(res.status === 200 || res.status === 201, `creating resource group ${fresh} for ${recording.file}: HTTP ${res.status}${armErrorOf(res.body)}`);
+  }
+}
