@@ -5,7 +5,7 @@ import { ScopeMap } from "./scopeMap";
 import { TokenSettings } from "./tokenSettings";
 import type { GatewayAction, RepositoryAction, TokenStatus } from "./types";
 import { checkScope } from "./validation/actions";
-import { checkRegistry, checkScopeMapReference, type RegistryCoordinates, type ScopeMapReference } from "./validation/registry";
+import { checkRegistryPlan, checkScopeMapReference, type RegistryCoordinates, type ScopeMapReference } from "./validation/registry";
 import {
   INLINE_SCOPE_MAP_SUFFIX,
   checkScopePresence,
@@ -90,7 +90,8 @@ export interface RegistryTokenArgs {
 const inlineScopeMaps = new WeakMap<RegistryToken, ScopeMap>();
 
 /**
- * An ACR repository-scoped token that never loses its passwords on an update.
+ * An ACR repository-scoped token that never loses its passwords on an update. No output is secret;
+ * passwords come from `TokenPassword`.
  *
  * Why this is not a plain azure-native `Token` (README "Why RegistryToken keeps passwords"; the
  * service behaviour is reported in Azure/acr#667): a token PUT without `credentials` wipes the
@@ -169,10 +170,8 @@ export class RegistryToken extends pulumi.ComponentResource {
       throwIfInvalid(component, name, checkScopePresence(presence));
     }
     // Outputs: each group on its own, so a value unknown at preview leaves the others checked.
-    const registry = validated(component, name, { registryName: args.registryName, resourceGroupName: args.resourceGroupName, registryId: args.registryId }, (r) => {
-      const checked = checkRegistry(r);
-      return { plan: checked.registry, problems: checked.problems };
-    });
+    const registryArgs = { registryName: args.registryName, resourceGroupName: args.resourceGroupName, registryId: args.registryId };
+    const registry = validated(component, name, registryArgs, checkRegistryPlan);
     const tokenName = validated(component, name, { tokenName: args.tokenName }, (r) => checkTokenName(name, r.tokenName, inline));
     const status = validated(component, name, { status: args.status }, (r) => checkStatus(r.status));
     super("acr-tokens:index:RegistryToken", name, { ...args, scopeMap: scopeMapInput }, opts);

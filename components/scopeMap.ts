@@ -3,7 +3,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { isPlain, throwIfInvalid, validated } from "./errors";
 import type { GatewayAction, RepositoryAction } from "./types";
 import { checkScope } from "./validation/actions";
-import { checkRegistry } from "./validation/registry";
+import { checkRegistryPlan } from "./validation/registry";
 import { checkScopeMapName, planScopeMap, type ScopeMapInput } from "./validation/scopeMapArgs";
 
 /** Arguments of {@link ScopeMap}. Give the registry as `registryName` + `resourceGroupName`, or as `registryId`. */
@@ -65,6 +65,7 @@ export interface ScopeMapArgs {
  * any Azure call (unknown actions, repository grammar, names, limits).
  *
  * Wraps `azure-native:containerregistry:ScopeMap`, registered as a child with this component's name.
+ * No output is secret.
  *
  * @example
  * ```ts
@@ -103,10 +104,8 @@ export class ScopeMap extends pulumi.ComponentResource {
       throwIfInvalid("ScopeMap", name, planScopeMap(name, args as ScopeMapInput).problems);
     }
     // Outputs: each group on its own, so a value unknown at preview leaves the others checked.
-    const registry = validated("ScopeMap", name, { registryName: args.registryName, resourceGroupName: args.resourceGroupName, registryId: args.registryId }, (r) => {
-      const checked = checkRegistry(r);
-      return { plan: checked.registry, problems: checked.problems };
-    });
+    const registryArgs = { registryName: args.registryName, resourceGroupName: args.resourceGroupName, registryId: args.registryId };
+    const registry = validated("ScopeMap", name, registryArgs, checkRegistryPlan);
     const scopeMapName = validated("ScopeMap", name, { scopeMapName: args.scopeMapName }, (r) => checkScopeMapName(name, r.scopeMapName));
     const actions = validated("ScopeMap", name, { repositories: args.repositories, gateways: args.gateways }, (r) => {
       const checked = checkScope(r);

@@ -1,6 +1,6 @@
 import { BuiltInScopeMap } from "../types";
 import { REGISTRY_NAME, SCOPE_MAP_NAME, checkName, checkResourceGroupName } from "./names";
-import { nearest, quote, type ValidationProblem } from "./problems";
+import { nearest, quote, type Checked, type ValidationProblem } from "./problems";
 
 const REGISTRY_NAME_IN_ID = { ...REGISTRY_NAME, lowerCase: false, allowedText: "letters and digits" };
 const BUILT_IN_SCOPE_MAPS: readonly string[] = Object.values(BuiltInScopeMap);
@@ -79,6 +79,12 @@ export function checkRegistry(input: RegistryInput): {
     ...checkResourceGroupName(resourceGroupName, "resourceGroupName"),
   ];
   return problems.length > 0 ? { problems } : { registry: { registryName, resourceGroupName }, problems };
+}
+
+/** {@link checkRegistry} in the {@link Checked} shape. Internal. Exported for testing. */
+export function checkRegistryPlan(input: RegistryInput): Checked<RegistryCoordinates> {
+  const { registry, problems } = checkRegistry(input);
+  return registry === undefined ? { problems } : { plan: registry, problems };
 }
 
 /**
