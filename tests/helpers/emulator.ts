@@ -1,3 +1,4 @@
+import { Agent, request } from "node:https";
 import { ContainerRegistryManagementClient } from "@azure/arm-containerregistry";
 import type { AccessToken, TokenCredential } from "@azure/core-auth";
 import { startEmulator, type Emulator, type EmulatorOptions, type IssueTokenOptions } from "acr-tokens/emulator";
@@ -52,20 +53,31 @@ export function armClient(
   });
 }
 
-/** A raw HTTPS call to the emulator (for wire-level assertions the SDK hides). */
+/** One keep-alive agent per emulator: a TLS handshake per request would dominate test time. */
+const agents = new WeakMap<Emulator, Agent>();
+
+function agentFor(emu: Emulator): Agent {
+  let agent = agents.get(emu);
+  if (!agent) {
+    agent = new Agent({ keepAlive: true, ca: emu.caCertPem });
+    agents.set(emu, agent);
+  }
+  return agent;
+}
+
+/** A raw HTTPS call to the emulator (for wire-level assertions the SDK hides). The URL is normalised (no `..`). */
 export async function rawRequest(
   emu: Emulator,
   method: string,
   pathAndQuery: string,
   init: { body?: string | Buffer; headers?: Record<string, string>; token?: string | null } = {},
 ): Promise<{ status: number; headers: Record<string, string | string[] | undefined>; text: string; json: () => unknown }> {
-  const { request } = await import("node:https");
   const url = new URL(pathAndQuery, emu.armEndpoint);
   const headers: Record<string, string> = { ...init.headers };
   if (init.token !== null) headers.authorization = `Bearer ${init.token ?? emu.issueToken()}`;
   if (init.body !== undefined && headers["content-type"] === undefined) headers["content-type"] = "application/json";
   return new Promise((resolve, reject) => {
-    const req = request(url, { method, headers, ca: emu.caCertPem, agent: false }, (res) => {
+    const req = request(url, { method, headers, agent: agentFor(emu) }, (res) => {
       const chunks: Buffer[] = [];
       res.on("data", (c: Buffer) => chunks.push(c));
       res.on("end", () => {
