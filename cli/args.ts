@@ -1,5 +1,5 @@
 import { parseArgs } from "node:util";
-import { checkName, checkResourceGroupName, parseRegistryId, REGISTRY_NAME, TOKEN_NAME } from "../components/validation";
+import { checkName, checkResourceGroupName, nearest, parseRegistryId, REGISTRY_NAME, TOKEN_NAME } from "../components/validation";
 import { UsageError } from "./errors";
 
 /** The output formats of `acr-tokens check`. */
@@ -37,6 +37,17 @@ export interface CheckOptions {
 export type CheckCommand = { help: true } | ({ help: false } & CheckOptions);
 
 const OPTION_NAMES = ["--registry", "--resource-group", "--subscription", "--token", "--expiring-within", "--output", "--help"];
+/** What users of `az acr` type out of habit, and what this command calls it. */
+const HABITS: Readonly<Record<string, string>> = {
+  "-n": "--registry",
+  "--name": "--registry",
+  "--registry-name": "--registry",
+  "-r": "--registry",
+  "--format": "--output",
+  "--json": "--output json",
+  "--expiration": "--expiring-within",
+  "--expiration-in-days": "--expiring-within",
+};
 const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const SUBSCRIPTION_FIX = "Use the subscription's GUID, e.g. from 'az account show --query id -o tsv'.";
 // ARM compares names case-insensitively and an existing registry may have been created with capitals.
@@ -189,6 +200,8 @@ function example(name: string): string {
       return "--subscription 00000000-0000-0000-0000-000000000000";
     case "expiring-within":
       return "--expiring-within 14d";
+    case "token":
+      return "--token ci-pull";
     default:
       return "--output json";
   }
@@ -200,7 +213,9 @@ function usageFromParseArgs(err: unknown): UsageError {
   const message = err instanceof Error ? err.message : String(err);
   if (code === "ERR_PARSE_ARGS_UNKNOWN_OPTION") {
     const option = /'([^']+)'/.exec(message)?.[1] ?? "?";
-    return new UsageError(`Unknown option "${option}". Options: ${OPTION_NAMES.join(", ")}.`);
+    const name = option.replace(/=.*$/, "");
+    const meant = HABITS[name] ?? nearest(name, OPTION_NAMES);
+    return new UsageError(`Unknown option "${option}".${meant ? ` Did you mean ${meant}?` : ""} Options: ${OPTION_NAMES.join(", ")}.`);
   }
   if (code === "ERR_PARSE_ARGS_INVALID_OPTION_VALUE") {
     const option = /--([a-z-]+)/.exec(message)?.[1];
