@@ -38,8 +38,9 @@ export const DEFAULT_TENANT_ID = "54826b22-38d6-4fb2-bad9-b7b93a3e9c5a";
 export interface EmulatorSeed {
   /** Default: one subscription {@link DEFAULT_SUBSCRIPTION_ID} in tenant {@link DEFAULT_TENANT_ID}. */
   subscriptions?: Array<{ id: string; tenantId?: string; displayName?: string }>;
+  /** Resource groups; `location` defaults to "eastus". */
   resourceGroups?: Array<{ subscriptionId?: string; name: string; location?: string }>;
-  /** The resource group must be seeded too. */
+  /** Registries with their built-in scope maps; the resource group must be seeded too. `sku` defaults to Premium, `location` to the group's. */
   registries?: Array<{ subscriptionId?: string; resourceGroup: string; name: string; sku?: RegistrySku; location?: string }>;
   /** Service principals and managed identities with their role assignments. */
   principals?: PrincipalSeed[];

@@ -311,6 +311,7 @@ export function handleClientError(err: Error & { code?: string }, socket: Socket
     return;
   }
   const tooLarge = err.code === "HPE_HEADER_OVERFLOW";
+  const id = randomUUID();
   const status = tooLarge ? 431 : 400;
   const body = JSON.stringify(
     tooLarge
@@ -320,6 +321,6 @@ export function handleClientError(err: Error & { code?: string }, socket: Socket
   socket.end(
     `HTTP/1.1 ${status} ${tooLarge ? "Request Header Fields Too Large" : "Bad Request"}\r\n` +
       `Content-Type: application/json; charset=utf-8\r\nContent-Length: ${Buffer.byteLength(body)}\r\n` +
-      `x-ms-request-id: ${randomUUID()}\r\nConnection: close\r\n\r\n${body}`,
+      `x-ms-request-id: ${id}\r\nx-ms-correlation-request-id: ${id}\r\nConnection: close\r\n\r\n${body}`,
   );
 }
