@@ -144,8 +144,10 @@ async function handle(deps: PipelineDeps, req: IncomingMessage, res: ServerRespo
       if ("status" in who) throw authFailure(who);
       principal = who;
       entry.principal = who.objectId;
-      const denied = deps.identity.authorize(who, scopeOf(segments), route.action);
-      if (denied) throw authFailure(denied);
+      if ((route.roleCheck ?? "enforce") === "enforce") {
+        const denied = deps.identity.authorize(who, scopeOf(segments), route.action);
+        if (denied) throw authFailure(denied);
+      }
     }
 
     // 8. api-version
@@ -168,6 +170,7 @@ async function handle(deps: PipelineDeps, req: IncomingMessage, res: ServerRespo
       origin: deps.origin(),
       principal,
       lroFailed,
+      mayAccess: (scope, action) => principal === undefined || deps.identity.authorize(principal, scope, action) === undefined,
       env: deps.env,
     };
     let result: RouteResult;

@@ -37,6 +37,8 @@ export interface RouteContext {
   principal?: Principal;
   /** True when an injected `lroFailed` fault applies to this request. */
   lroFailed: boolean;
+  /** Whether the caller may perform `action` on `scope` (always true unless role assignments are enforced). */
+  mayAccess: (scope: string, action: string) => boolean;
   env: RouteEnv;
 }
 
@@ -59,6 +61,13 @@ export interface Route {
   action: string;
   /** True for routes ARM serves without a bearer token. */
   anonymous?: boolean;
+  /**
+   * How role assignments apply (only when enforced): "enforce" (default) answers 403 without a
+   * covering assignment; "filter" lists only what the caller may read (ARM's generic resource
+   * list does this); "skip" for subscription lists and LRO status URLs, which ARM lets the caller
+   * who started the operation poll whatever scope its role is at.
+   */
+  roleCheck?: "enforce" | "filter" | "skip";
   /** True when the route takes a JSON body (PUT/PATCH/POST). */
   takesBody?: boolean;
   handler: (ctx: RouteContext) => RouteResult;

@@ -40,14 +40,15 @@ function result(ctx: RouteContext): RouteResult {
 }
 
 export const operationRoutes: Route[] = [
-  { method: "GET", pattern: `${REG}/tokens/{tokenName}/operationStatuses/{operationId}`, family: "tokens", operation: "operations.status", action: "Microsoft.ContainerRegistry/registries/tokens/read", handler: status },
-  { method: "GET", pattern: `${REG}/scopeMaps/{scopeMapName}/operationStatuses/{operationId}`, family: "scopeMaps", operation: "operations.status", action: "Microsoft.ContainerRegistry/registries/scopeMaps/read", handler: status },
-  { method: "GET", pattern: `${REG}/operationStatuses/{operationId}`, family: "registries", operation: "operations.status", action: "Microsoft.ContainerRegistry/registries/read", handler: status },
+  { method: "GET", pattern: `${REG}/tokens/{tokenName}/operationStatuses/{operationId}`, family: "tokens", operation: "operations.status", roleCheck: "skip", action: "Microsoft.ContainerRegistry/registries/tokens/read", handler: status },
+  { method: "GET", pattern: `${REG}/scopeMaps/{scopeMapName}/operationStatuses/{operationId}`, family: "scopeMaps", operation: "operations.status", roleCheck: "skip", action: "Microsoft.ContainerRegistry/registries/scopeMaps/read", handler: status },
+  { method: "GET", pattern: `${REG}/operationStatuses/{operationId}`, family: "registries", operation: "operations.status", roleCheck: "skip", action: "Microsoft.ContainerRegistry/registries/read", handler: status },
   {
     method: "GET",
     pattern: "/subscriptions/{subscriptionId}/providers/Microsoft.ContainerRegistry/locations/{location}/operationResults/{operationId}",
     family: "operationResults",
     operation: "operations.result",
+    roleCheck: "skip",
     action: "Microsoft.ContainerRegistry/locations/operationResults/read",
     handler: result,
   },

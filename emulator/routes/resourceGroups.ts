@@ -93,5 +93,5 @@ export const resourceGroupRoutes: Route[] = [
   { method: "HEAD", pattern: RG, family: "resourceGroups", operation: "resourceGroups.checkExistence", action: `${G}/read`, handler: head },
   { method: "DELETE", pattern: RG, family: "resourceGroups", operation: "resourceGroups.delete", action: `${G}/delete`, handler: remove },
   { method: "GET", pattern: "/subscriptions/{subscriptionId}/resourceGroups", family: "resourceGroups", operation: "resourceGroups.list", action: `${G}/read`, handler: list },
-  { method: "GET", pattern: "/subscriptions/{subscriptionId}/operationresults/{operationId}", family: "resourceGroups", operation: "resourceGroups.deleteResult", action: `${G}/read`, handler: deletionResult },
+  { method: "GET", pattern: "/subscriptions/{subscriptionId}/operationresults/{operationId}", family: "resourceGroups", operation: "resourceGroups.deleteResult", roleCheck: "skip", action: `${G}/read`, handler: deletionResult },
 ];

@@ -56,7 +56,8 @@ function listUnder(ctx: RouteContext, scope: string): RouteResult {
   const regs = ctx.env.store.registries.list(scope).filter(
     (r) =>
       (f.resourceType === undefined || f.resourceType.toLowerCase() === "microsoft.containerregistry/registries") &&
-      (f.name === undefined || f.name.toLowerCase() === r.name.toLowerCase()),
+      (f.name === undefined || f.name.toLowerCase() === r.name.toLowerCase()) &&
+      ctx.mayAccess(idOf.registry(r), "Microsoft.ContainerRegistry/registries/read"),
   );
   return { status: 200, body: page(ctx, regs.map((r) => item(r, ctx.apiVersion))) };
 }
@@ -68,6 +69,7 @@ export const resourceRoutes: Route[] = [
     family: "resources",
     operation: "resources.list",
     action: "Microsoft.Resources/subscriptions/resources/read",
+    roleCheck: "filter",
     handler: (ctx) => listUnder(ctx, `/subscriptions/${requireSubscription(ctx).subscriptionId}`),
   },
   {
@@ -76,6 +78,7 @@ export const resourceRoutes: Route[] = [
     family: "resources",
     operation: "resources.listByResourceGroup",
     action: "Microsoft.Resources/subscriptions/resourceGroups/resources/read",
+    roleCheck: "filter",
     handler: (ctx) => {
       const g = requireResourceGroup(ctx);
       return listUnder(ctx, idOf.resourceGroup(g));

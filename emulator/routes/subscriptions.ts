@@ -30,6 +30,6 @@ function get(ctx: RouteContext): RouteResult {
 }
 
 export const subscriptionRoutes: Route[] = [
-  { method: "GET", pattern: "/subscriptions", family: "subscriptions", operation: "subscriptions.list", action: "Microsoft.Resources/subscriptions/read", handler: list },
+  { method: "GET", pattern: "/subscriptions", family: "subscriptions", operation: "subscriptions.list", roleCheck: "skip", action: "Microsoft.Resources/subscriptions/read", handler: list },
   { method: "GET", pattern: "/subscriptions/{subscriptionId}", family: "subscriptions", operation: "subscriptions.get", action: "Microsoft.Resources/subscriptions/read", handler: get },
 ];

@@ -209,5 +209,26 @@ describe("emulator pipeline", () => {
       assert.equal(maps.length, 3);
       await assert.rejects(client.scopeMaps.create(RG, REG, "reader-cannot", { actions: ["repositories/a/content/read"] }, FAST_LRO), (e: { statusCode?: number }) => e.statusCode === 403);
     });
+
+    it("lets a registry-scoped AcrTokenManager run whole LROs (status and result URLs are not role-checked) and filters the resource list", async () => {
+      const objectId = "33333333-4444-5555-6666-777777777777";
+      const regId = `/subscriptions/${strict().subscriptionId}/resourceGroups/${RG}/providers/Microsoft.ContainerRegistry/registries/${REG}`;
+      strict().identity.assignRole({ principalObjectId: objectId, scope: regId, role: "AcrTokenManager" });
+      const client = armClient(strict(), emulatorCredential(strict(), { objectId }));
+      const map = await client.scopeMaps.create(RG, REG, "mgr-map", { actions: ["repositories/a/content/read"] }, FAST_LRO);
+      const token = await client.tokens.create(RG, REG, "mgr-token", { scopeMapId: map.id }, FAST_LRO);
+      await client.tokens.update(RG, REG, "mgr-token", { status: "disabled" }, FAST_LRO);
+      await client.registries.generateCredentials(RG, REG, { tokenId: token.id }, FAST_LRO);
+      await client.tokens.delete(RG, REG, "mgr-token", FAST_LRO);
+      await client.scopeMaps.delete(RG, REG, "mgr-map", FAST_LRO);
+      await assert.rejects(client.registries.delete(RG, REG, FAST_LRO), (e: { statusCode?: number }) => e.statusCode === 403);
+      const token2 = strict().issueToken({ objectId });
+      const filter = encodeURIComponent("resourceType eq 'Microsoft.ContainerRegistry/registries'");
+      const mine = await rawRequest(strict(), "GET", `/subscriptions/${strict().subscriptionId}/resources?$filter=${filter}&api-version=2021-04-01`, { token: token2 });
+      assert.deepEqual((mine.json() as { value: Array<{ name: string }> }).value.map((r) => r.name), [REG]);
+      const stranger = await rawRequest(strict(), "GET", `/subscriptions/${strict().subscriptionId}/resources?$filter=${filter}&api-version=2021-04-01`, { token: strict().issueToken({ objectId: "44444444-5555-6666-7777-888888888888" }) });
+      assert.equal(stranger.status, 200);
+      assert.deepEqual((stranger.json() as { value: unknown[] }).value, [], "ARM filters the generic list instead of refusing it");
+    });
   });
 });
