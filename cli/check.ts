@@ -80,6 +80,8 @@ export interface CheckReport {
   /** Bumped on any incompatible change of this document's shape. */
   schemaVersion: 1;
   registry: { id: string; name: string; resourceGroup: string; subscriptionId: string };
+  /** Which credential the check used, e.g. `access token from ACR_TOKENS_ACCESS_TOKEN`, `DefaultAzureCredential` (never a secret). */
+  credential: string;
   /** "Now" of the check, ISO 8601 UTC. */
   checkedAt: string;
   /** `--expiring-within`, as given. */
@@ -138,6 +140,7 @@ export async function runCheck(options: CheckOptions, io: CheckIo): Promise<Chec
         resourceGroup: resourceGroupName,
         subscriptionId,
       },
+      credential: resolved.source,
       tokens,
       requested: options.tokens,
       now,
@@ -172,7 +175,7 @@ async function findRegistry(
       progress.update(`Finding registry ${registryName} in subscription ${subscriptionId}… ${seen.length} other registr${seen.length === 1 ? "y" : "ies"} seen`);
     }
   } catch (err) {
-    throw wrapArmError(err, `Finding registry "${registryName}" in subscription ${subscriptionId}`, "registries.list", resolved);
+    throw notFound(err, { subscriptionId }) ?? wrapArmError(err, `Finding registry "${registryName}" in subscription ${subscriptionId}`, "registries.list", resolved);
   }
   const has =
     seen.length === 0
@@ -199,25 +202,40 @@ async function listTokens(
       progress.update(`Listing tokens of ${where.registryName}… ${tokens.length} so far`);
     }
   } catch (err) {
-    if (statusOf(err) === 404) {
-      const code = (err as { code?: unknown }).code;
-      if (code === "ResourceGroupNotFound") {
-        throw new CheckTargetError(
-          `Resource group "${where.resourceGroupName}" was not found in subscription ${where.subscriptionId} (ARM: ResourceGroupNotFound). ` +
-            `Check --resource-group and --subscription, or leave out --resource-group to find the registry in the subscription.`,
-          { cause: err },
-        );
-      }
-      throw new CheckTargetError(
-        `Registry "${where.registryName}" was not found in resource group "${where.resourceGroupName}" of subscription ${where.subscriptionId}` +
-          `${typeof code === "string" ? ` (ARM: ${code})` : ""}. Check --registry, --resource-group and --subscription, ` +
-          `or leave out --resource-group to find the registry in the subscription.`,
-        { cause: err },
-      );
-    }
+    const missing = notFound(err, where);
+    if (missing) throw missing;
     throw wrapArmError(err, `Listing the tokens of registry "${where.registryName}"`, "tokens.list", resolved);
   }
   return tokens;
+}
+
+/**
+ * ARM's 404 for a list, as the part of the registry's address that is wrong; undefined for any other
+ * failure. ARM answers for the first missing parent: subscription, then resource group, then registry.
+ */
+function notFound(err: unknown, where: { subscriptionId: string; resourceGroupName?: string; registryName?: string }): CheckTargetError | undefined {
+  if (statusOf(err) !== 404) return undefined;
+  const code = (err as { code?: unknown }).code;
+  const arm = typeof code === "string" ? ` (ARM: ${code})` : "";
+  const findInstead = "or leave out --resource-group to find the registry in the subscription.";
+  if (code === "SubscriptionNotFound" || where.resourceGroupName === undefined) {
+    return new CheckTargetError(
+      `Subscription ${where.subscriptionId} was not found${arm}. Check --subscription (or ACR_TOKENS_SUBSCRIPTION_ID / AZURE_CLI_SUBSCRIPTION_ID), ` +
+        `and that the credential belongs to the subscription's tenant.`,
+      { cause: err },
+    );
+  }
+  if (code === "ResourceGroupNotFound") {
+    return new CheckTargetError(
+      `Resource group "${where.resourceGroupName}" was not found in subscription ${where.subscriptionId}${arm}. Check --resource-group and --subscription, ${findInstead}`,
+      { cause: err },
+    );
+  }
+  return new CheckTargetError(
+    `Registry "${where.registryName}" was not found in resource group "${where.resourceGroupName}" of subscription ${where.subscriptionId}${arm}. ` +
+      `Check --registry, --resource-group and --subscription, ${findInstead}`,
+    { cause: err },
+  );
 }
 
 /** The registry's name as ARM spells it, taken from a token id. */
@@ -229,6 +247,7 @@ function registryNameFromTokens(tokens: readonly Token[]): string | undefined {
 /** What {@link buildReport} assesses. */
 export interface ReportInput {
   registry: CheckReport["registry"];
+  credential: string;
   /** The tokens as `tokens.list` returned them. */
   tokens: readonly Token[];
   /** `--token` names; empty for every token. */
@@ -261,6 +280,7 @@ export function buildReport(input: ReportInput): CheckReport {
   return {
     schemaVersion: 1,
     registry: input.registry,
+    credential: input.credential,
     checkedAt: input.now.toISOString(),
     expiringWithin: input.expiringWithin,
     expiringBefore: new Date(horizon).toISOString(),

@@ -18,6 +18,7 @@ export function renderTable(report: CheckReport): string {
   const { registry, summary } = report;
   const lines: string[] = [
     `Registry ${registry.name} (resource group ${registry.resourceGroup}, subscription ${registry.subscriptionId}), checked at ${humanTime(report.checkedAt)} UTC.`,
+    `Credential: ${report.credential}.`,
     "",
   ];
   if (report.tokens.length === 0) {

@@ -1,5 +1,6 @@
 import { DEFAULT_EXPIRING_WITHIN, OutputFormat, parseCheckArgs } from "./args";
 import { runCheck } from "./check";
+import { ArmRequestErrorName, type ArmRequestError } from "../components/provider/errors";
 import { UsageError, UsageErrorName } from "./errors";
 import { renderJson, renderTable } from "./format";
 import type { TextSink } from "./progress";
@@ -122,7 +123,11 @@ export async function main(argv: readonly string[], io: CliIo): Promise<ExitCode
 }
 
 function fail(io: CliIo, err: unknown, prefix: string): ExitCode {
-  const message = err instanceof Error ? err.message : String(err);
+  let message = err instanceof Error ? err.message : String(err);
+  if (err instanceof Error && err.name === ArmRequestErrorName && (err as ArmRequestError).statusCode === undefined) {
+    // The provider's message names the stack-config keys; this command reads only the environment.
+    message += " This command reads ACR_TOKENS_ARM_ENDPOINT and ACR_TOKENS_CLOUD from the environment.";
+  }
   io.stderr.write(`${prefix}: ${message}\n`);
   if (err instanceof Error && err.name === UsageErrorName) {
     io.stderr.write(`Run '${prefix} --help' for usage.\n`);

@@ -1,5 +1,5 @@
 import * as assert from "node:assert/strict";
-import type { CheckReport } from "../../cli";
+import { buildReport, type CheckReport } from "../../cli";
 import { assertNoSecret, DAY, firstSentence, OTHER_RG, RG, startCliTestBed, type CliRun, type CliTestBed } from "./helpers";
 
 describe("acr-tokens check against the emulator", () => {
@@ -53,6 +53,7 @@ describe("acr-tokens check against the emulator", () => {
         ok: true,
       });
       assert.equal(report.registry.id, bed.registryId(registry));
+      assert.equal(report.credential, "access token from ACR_TOKENS_ACCESS_TOKEN");
       assert.equal(report.expiringWithin, "14d");
     });
 
@@ -84,10 +85,11 @@ describe("acr-tokens check against the emulator", () => {
       const checkedAt = title.exec(lines[0]!)?.[1];
       assert.ok(checkedAt, `title line: ${lines[0]}`);
       assert.ok(Math.abs(Date.parse(`${checkedAt.replace(" ", "T")}:00Z`) - bed.emu.clock.now().getTime()) < 120_000, "the title shows the emulator's now");
-      assert.equal(lines[1], "");
-      const header = lines[2]!;
+      assert.equal(lines[1], "Credential: access token from ACR_TOKENS_ACCESS_TOKEN.");
+      assert.equal(lines[2], "");
+      const header = lines[3]!;
       assert.match(header, /^TOKEN +STATUS +SCOPE MAP +PASSWORD +CREATED \(UTC\) +EXPIRES \(UTC\) +FLAGS$/);
-      const rows = lines.slice(3, 7);
+      const rows = lines.slice(4, 8);
       // Every column starts where its header does.
       const starts = ["STATUS", "SCOPE MAP", "PASSWORD", "CREATED (UTC)", "EXPIRES (UTC)"].map((h) => header.indexOf(h));
       for (const row of rows) for (const s of starts) assert.notEqual(row[s - 1], undefined, `row too short: ${row}`), assert.equal(row.slice(s - 2, s), "  ");
@@ -201,13 +203,13 @@ describe("acr-tokens check against the emulator", () => {
       const run = await bed.cli(["check", "--registry", registry, "-g", RG, "--token", "mixed-token", "--token", "empty-token", "--token", "lost-token"]);
       assert.equal(run.code, 1);
       const lines = run.stdout.trimEnd().split("\n");
-      assert.match(lines[3]!, /^mixed-token +disabled +_repositories_pull +password1 .* \(in (1|2) d\) +disabled, expiring-password$/);
-      assert.match(lines[4]!, /^ +password2 .* \(in (59|60) d\)$/);
-      assert.match(lines[5]!, /^empty-token +enabled +_repositories_pull +- +- +- +no-password$/);
-      assert.match(lines[6]!, /^lost-token +- +- +- +- +- +missing$/);
-      assert.equal(lines[8], "3 tokens checked, 3 flagged: 1 password expiring within 14d, 1 disabled, 1 token without a password, 1 missing.");
-      assert.equal(firstSentence(lines[9]!.replace(/;.*/, ".")), "Flags: expired-password = the password's expiry has passed.");
-      assert.equal(lines.length, 10);
+      assert.match(lines[4]!, /^mixed-token +disabled +_repositories_pull +password1 .* \(in (1|2) d\) +disabled, expiring-password$/);
+      assert.match(lines[5]!, /^ +password2 .* \(in (59|60) d\)$/);
+      assert.match(lines[6]!, /^empty-token +enabled +_repositories_pull +- +- +- +no-password$/);
+      assert.match(lines[7]!, /^lost-token +- +- +- +- +- +missing$/);
+      assert.equal(lines[9], "3 tokens checked, 3 flagged: 1 password expiring within 14d, 1 disabled, 1 token without a password, 1 missing.");
+      assert.equal(firstSentence(lines[10]!.replace(/;.*/, ".")), "Flags: expired-password = the password's expiry has passed.");
+      assert.equal(lines.length, 11);
     });
   });
 
@@ -292,6 +294,16 @@ describe("acr-tokens check against the emulator", () => {
         `acr-tokens check: Resource group "rg-absent" was not found in subscription ${bed.emu.subscriptionId} (ARM: ResourceGroupNotFound).`,
       );
       assert.deepEqual(noGroup.armOps, ["tokens.list"]);
+    });
+
+    it("exits 2 when the subscription does not exist", async () => {
+      const unknown = "22222222-2222-2222-2222-222222222222";
+      for (const argv of [["check", "--registry", "someregistry"], ["check", "--registry", "someregistry", "-g", RG]]) {
+        const run = await bed.cli(argv, { env: bed.env({ ACR_TOKENS_SUBSCRIPTION_ID: unknown }) });
+        assert.equal(run.code, 2);
+        assert.equal(firstSentence(run.stderr), `acr-tokens check: Subscription ${unknown} was not found (ARM: SubscriptionNotFound).`);
+        assert.equal(run.armOps.length, 1);
+      }
     });
   });
 
@@ -400,5 +412,48 @@ describe("acr-tokens check against the emulator", () => {
       runs.flatMap((r) => [r.stdout, r.stderr]),
       bed.secrets,
     );
+  });
+});
+
+describe("buildReport (assessment rules)", () => {
+  const now = new Date("2026-11-23T00:00:00.000Z");
+  const at = (ms: number): Date => new Date(now.getTime() + ms);
+  const registry = { id: "/subscriptions/s/resourceGroups/g/providers/Microsoft.ContainerRegistry/registries/r", name: "r", resourceGroup: "g", subscriptionId: "s" };
+  const report = (tokens: Parameters<typeof buildReport>[0]["tokens"], requested: string[] = []): CheckReport =>
+    buildReport({ registry, credential: "test", tokens, requested, now, expiringWithin: "1d", expiringWithinMs: DAY });
+
+  it("counts an expiry at exactly now as expired, and at exactly the window's end as expiring", () => {
+    const r = report([
+      { name: "edge-token", status: "enabled", credentials: { passwords: [{ name: "password1", expiry: at(0) }, { name: "password2", expiry: at(DAY) }] } },
+      { name: "later-token", status: "enabled", credentials: { passwords: [{ name: "password1", expiry: at(DAY + 1) }] } },
+    ]);
+    assert.deepEqual(
+      r.tokens.map((t) => [t.name, t.passwords.map((p) => p.state), t.flags]),
+      [
+        ["edge-token", ["expired", "expiring"], ["expired-password", "expiring-password"]],
+        ["later-token", ["valid"], []],
+      ],
+    );
+    assert.equal(r.expiringBefore, "2026-11-24T00:00:00.000Z");
+    assert.deepEqual(r.summary, { tokens: 2, flagged: 1, expiredPasswords: 1, expiringPasswords: 1, disabled: 0, noPassword: 0, missing: 0, ok: false });
+  });
+
+  it("treats a token without credentials like one with an empty password list, and an unknown status as not disabled", () => {
+    const r = report([{ name: "odd-token" }]);
+    assert.deepEqual(r.tokens[0], {
+      name: "odd-token", id: null, found: true, status: null, scopeMap: null, scopeMapId: null, creationDate: null, passwords: [], flags: ["no-password"],
+    });
+  });
+
+  it("never copies a password value into the report", () => {
+    const withValue = { name: "password1" as const, expiry: at(10 * DAY), value: "VALUE-SENTINEL-4711" };
+    const r = report([{ name: "valued-token", status: "enabled", credentials: { passwords: [withValue] } }]);
+    assert.ok(!JSON.stringify(r).includes("VALUE-SENTINEL-4711"), "the report holds a password value");
+  });
+
+  it("sorts every token by name, and keeps --token order for named ones", () => {
+    const tokens = ["charlie-x", "Alpha-xx", "bravo-xx"].map((name) => ({ name, status: "enabled" as const, credentials: { passwords: [{ name: "password1" as const }] } }));
+    assert.deepEqual(report(tokens).tokens.map((t) => t.name), ["Alpha-xx", "bravo-xx", "charlie-x"]);
+    assert.deepEqual(report(tokens, ["charlie-x", "alpha-xx"]).tokens.map((t) => t.name), ["charlie-x", "Alpha-xx"]);
   });
 });
