@@ -1,0 +1,133 @@
+import { strict as assert } from "node:assert";
+import {
+  NameMap,
+  compareShape,
+  decodeRecordedBody,
+  isAcrPasswordFormat,
+  loadRecordings,
+  planReplay,
+  recordedInProgressPolls,
+  type CompareOptions,
+  type Recording,
+} from "../helpers/recordings";
+
+/**
+ * The replay harness judges the emulator, so it is tested on its own: a comparator that missed a
+ * difference would make the recordings suite pass for the wrong reason.
+ */
+
+const options: CompareOptions = { typeOnly: new Set(), mayBeAbsent: new Set(), ownsId: (id) => id.includes("/resourceGroups/mine/") };
+const recordings = loadRecordings();
+const byFile = (file: string): Recording => {
+  const r = recordings.find((x) => x.file === file);
+  assert.ok(r, `${file} missing from ../shared/acr/recordings`);
+  return r;
+};
+
+describe("fidelity: replay harness", function () {
+  describe("decodeRecordedBody", function () {
+    it("unwraps Python byte-string reprs and keeps plain bodies", function () {
+      assert.equal(decodeRecordedBody(`b'{"tokenId": "x", "a": "it\\'s"}'`), `{"tokenId": "x", "a": "it's"}`);
+      assert.equal(decodeRecordedBody(`{"properties": {}}`), `{"properties": {}}`);
+      assert.equal(decodeRecordedBody(null), undefined);
+    });
+  });
+
+  describe("NameMap", function () {
+    const rec = byFile("test_repository_token_create.2023-03-20.yaml");
+    const names = NameMap.forRecording(rec, { subscriptionId: "11111111-2222-3333-4444-555555555555", tag: "t1" });
+    const recordedReg = "/subscriptions/00000000-0000-0000-0000-000000000000/resourceGroups/clitest.rg000001/providers/Microsoft.ContainerRegistry/registries/clireg000002";
+
+    it("maps subscription, resource group, registry, token and scope-map segments of an id", function () {
+      assert.equal(
+        names.mapPath(`${recordedReg}/tokens/acr-token`),
+        "/subscriptions/11111111-2222-3333-4444-555555555555/resourceGroups/fidelity-t1-rg1/providers/Microsoft.ContainerRegistry/registries/fidt1reg1/tokens/xt1-acr-token",
+      );
+      assert.match(names.mapPath(`${recordedReg}/scopeMaps/acr-token-scope-map`), /\/registries\/fidt1reg1\/scopeMaps\/xt1-acr-token-scope-map$/);
+    });
+
+    it("maps names in bodies consistently and leaves foreign resources and actions alone", function () {
+      const mapped = names.mapJson({
+        name: "acr-token",
+        username: "acr-token",
+        loginServer: "clireg000002.azurecr.io",
+        actions: ["repositories/foo/content/read"],
+        foreign: "/subscriptions/00000000-0000-0000-0000-000000000000/resourceGroups/perm/providers/Microsoft.ContainerRegistry/registries/acrm2",
+        error: { message: "The resource acr-token-scope-map could not be found." },
+      });
+      assert.deepEqual(mapped, {
+        name: "xt1-acr-token",
+        username: "xt1-acr-token",
+        loginServer: "fidt1reg1.azurecr.io",
+        actions: ["repositories/foo/content/read"],
+        foreign: "/subscriptions/11111111-2222-3333-4444-555555555555/resourceGroups/perm/providers/Microsoft.ContainerRegistry/registries/acrm2",
+        error: { message: "The resource xt1-acr-token-scope-map could not be found." },
+      });
+      assert.equal(names.ownsId(String((mapped as { foreign: string }).foreign)), false);
+      assert.equal(names.ownsId(names.mapPath(recordedReg)), true);
+    });
+  });
+
+  describe("compareShape", function () {
+    it("accepts equal shapes with different free values", function () {
+      const recorded = { name: "t", properties: { creationDate: "2023-02-07T15:53:55.0746886+00:00", note: "a", n: 1, on: true } };
+      const emulated = { name: "t", properties: { creationDate: "2026-11-23T01:00:00.1234567+00:00", note: "b", n: 2, on: false } };
+      assert.deepEqual(compareShape(recorded, emulated, options), []);
+    });
+
+    it("reports missing and extra keys, wrong types and wrong fixed values", function () {
+      const diffs = compareShape(
+        { type: "Microsoft.ContainerRegistry/registries/tokens", properties: { status: "enabled", credentials: { passwords: [] }, scopeMapId: "/x" } },
+        { type: "Microsoft.ContainerRegistry/registries/Tokens", properties: { status: "disabled", credentials: {}, scopeMapId: 5, extra: 1 } },
+        options,
+      );
+      assert.deepEqual(diffs.sort(), [
+        'properties.credentials.passwords: missing (recorded array)',
+        'properties.extra: not in the recorded response',
+        'properties.scopeMapId: expected string, got number 5',
+        'properties.status: expected "enabled", got "disabled"',
+        'type: expected "Microsoft.ContainerRegistry/registries/tokens", got "Microsoft.ContainerRegistry/registries/Tokens"',
+      ]);
+    });
+
+    it("requires the recorded timestamp form: offset style and 7 fraction digits where recorded", function () {
+      const recorded = { creationTime: "2023-02-07T15:54:06.9185397+00:00", createdAt: "2021-10-27T03:18:14.700498Z" };
+      assert.equal(compareShape(recorded, { creationTime: "2026-01-01T00:00:00.1234567Z", createdAt: "2026-01-01T00:00:00.5Z" }, options).length, 1);
+      assert.equal(compareShape(recorded, { creationTime: "2026-01-01T00:00:00.123+00:00", createdAt: "2026-01-01T00:00:00.5Z" }, options).length, 1);
+      assert.deepEqual(compareShape(recorded, { creationTime: "2026-01-01T00:00:00.1234567+00:00", createdAt: "2026-01-01T00:00:00.5Z" }, options), []);
+    });
+
+    it("checks password values by format and never prints them", function () {
+      const sentinel = "not-a-password-SENTINEL-value";
+      const diffs = compareShape({ passwords: [{ name: "password1", value: "A".repeat(32) }] }, { passwords: [{ name: "password1", value: sentinel }] }, options);
+      assert.equal(diffs.length, 1);
+      assert.ok(!diffs[0].includes(sentinel), "the diff text contains the password value");
+      assert.equal(isAcrPasswordFormat(`${"a".repeat(42)}+ACR${"b".repeat(6)}`), true);
+      assert.equal(isAcrPasswordFormat("short"), false);
+    });
+
+    it("compares list pages by the replay's own resources only", function () {
+      const own = (n: string) => ({ id: `/subscriptions/s/resourceGroups/mine/providers/P/registries/${n}`, name: n });
+      const foreign = { id: "/subscriptions/s/resourceGroups/other/providers/P/registries/z", name: "z" };
+      assert.deepEqual(compareShape({ value: [foreign, own("a")] }, { value: [own("a")] }, options), []);
+      assert.deepEqual(compareShape({ value: [own("a")] }, { value: [own("a"), own("b")] }, options), [
+        "value: unexpected element /subscriptions/s/resourceGroups/mine/providers/P/registries/b",
+      ]);
+    });
+  });
+
+  describe("planReplay and LRO pacing", function () {
+    it("replays the racing poll #126 of the 2021 connected-registry recording after the registry DELETE #127", function () {
+      const plan = planReplay(byFile("test_acr_connectedregistry.2021-10-27.yaml"));
+      assert.deepEqual(plan.steps.slice(-2).map((s) => s.index), [127, 126]);
+    });
+
+    it("counts the in-progress polls the recording shows for each operation", function () {
+      const plan = planReplay(byFile("test_acr_connectedregistry.2023-12-12.yaml"));
+      const step = (n: number) => plan.steps.find((s) => s.index === n)!;
+      assert.equal(recordedInProgressPolls(plan, step(36)), 1, "scope-map PATCH #36 was polled once while Updating");
+      assert.equal(recordedInProgressPolls(plan, step(10)), 0, "token PUT #10 succeeded at the first poll");
+      assert.equal(recordedInProgressPolls(plan, step(12)), undefined, "a GET starts no operation");
+    });
+  });
+});
