@@ -285,7 +285,7 @@ function applySeed(env: RouteEnv, seed: EmulatorSeed, subs: NonNullable<Emulator
     if (r.sku !== undefined && !["Basic", "Standard", "Premium"].includes(r.sku)) throw new Error(`Emulator seed: registry '${r.name}' has sku '${String(r.sku)}'; use Basic, Standard or Premium.`);
     if (store.registries.get(registryId(sub, rg.name, r.name))) continue;
     createRegistry(
-      { env },
+      env,
       {
         subscriptionId: sub,
         resourceGroup: rg.name,

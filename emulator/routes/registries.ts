@@ -1,7 +1,7 @@
 import { atLeast, FIELDS_SINCE } from "../apiVersions";
 import { invalidBody, invalidResourceName, registryNameInUse } from "../errors";
 import { idOf, registryId, scopeMapId } from "../ids";
-import type { RegistryRecord, RegistrySku, ScopeMapRecord } from "../store/types";
+import type { EmulatorStore, RegistryRecord, RegistrySku, ScopeMapRecord } from "../store/types";
 import { formatTicks, ticksFromClock } from "../timestamps";
 import {
   asyncOperationHeaders,
@@ -13,6 +13,7 @@ import {
   propertiesOf,
   type Route,
   type RouteContext,
+  type RouteEnv,
   type RouteResult,
 } from "./context";
 import { requireRegistry, requireResourceGroup, requireSubscription } from "./lookup";
@@ -127,14 +128,14 @@ function applyProperties(r: RegistryRecord, p: Record<string, unknown>): void {
 
 /** Creates a registry record with its built-in scope maps (used by PUT and by the seed). */
 export function createRegistry(
-  ctx: Pick<RouteContext, "env"> & Partial<RouteContext>,
+  env: RouteEnv,
   r: Omit<RegistryRecord, "creationDate" | "systemData" | "provisioningState"> & { provisioningState?: RegistryRecord["provisioningState"] },
   systemData: RegistryRecord["systemData"],
 ): RegistryRecord {
-  const ticks = ticksFromClock(ctx.env.clock.now());
+  const ticks = ticksFromClock(env.clock.now());
   const record: RegistryRecord = { ...r, provisioningState: r.provisioningState ?? "Succeeded", creationDate: formatTicks(ticks, "Z"), systemData };
   const id = idOf.registry(record);
-  ctx.env.store.registries.put(id, record);
+  env.store.registries.put(id, record);
   for (const m of SYSTEM_SCOPE_MAPS) {
     const map: ScopeMapRecord = {
       registryId: id,
@@ -145,7 +146,7 @@ export function createRegistry(
       creationDate: formatTicks(ticks),
       provisioningState: "Succeeded",
     };
-    ctx.env.store.scopeMaps.put(scopeMapId(id, m.name), map);
+    env.store.scopeMaps.put(scopeMapId(id, m.name), map);
   }
   return record;
 }
@@ -167,7 +168,7 @@ function put(ctx: RouteContext): RouteResult {
   if (clash) throw registryNameInUse(name);
   if (existing) {
     // An update in place: ARM answers 200 with the resource.
-    const updated: RegistryRecord = { ...existing, location: existing.location, sku, tags: tags ?? {}, systemData: newSystemData(ctx, existing.systemData) };
+    const updated: RegistryRecord = { ...existing, sku, tags: tags ?? {}, systemData: newSystemData(ctx, existing.systemData) };
     applyProperties(updated, props);
     ctx.env.store.registries.put(id, updated);
     return { status: 200, body: registryBody(updated, ctx.apiVersion) };
@@ -190,9 +191,9 @@ function put(ctx: RouteContext): RouteResult {
   applyProperties(draft, props);
   if (!atLeast(ctx.apiVersion, FIELDS_SINCE.registryCreateLro)) {
     // Before 2021-06-01-preview the service answered the create synchronously (recorded 2020).
-    return { status: 200, body: registryBody(createRegistry(ctx, { ...draft, provisioningState: "Succeeded" }, draft.systemData), ctx.apiVersion) };
+    return { status: 200, body: registryBody(createRegistry(ctx.env, { ...draft, provisioningState: "Succeeded" }, draft.systemData), ctx.apiVersion) };
   }
-  const created = createRegistry(ctx, draft, draft.systemData);
+  const created = createRegistry(ctx.env, draft, draft.systemData);
   const op = ctx.env.operations.start({
     prefix: "registries",
     resourceId: id,
@@ -241,13 +242,12 @@ function remove(ctx: RouteContext): RouteResult {
   const id = registryId(rg.subscriptionId, rg.name, ctx.params.registryName);
   ctx.env.operations.settle(id);
   if (!ctx.env.store.registries.get(id)) return { status: 204 };
-  deleteRegistryTree(ctx, id);
+  deleteRegistryTree(ctx.env.store, id);
   return { status: 200 };
 }
 
 /** Deletes a registry with its scope maps and tokens. */
-export function deleteRegistryTree(ctx: Pick<RouteContext, "env">, id: string): void {
-  const { store } = ctx.env;
+export function deleteRegistryTree(store: EmulatorStore, id: string): void {
   for (const t of store.tokens.list(id)) store.tokens.delete(idOf.token(t));
   for (const m of store.scopeMaps.list(id)) store.scopeMaps.delete(idOf.scopeMap(m));
   store.registries.delete(id);

@@ -69,7 +69,7 @@ function list(ctx: RouteContext): RouteResult {
 function remove(ctx: RouteContext): RouteResult {
   const g = find(ctx);
   const id = idOf.resourceGroup(g);
-  for (const r of ctx.env.store.registries.list(id)) deleteRegistryTree(ctx, idOf.registry(r));
+  for (const r of ctx.env.store.registries.list(id)) deleteRegistryTree(ctx.env.store, idOf.registry(r));
   ctx.env.store.resourceGroups.delete(id);
   const token = `RESOURCEGROUPDELETIONJOB-${randomUUID().replace(/-/g, "").slice(0, 12).toUpperCase()}`;
   return {
