@@ -1,6 +1,7 @@
 import * as assert from "node:assert/strict";
 import { buildReport, type CheckReport } from "../../cli";
-import { assertNoSecret, DAY, firstSentence, OTHER_RG, RG, startCliTestBed, type CliRun, type CliTestBed } from "./helpers";
+import { randomUUID } from "node:crypto";
+import { assertNoSecret, DAY, firstSentence, OTHER_RG, RG, SENTINEL, setProcessEnv, startCliTestBed, type CliRun, type CliTestBed } from "./helpers";
 
 describe("acr-tokens check against the emulator", () => {
   let bed: CliTestBed;
@@ -351,6 +352,27 @@ describe("acr-tokens check against the emulator", () => {
       assert.equal(run.code, 2);
       assert.match(run.stderr, /No Azure credential: set ACR_TOKENS_ACCESS_TOKEN \(optionally ACR_TOKENS_SUBSCRIPTION_ID\), or sign in with 'az login'/);
       assert.deepEqual(run.armOps, []);
+    });
+
+    it("uses @azure/identity when no token is set: a service principal (EnvironmentCredential) through the emulator's Entra ID", async () => {
+      const clientId = randomUUID();
+      const clientSecret = `${SENTINEL}-${randomUUID()}`;
+      bed.secrets.push(clientSecret);
+      bed.emu.identity.addPrincipal({ clientId, clientSecret });
+      const registry = await cleanRegistry();
+      // @azure/identity reads its variables from process.env itself, not from the io's env.
+      const restore = setProcessEnv({ AZURE_CLIENT_ID: clientId, AZURE_CLIENT_SECRET: clientSecret, AZURE_TENANT_ID: bed.emu.tenantId });
+      try {
+        const run = await bed.cli(["check", "--registry", registry, "-g", RG, "-o", "json"], {
+          env: bed.env({ ACR_TOKENS_ACCESS_TOKEN: undefined, ACR_TOKENS_CREDENTIAL: "environment", AZURE_AUTHORITY_HOST: bed.emu.authorityHost }),
+        });
+        assert.equal(run.code, 0, run.stderr);
+        assert.equal(json(run).credential, "EnvironmentCredential");
+        assert.deepEqual(run.armOps, ["tokens.list", "tokens.list"]);
+        assertNoSecret([run.stdout, run.stderr], bed.secrets);
+      } finally {
+        restore();
+      }
     });
 
     it("explains a token ARM rejects (bad signature) with the refresh command", async () => {

@@ -161,3 +161,15 @@ export function assertNoSecret(texts: Iterable<string>, secrets: readonly string
 }
 
 export const DAY = 86_400_000;
+
+/** Sets variables on process.env (for @azure/identity, which reads it directly); returns the undo. */
+export function setProcessEnv(values: Record<string, string>): () => void {
+  const saved = Object.fromEntries(Object.keys(values).map((k) => [k, process.env[k]]));
+  Object.assign(process.env, values);
+  return () => {
+    for (const [k, v] of Object.entries(saved)) {
+      if (v === undefined) delete process.env[k];
+      else process.env[k] = v;
+    }
+  };
+}
