@@ -254,6 +254,20 @@ describe("fidelity: az CLI peer", function () {
     );
   });
 
+  peer("token update --scope-map: moves the token to another map, re-enables it (az's --status default) and keeps its passwords", async function () {
+    const token = await cli.json<AzToken>(["acr", "token", "update", ...base(), "--name", names.tokRepo, "--scope-map", names.map]);
+    assert.match(token.scopeMapId, new RegExp(`/registries/${registry}/scopeMaps/${names.map}$`, "i"));
+    // az 2.45 sends status "enabled" with every update unless --status is given (research note §4).
+    assert.equal(token.status, "enabled");
+    const held = await sdk.tokens.get(resourceGroup, registry, names.tokRepo);
+    assert.match(held.scopeMapId ?? "", new RegExp(`/scopeMaps/${names.map}$`, "i"));
+    assert.deepEqual(
+      held.credentials?.passwords?.map((p) => p.name),
+      seen.repoPasswords?.map((p) => p.name),
+      "token update --scope-map dropped passwords",
+    );
+  });
+
   peer("credential generate --password1: generates only password1, which the emulator now holds", async function () {
     const generated = await cli.json<AzGenerated>(["acr", "token", "credential", "generate", ...base(), "--name", names.tokNoPw, "--password1"]);
     assert.equal(generated.username, names.tokNoPw);
