@@ -70,6 +70,8 @@ export async function createIdentityCredential(settings: IdentityCredentialSetti
       return new WorkloadIdentityCredential(tenantId ? { ...withoutTenant, tenantId } : withoutTenant);
     case CredentialKind.ManagedIdentity: {
       // A managed identity has no tenant or authority to choose; only transport options apply.
+      // Note: msal-node fixes the managed-identity source (endpoint, HTTP client) on the first MI request of
+      // the process and never re-reads it, and its MI token cache is process-wide too.
       const miOptions = settings.tlsOptions ? { tlsOptions: settings.tlsOptions } : {};
       return settings.managedIdentityClientId
         ? new ManagedIdentityCredential({ clientId: settings.managedIdentityClientId, ...miOptions })
