@@ -56,6 +56,8 @@ const EXISTING_REGISTRY_NAME = { ...REGISTRY_NAME, lowerCase: false, allowedText
 /**
  * Parses and checks the arguments after `check`. Every mistake is a {@link UsageError} whose first
  * sentence names the option and whose rest says how to write it; nothing here touches the network.
+ *
+ * @param argv - The arguments after `check`.
  */
 export function parseCheckArgs(argv: readonly string[]): CheckCommand {
   let values: Record<string, string[] | boolean | undefined>;
@@ -124,6 +126,9 @@ const WINDOW_FIX = "Use a whole number of days (d), hours (h) or minutes (m), e.
 /**
  * `--expiring-within`: a whole number with one unit, `d`, `h` or `m` (`14d`, `36h`, `90m`; `0d` turns the
  * window off). Internal. Exported for testing.
+ *
+ * @param text - The value of `--expiring-within`.
+ * @returns The window in milliseconds.
  */
 export function parseWindow(text: string): number {
   const m = /^(\d+)([a-z]*)$/i.exec(text.trim());

@@ -107,6 +107,9 @@ export interface CheckIo {
  * bring-your-own token first, pre-checked before any call, else @azure/identity). Throws the credential
  * module's errors, a {@link CheckTargetError} when the subscription or registry cannot be found, or the
  * provider's wrapped ARM error.
+ *
+ * @param options - The checked command line.
+ * @param io - stderr for progress and warnings, the environment, and whether stderr is a terminal.
  */
 export async function runCheck(options: CheckOptions, io: CheckIo): Promise<CheckReport> {
   const resolved = await resolveCredential({

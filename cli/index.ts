@@ -90,6 +90,10 @@ Examples:
 /**
  * Runs `acr-tokens <argv…>` and returns the exit code; never calls `process.exit` and never throws.
  * Errors are one message on stderr (what is wrong and what to do), never a stack, a token or a password.
+ *
+ * @param argv - The arguments after the executable, e.g. `["check", "--registry", "myregistry"]`.
+ * @param io - Where output goes and what environment and terminal the command sees.
+ * @returns The exit code: {@link ExitCode}.
  */
 export async function main(argv: readonly string[], io: CliIo): Promise<ExitCode> {
   const [command, ...rest] = argv;
@@ -138,6 +142,8 @@ function fail(io: CliIo, err: unknown, prefix: string): ExitCode {
 /**
  * The `acr-tokens` executable (bin/acr-tokens.js): {@link main} over the real process. Sets
  * `process.exitCode` rather than calling `process.exit`, so piped output is flushed first.
+ *
+ * @param argv - The arguments after the executable. @default `process.argv.slice(2)`
  */
 export function run(argv: readonly string[] = process.argv.slice(2)): Promise<void> {
   // `acr-tokens check -o json | head` closes the pipe early; that is not an error of the check.
