@@ -759,6 +759,17 @@ export class Replayer {
       diffs.push(`header retry-after: "${response.headers["retry-after"]}" not in the recorded response`);
     }
     if (!response.headers["x-ms-request-id"]) diffs.push("header x-ms-request-id: missing (issue #4 §1: on every response)");
+    if (i.responseHeaders["api-supported-versions"]) {
+      const versions = (response.headers["api-supported-versions"] ?? "").split(",").map((v) => v.trim());
+      const sent = i.uri.searchParams.get("api-version") ?? "";
+      if (!versions.includes(sent)) {
+        diffs.push(`header api-supported-versions: ${response.headers["api-supported-versions"] === undefined ? "missing" : "does not list"} the request's api-version ${sent}`);
+      }
+    }
+    const recordedType = i.responseHeaders["content-type"];
+    if (recordedType?.startsWith("application/json") && i.responseBody.trim() !== "" && !response.headers["content-type"]?.startsWith("application/json")) {
+      diffs.push(`header content-type: expected ${recordedType}, got ${response.headers["content-type"] ?? "none"}`);
+    }
     return diffs;
   }
 }
