@@ -102,6 +102,13 @@ describe("RegistryToken", () => {
       assert.ok(registered.dependencies.includes(recorder.findCreatedResource(AZURE_SCOPE_MAP, "shared-map").urn!));
     });
 
+    it("refuses a ScopeMap of another registry once its id is known, before the Token is registered", async () => {
+      const map = new ScopeMap("other-map", { registryName: "fabrikam", resourceGroupName: "rg-registry", repositories: { app: ["content/read"] } });
+      const token = new RegistryToken("ci-pull", { ...registry, scopeMap: map });
+      await assert.rejects(valueOf(token.id), /RegistryToken "ci-pull": scopeMap ".*\/registries\/fabrikam\/scopeMaps\/other-map" belongs to registry "fabrikam"/);
+      assert.deepEqual(recorder.ofType(AZURE_TOKEN), []);
+    });
+
     it("takes a scope map id as given, with ARM's keyword casing", async () => {
       const id = `${registryId}/scopemaps/team-map`;
       const token = new RegistryToken("ci-pull", { ...registry, scopeMap: id });
