@@ -11,6 +11,7 @@ import {
   loadRecordings,
   parseBody,
   planReplay,
+  recordedInProgressPolls,
   type RecordedInteraction,
   type Recording,
 } from "../helpers/recordings";
@@ -23,7 +24,9 @@ import {
  * allow-list in tests/helpers/recordings.ts (EXCLUSIONS, with a reason each).
  *
  * The emulator's clock follows the recording's `Date` headers, so recorded password expiries
- * (2020–2023) are in the future for the emulator exactly as they were for the service.
+ * (2020–2023) are in the future for the emulator exactly as they were for the service; and each
+ * recorded long-running operation gets, through `emulator.lro`, the number of in-progress polls
+ * the recording shows for it (the service's timing, which no api contract fixes).
  */
 
 type Emulator = Awaited<ReturnType<typeof startEmulator>>;
@@ -61,9 +64,7 @@ describe("fidelity: recorded azure-cli traffic replayed against the emulator", f
   const runTag = randomBytes(3).toString("hex");
 
   before(async function () {
-    // Recorded LROs mostly report their outcome at the first poll (every token PUT polled ~10 s
-    // later, and most immediate polls in 2023); the emulator's default is one in-progress poll.
-    emulator = await startEmulator({ lro: { inProgressPolls: 0 } });
+    emulator = await startEmulator({});
   });
 
   after(async function () {
@@ -133,6 +134,10 @@ describe("fidelity: recorded azure-cli traffic replayed against the emulator", f
         const title = `#${step.index} ${step.method} ${shortPath(step)} → ${step.status}${step.command ? ` (${step.command})` : ""}`;
         it(title, async function () {
           followClock(step);
+          // How long an operation stays in progress is the service's timing, not its contract: give
+          // each recorded operation the number of in-progress polls the recording shows for it.
+          const polls = recordedInProgressPolls(plan, step);
+          if (polls !== undefined) emulator.lro.inProgressPolls = polls;
           const result = await replayer.step(step);
           if (result.diffs.length > 0) {
             assert.fail(
