@@ -152,11 +152,26 @@ class EmulatorIdentityService implements IdentityService {
 
   authorize(principal: Principal, scope: string, action: string): AuthFailure | undefined {
     if (!this.options.enforceRoleAssignments) return undefined;
-    const allowed = this.directory.assignmentsOf(principal.objectId).some((a) => {
+    const assignments = this.directory.assignmentsOf(principal.objectId);
+    const allowed = assignments.some((a) => {
       const role = findRole(a.role);
       return role !== undefined && scopeCovers(a.scope, scope) && roleAllows(role, action);
     });
     if (allowed) return undefined;
+    // Asynchronous-operation URLs of ACR deletes live at subscription scope
+    // (/subscriptions/{id}/providers/Microsoft.ContainerRegistry/locations/{region}/operationResults/{op}),
+    // yet a principal whose role covers only a resource group or a registry can poll the deletes it
+    // starts in Azure. The emulator does not track who started which operation: any principal with a
+    // role assignment in that subscription may poll its operation results.
+    const subscription = /^\/subscriptions\/[^/]+/i.exec(scope)?.[0];
+    if (
+      subscription !== undefined &&
+      /\/operationResults\/read$/i.test(action) &&
+      /\/locations\/[^/]+\/operationResults\//i.test(scope) &&
+      assignments.some((a) => scopeCovers(subscription, a.scope) || scopeCovers(a.scope, subscription))
+    ) {
+      return undefined;
+    }
     this.stats.forbidden++;
     return armErrors.authorizationFailed(principal.clientId ?? principal.objectId, principal.objectId, action, scope);
   }

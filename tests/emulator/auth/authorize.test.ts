@@ -90,6 +90,17 @@ describe("emulator identity: authorize (role assignments)", () => {
     assert.ok(!allowed(principal("mgr"), REGISTRY.replace("acrci", "acrother"), A.tokenWrite), "only on its own registry");
   });
 
+  it("lets a principal with a role in the subscription poll subscription-level operation results, and nobody else", () => {
+    const poll = `${SUB}/providers/Microsoft.ContainerRegistry/locations/EASTUS/operationResults/token-1`;
+    const action = "Microsoft.ContainerRegistry/locations/operationResults/read";
+    identity.assignRole({ principalObjectId: "mgr", scope: REGISTRY, role: "AcrTokenManager" });
+    assert.ok(allowed(principal("mgr"), poll, action));
+    assert.ok(!allowed(principal("stranger"), poll, action), "no assignment at all");
+    identity.assignRole({ principalObjectId: "elsewhere", scope: "/subscriptions/other", role: "Owner" });
+    assert.ok(!allowed(principal("elsewhere"), poll, action), "a role in another subscription");
+    assert.ok(!allowed(principal("mgr"), `${SUB}/providers/Microsoft.ContainerRegistry/locations/EASTUS`, "Microsoft.ContainerRegistry/locations/read"));
+  });
+
   it("takes role assignments from principal seeds, keyed by the derived object id", () => {
     const seeded = createIdentityService({
       tenantId: TENANT,

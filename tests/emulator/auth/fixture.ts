@@ -25,10 +25,14 @@ export interface IdentityServer {
   close(): Promise<void>;
 }
 
+/** Path on the test server that checks its `Authorization` header as ARM would, for the emulator's tenant. */
+export const ARM_PROBE_PATH = "/arm-probe";
+
 /**
  * Serves an identity service alone over HTTPS on 127.0.0.1, port 0, with a fresh self-signed
  * certificate (SAN IP:127.0.0.1): what the emulator's pipeline does for identity routes, without ARM.
- * Unknown paths get 404.
+ * `GET /arm-probe` answers `authenticate(Authorization header)` (200 with the principal, or the failure
+ * with its status). Other unknown paths get 404.
  */
 export async function startIdentityServer(options: Partial<IdentityServiceOptions> = {}): Promise<IdentityServer> {
   const clock = new ManualClock({ start: "2026-11-23T01:00:00Z", frozen: true });
@@ -48,6 +52,13 @@ export async function startIdentityServer(options: Partial<IdentityServiceOption
     req.on("end", () => {
       const url = new URL(req.url ?? "/", "https://127.0.0.1");
       requests.push({ method: req.method ?? "", path: url.pathname });
+      if (url.pathname === ARM_PROBE_PATH) {
+        const result = identity.authenticate(req.headers.authorization, TENANT_ID);
+        res.statusCode = "status" in result ? result.status : 200;
+        res.setHeader("content-type", "application/json");
+        res.end(JSON.stringify(result));
+        return;
+      }
       identity.handle(req, res, url, Buffer.concat(chunks)).then(
         (handled) => {
           if (!handled) {

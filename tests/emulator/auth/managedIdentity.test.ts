@@ -1,7 +1,12 @@
 import * as assert from "node:assert/strict";
+import { execFile } from "node:child_process";
 import { randomUUID } from "node:crypto";
-import { ManagedIdentityCredential } from "@azure/identity";
-import { claimsOf, send, startIdentityServer, TENANT_ID, withIdentityEnv, type IdentityServer } from "./fixture";
+import { join } from "node:path";
+import { promisify } from "node:util";
+import { ARM_PROBE_PATH, claimsOf, send, startIdentityServer, TENANT_ID, type IdentityServer, type SeenRequest } from "./fixture";
+import type { Outcome, Scenario } from "./managedIdentityChild";
+
+const execFileAsync = promisify(execFile);
 
 const SYSTEM_ASSIGNED = "5d0a7e1c-0f3b-4c55-8c1d-2b7e9f4a6c30";
 const RESOURCE_ID =
@@ -10,9 +15,6 @@ const T0 = Date.parse("2026-11-23T01:00:00Z") / 1000;
 
 describe("emulator identity: managed identity endpoints", () => {
   let server: IdentityServer;
-  // The MSAL managed-identity token cache is process-global and keyed by identity and resource: every
-  // credential test below uses a user-assigned identity with a fresh client id, so no test (here or in
-  // another file) can be answered from another's cache.
   let userAssigned: string;
   let byResourceId: string;
   let byObjectId: { clientId: string; objectId: string };
@@ -31,51 +33,92 @@ describe("emulator identity: managed identity endpoints", () => {
   });
   after(() => server.close());
 
-  const appServiceEnv = () => ({ IDENTITY_ENDPOINT: `${server.url}/msi/token`, IDENTITY_HEADER: server.identity.managedIdentityHeader ?? "" });
+  describe("through ManagedIdentityCredential (App Service variables), in a child process", function () {
+    // A spawned node process with ts-node (see managedIdentityChild.ts for why MSAL needs a fresh
+    // process): one to two seconds on 2 cores.
+    this.timeout(30_000);
+    let outcomes: Outcome[];
+    let seen: SeenRequest[];
+    let appServiceCount: number;
+    const unknownClientId = randomUUID();
+    const scenarios: Scenario[] = [];
+    before(async () => {
+      scenarios.push(
+        { clientId: userAssigned, scope: "https://management.azure.com/.default" },
+        { resourceId: RESOURCE_ID, scope: "https://management.azure.com/.default" },
+        { objectId: byObjectId.objectId, scope: "https://management.core.windows.net//.default" },
+        { clientId: unknownClientId, scope: "https://management.azure.com/.default" },
+      );
+      const before = server.requests.length;
+      const appServiceBefore = server.identity.stats?.appService ?? 0;
+      const inherited = Object.fromEntries(
+        Object.entries(process.env).filter(([name]) => !/^(AZURE_|IDENTITY_|MSI_|IMDS_|ACR_TOKENS_)/.test(name)),
+      );
+      const { stdout } = await execFileAsync(
+        process.execPath,
+        ["-r", "ts-node/register", join(__dirname, "managedIdentityChild.ts"), JSON.stringify(scenarios)],
+        {
+          cwd: join(__dirname, "..", "..", ".."),
+          env: {
+            ...inherited,
+            IDENTITY_ENDPOINT: `${server.url}/msi/token`,
+            IDENTITY_HEADER: server.identity.managedIdentityHeader ?? "",
+            ACR_TOKENS_TEST_CA: server.ca,
+            ACR_TOKENS_TEST_PROBE: `${server.url}${ARM_PROBE_PATH}`,
+          },
+        },
+      );
+      outcomes = JSON.parse(stdout) as Outcome[];
+      seen = server.requests.slice(before);
+      appServiceCount = (server.identity.stats?.appService ?? 0) - appServiceBefore;
+    });
 
-  it("serves ManagedIdentityCredential through the App Service variables (IDENTITY_ENDPOINT/IDENTITY_HEADER)", async () => {
-    const before = server.requests.length;
-    const appServiceBefore = server.identity.stats?.appService ?? 0;
-    const token = await withIdentityEnv(appServiceEnv(), () =>
-      new ManagedIdentityCredential({ clientId: userAssigned, tlsOptions: { ca: server.ca } }).getToken("https://management.azure.com/.default"),
-    );
-    assert.deepEqual(server.requests.slice(before), [{ method: "GET", path: "/msi/token" }]);
-    assert.equal(server.identity.stats?.appService, appServiceBefore + 1);
-    const claims = claimsOf(token.token);
-    assert.equal(claims.appid, userAssigned);
-    assert.equal(claims.tid, TENANT_ID);
-    assert.equal(claims.aud, "https://management.azure.com");
-    assert.equal(claims.exp, T0 + 86399);
-    assert.equal(token.expiresOnTimestamp, (T0 + 86399) * 1000, "expires_on comes from the emulator clock");
-    assert.deepEqual(server.identity.authenticate(`Bearer ${token.token}`, TENANT_ID), {
-      objectId: claims.oid,
-      tenantId: TENANT_ID,
-      clientId: userAssigned,
-      kind: "managedIdentity",
+    function success(i: number): Extract<Outcome, { ok: true }> {
+      const o = outcomes[i];
+      assert.ok(o?.ok, `scenario ${i} failed: ${o && !o.ok ? o.message : "no outcome"}`);
+      return o;
+    }
+
+    it("sends one GET to IDENTITY_ENDPOINT per token and counts them as App Service issuance", () => {
+      assert.deepEqual(
+        seen.filter((r) => r.path !== ARM_PROBE_PATH),
+        scenarios.map(() => ({ method: "GET", path: "/msi/token" })),
+      );
+      assert.equal(appServiceCount, 3, "three identities exist, the fourth is unknown");
+    });
+
+    it("issues a user-assigned identity's token (by client id) that ARM validation accepts", () => {
+      const { claims, expiresOnTimestamp, probe } = success(0);
+      assert.equal(claims.appid, userAssigned);
+      assert.equal(claims.tid, TENANT_ID);
+      assert.equal(claims.aud, "https://management.azure.com");
+      assert.equal(claims.exp, T0 + 86399);
+      assert.equal(expiresOnTimestamp, (T0 + 86399) * 1000, "expires_on comes from the emulator clock");
+      assert.deepEqual(probe, {
+        status: 200,
+        body: { objectId: claims.oid, tenantId: TENANT_ID, clientId: userAssigned, kind: "managedIdentity" },
+      });
+    });
+
+    it("selects a user-assigned identity by ARM resource id (xms_mirid) or by object id", () => {
+      const byResource = success(1);
+      assert.equal(byResource.claims.appid, byResourceId);
+      assert.equal(byResource.claims.xms_mirid, RESOURCE_ID);
+      const byObject = success(2);
+      assert.equal(byObject.claims.oid, byObjectId.objectId);
+      assert.equal(byObject.claims.aud, "https://management.core.windows.net/");
+      assert.equal(byObject.probe.status, 200);
+    });
+
+    it("reports an unknown user-assigned identity with the endpoint's 'Identity not found'", () => {
+      const o = outcomes[3];
+      assert.ok(o && !o.ok, "the unknown identity got a token");
+      assert.match(o.message, /Identity not found/);
     });
   });
 
-  it("selects a user-assigned identity by ARM resource id or by object id", async () => {
-    const viaResourceId = await withIdentityEnv(appServiceEnv(), () =>
-      new ManagedIdentityCredential({ resourceId: RESOURCE_ID, tlsOptions: { ca: server.ca } }).getToken("https://management.azure.com/.default"),
-    );
-    assert.equal(claimsOf(viaResourceId.token).appid, byResourceId);
-    assert.equal(claimsOf(viaResourceId.token).xms_mirid, RESOURCE_ID);
-    const viaObjectId = await withIdentityEnv(appServiceEnv(), () =>
-      new ManagedIdentityCredential({ objectId: byObjectId.objectId, tlsOptions: { ca: server.ca } }).getToken("https://management.azure.com/.default"),
-    );
-    assert.equal(claimsOf(viaObjectId.token).oid, byObjectId.objectId);
-  });
-
-  it("answers an unknown user-assigned identity with 400 'Identity not found', which the credential reports", async () => {
-    const unknown = randomUUID();
-    const err = await withIdentityEnv(appServiceEnv(), () =>
-      new ManagedIdentityCredential({ clientId: unknown, tlsOptions: { ca: server.ca }, retryOptions: { maxRetries: 0 } })
-        .getToken("https://management.azure.com/.default")
-        .then(() => assert.fail("getToken should fail"), (e: unknown) => e as Error),
-    );
-    assert.match(err.message, /Identity not found/);
-    const raw = await send(server, "GET", `/msi/token?api-version=2019-08-01&resource=https://management.azure.com/&client_id=${unknown}`, {
+  it("answers an unknown user-assigned identity with 400 'Identity not found'", async () => {
+    const raw = await send(server, "GET", `/msi/token?api-version=2019-08-01&resource=https://management.azure.com/&client_id=${randomUUID()}`, {
       headers: { "x-identity-header": server.identity.managedIdentityHeader ?? "" },
     });
     assert.deepEqual([raw.status, raw.json], [400, { error: "invalid_request", error_description: "Identity not found" }]);
