@@ -22,7 +22,8 @@ import {
 export interface RegistryTokenArgs {
   /**
    * Name of the container registry: 5–50 lower-case letters and digits. Requires `resourceGroupName`;
-   * mutually exclusive with `registryId`. Changing it replaces the token (new passwords are needed).
+   * mutually exclusive with `registryId`. Changing it replaces the token (new passwords are needed);
+   * to move a token to another registry, also change the resource name (see the class docs).
    * @default none: give either this and `resourceGroupName`, or `registryId`
    * @example "contosoregistry"
    */
@@ -36,7 +37,8 @@ export interface RegistryTokenArgs {
   /**
    * Resource id of the registry, e.g. `registry.id`:
    * `/subscriptions/<subscription>/resourceGroups/<group>/providers/Microsoft.ContainerRegistry/registries/<name>`.
-   * Mutually exclusive with `registryName`/`resourceGroupName`. Changing it replaces the token.
+   * Mutually exclusive with `registryName`/`resourceGroupName`. Changing it replaces the token; to
+   * move a token to another registry, also change the resource name (see the class docs).
    * @default none: give either this, or `registryName` and `resourceGroupName`
    */
   registryId?: pulumi.Input<string>;
@@ -111,6 +113,15 @@ const inlineScopeMaps = new WeakMap<RegistryToken, ScopeMap>();
  * refresh, so a change made outside Pulumi shows as a diff and is corrected on the next `up`.
  * Properties that would replace the token (name, registry) still do: a new token starts without
  * passwords anyway, and each `TokenPassword` on it is replaced with it.
+ *
+ * Known limit of `ignoreChanges`: the engine substitutes the ignored properties' *previous* values
+ * into the goal state, also when another change replaces the resource. A replacement token is thus
+ * created with the previous `scopeMapId` and `status` (TokenSettings, replaced with it, then PATCHes
+ * the new ones) and, after a refresh, with the previous `credentials` entries (names and creation
+ * times only; how ARM treats them on a new token is not known). Within one registry that is harmless;
+ * moving a token to another registry would create it with the old registry's scope map id, which ARM
+ * refuses. To move or recreate a token, give the component a new resource name: a new URN is created
+ * from scratch and the old token deleted.
  *
  * @example
  * ```ts
