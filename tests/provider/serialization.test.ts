@@ -3,7 +3,8 @@ import * as pulumi from "@pulumi/pulumi";
 import { TokenPassword } from "../../components/tokenPassword";
 import { TokenSettings } from "../../components/tokenSettings";
 import { TOKEN_PASSWORD_OUTPUT_KEYS } from "../../components/provider/tokenPasswordProvider";
-import { ProviderHost, REPO_ROOT, isSecret, registerUnderMocks, secret, withProvider, type RegisteredDynamicResource } from "../helpers/providerHost";
+import { REPO_ROOT, isSecret, registerUnderMocks, withProvider, type ProviderHost, type RegisteredDynamicResource } from "../helpers/providerHost";
+import { armCallsSince, sharedConfigHost, type ProviderTestBed } from "./setup";
 
 const TOKEN_ID =
   "/subscriptions/11111111-2222-3333-4444-555555555555/resourceGroups/rg-1/providers/Microsoft.ContainerRegistry/registries/myregistry/tokens/ci-token";
@@ -13,11 +14,13 @@ const PASSWORD_TYPE = "pulumi-nodejs:dynamic/acr-tokens:TokenPassword";
 const SETTINGS_TYPE = "pulumi-nodejs:dynamic/acr-tokens:TokenSettings";
 
 describe("dynamic resources: serialized provider and the real host", function () {
-  // Spawning the SDK's dynamic-provider host under ts-node takes a few seconds on 2 cores.
+  // Uses the shared emulator and spawned dynamic-provider host (ts-node): a few seconds on 2 cores.
   this.timeout(30_000);
 
   let registered: RegisteredDynamicResource[];
   let host: ProviderHost;
+  let bed: ProviderTestBed;
+  let accessToken: string;
   let password: TokenPassword;
   const savedToken = process.env["ACR_TOKENS_ACCESS_TOKEN"];
 
@@ -29,14 +32,12 @@ describe("dynamic resources: serialized provider and the real host", function ()
       new TokenPassword("pw-by-id", { token: TOKEN_ID }),
       new TokenSettings("settings", { tokenId: TOKEN_ID, scopeMapId: SCOPE_MAP_ID, status: "enabled" }),
     ]);
-    host = await ProviderHost.start();
-    await host.configure({ "acr-tokens:accessToken": secret(SENTINEL) });
+    ({ bed, host, accessToken } = await sharedConfigHost());
   });
 
   after(async () => {
     if (savedToken === undefined) delete process.env["ACR_TOKENS_ACCESS_TOKEN"];
     else process.env["ACR_TOKENS_ACCESS_TOKEN"] = savedToken;
-    await host?.close();
   });
 
   const byName = (name: string) => {
@@ -111,14 +112,17 @@ describe("dynamic resources: serialized provider and the real host", function ()
     assert.deepEqual(unchanged, { changes: "none", replaces: [], deleteBeforeReplace: false });
     const news = withProvider(text, { tokenId: TOKEN_ID, slot: "password1", credential: "managedIdentity" });
     assert.deepEqual(await host.diff(PASSWORD_TYPE, "pw", id, olds, news), { changes: "some", replaces: [], deleteBeforeReplace: false });
-    // This host reaches no ARM endpoint (no emulator, no network): success proves no ARM call was made.
+    const mark = bed.emu.requests.length;
     const { outs } = await host.update(PASSWORD_TYPE, "pw", id, olds, news, ["password"]);
+    assert.deepEqual(armCallsSince(bed.emu, mark), []);
     assert.equal(outs["credential"], "managedIdentity");
     assert.ok(isSecret(outs["password"]));
   });
 
   it("prints no credential on the host's stdout or stderr", () => {
-    assert.ok(!host.stdout.includes(SENTINEL));
-    assert.ok(!host.stderr.includes(SENTINEL));
+    for (const secretValue of [SENTINEL, accessToken]) {
+      assert.ok(!host.stdout.includes(secretValue));
+      assert.ok(!host.stderr.includes(secretValue));
+    }
   });
 });

@@ -5,7 +5,7 @@ import { ContainerRegistryManagementClient } from "@azure/arm-containerregistry"
 import { startEmulator, type Emulator, type RequestLogEntry } from "acr-tokens/emulator";
 import { TokenPassword } from "../../components/tokenPassword";
 import { TokenSettings } from "../../components/tokenSettings";
-import { ProviderHost, registerUnderMocks, withProvider, type Props } from "../helpers/providerHost";
+import { ProviderHost, registerUnderMocks, secret, withProvider, type Props } from "../helpers/providerHost";
 
 /**
  * Shared setup of the provider suites: an emulator with one Premium registry, an SDK client to
@@ -121,3 +121,36 @@ export async function passwordNames(bed: ProviderTestBed, token: string): Promis
   const t = await bed.sdk.tokens.get(RG, REGISTRY, token);
   return (t.credentials?.passwords ?? []).map((p) => p.name ?? "?").sort();
 }
+
+export interface SharedConfigHost {
+  bed: ProviderTestBed;
+  host: ProviderHost;
+  /** The bring-your-own access token given to the host as secret stack config (`acr-tokens:accessToken`). */
+  accessToken: string;
+}
+
+let shared: Promise<SharedConfigHost> | undefined;
+
+/**
+ * One emulator and one host configured with an access token in secret stack config, shared by the
+ * suites that need no other credential setup (spawning a host under ts-node costs seconds on 2 cores).
+ * Suites using it pick unique token names. Closed by the root `after` hook below, at the end of the run.
+ */
+export function sharedConfigHost(): Promise<SharedConfigHost> {
+  shared ??= (async () => {
+    const bed = await startTestBed();
+    const accessToken = bed.emu.issueToken({ expiresInSeconds: 6 * 3600 });
+    const host = await ProviderHost.start({ env: bed.hostEnv() });
+    await host.configure({ "acr-tokens:accessToken": secret(accessToken) });
+    return { bed, host, accessToken };
+  })();
+  return shared;
+}
+
+// Registered on mocha's root suite when a spec file first imports this module.
+after(async () => {
+  if (!shared) return;
+  const { bed, host } = await shared;
+  await host.close();
+  await bed.close();
+});

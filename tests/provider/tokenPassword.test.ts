@@ -1,5 +1,5 @@
 import * as assert from "node:assert/strict";
-import { ProviderHost, isSecret, reveal, secret, withProvider, type Props } from "../helpers/providerHost";
+import { isSecret, reveal, withProvider, type ProviderHost, type Props } from "../helpers/providerHost";
 import {
   PASSWORD_TYPE,
   REGISTRY,
@@ -7,7 +7,7 @@ import {
   createPassword,
   passwordNames,
   providerTexts,
-  startTestBed,
+  sharedConfigHost,
   type ProviderTestBed,
 } from "./setup";
 
@@ -16,7 +16,7 @@ import {
  * access token given as secret stack config (the host unwraps it in Configure).
  */
 describe("TokenPassword through the host (access token from stack config)", function () {
-  // One emulator and one spawned dynamic-provider host (ts-node) for the file: a few seconds on 2 cores.
+  // Uses the shared emulator and spawned dynamic-provider host (ts-node): a few seconds on 2 cores.
   this.timeout(30_000);
 
   let bed: ProviderTestBed;
@@ -27,15 +27,7 @@ describe("TokenPassword through the host (access token from stack config)", func
   const plainOutputs: Props[] = [];
 
   before(async () => {
-    bed = await startTestBed();
-    accessToken = bed.emu.issueToken({ expiresInSeconds: 6 * 3600 });
-    host = await ProviderHost.start({ env: bed.hostEnv() });
-    await host.configure({ "acr-tokens:accessToken": secret(accessToken) });
-  });
-
-  after(async () => {
-    await host?.close();
-    await bed?.close();
+    ({ bed, host, accessToken } = await sharedConfigHost());
   });
 
   const remember = (outs: Props) => {

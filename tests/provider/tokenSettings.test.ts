@@ -1,5 +1,5 @@
 import * as assert from "node:assert/strict";
-import { ProviderHost, reveal, secret, withProvider, type Props } from "../helpers/providerHost";
+import { reveal, withProvider, type ProviderHost, type Props } from "../helpers/providerHost";
 import {
   REGISTRY,
   RG,
@@ -7,13 +7,13 @@ import {
   armOperationsSince,
   createPassword,
   providerTexts,
-  startTestBed,
+  sharedConfigHost,
   type ProviderTestBed,
 } from "./setup";
 
 /** TokenSettings through the real host against the emulator: PATCH-only updates, drift shown on refresh. */
 describe("TokenSettings through the host", function () {
-  // One emulator and one spawned dynamic-provider host (ts-node): a few seconds on 2 cores.
+  // Uses the shared emulator and spawned dynamic-provider host (ts-node): a few seconds on 2 cores.
   this.timeout(30_000);
 
   let bed: ProviderTestBed;
@@ -21,15 +21,8 @@ describe("TokenSettings through the host", function () {
   let text: string;
 
   before(async () => {
-    bed = await startTestBed();
+    ({ bed, host } = await sharedConfigHost());
     text = (await providerTexts()).settings;
-    host = await ProviderHost.start({ env: bed.hostEnv() });
-    await host.configure({ "acr-tokens:accessToken": secret(bed.emu.issueToken({ expiresInSeconds: 6 * 3600 })) });
-  });
-
-  after(async () => {
-    await host?.close();
-    await bed?.close();
   });
 
   async function createSettings(name: string, inputs: Props) {
