@@ -32,7 +32,7 @@ function route(pathname: string): Route | undefined {
     pathname,
   );
   if (!m) return undefined;
-  const tenant = decodeURIComponent(m[1] ?? "");
+  const tenant = safeDecode(m[1] ?? "");
   switch ((m[2] ?? "").toLowerCase()) {
     case "v2.0/.well-known/openid-configuration":
       return { kind: "oidc", tenant, version: "v2.0" };
@@ -44,6 +44,15 @@ function route(pathname: string): Route | undefined {
       return { kind: "token", tenant, version: "v1" };
     default:
       return { kind: "keys", tenant };
+  }
+}
+
+/** A percent-decoded path segment; the raw text when it is not valid percent-encoding. */
+function safeDecode(segment: string): string {
+  try {
+    return decodeURIComponent(segment);
+  } catch {
+    return segment;
   }
 }
 

@@ -208,6 +208,8 @@ class EmulatorIdentityService implements IdentityService {
       return armErrors.invalidToken(authority);
     }
     const now = this.options.clock.now();
+    // No skew on exp (a token is expired from its exp second on): the contract makes a negative
+    // issueToken lifetime "already expired". ARM's own tolerance after exp is not documented.
     if (exp * 1000 <= now.getTime()) return armErrors.expiredToken(new Date(exp * 1000), now, authority);
     if (typeof nbf === "number" && nbf * 1000 > now.getTime() + NOT_BEFORE_SKEW_MS) {
       return armErrors.tokenNotYetValid(new Date(nbf * 1000), now, authority);

@@ -65,11 +65,11 @@ export interface IssueTokenOptions {
   expiresInSeconds?: number;
   /** `nbf` offset from now in seconds. Default 0 (ARM allows 5 minutes of skew). */
   notBeforeInSeconds?: number;
-  /** `tid` claim. Default: the emulator's tenant. */
+  /** `tid` claim. Default: the tenant of the principal `clientId` names, else the emulator's tenant. */
   tenantId?: string;
-  /** `oid` claim. Default: a fixed test principal. */
+  /** `oid` claim. Default: the object id of the principal `clientId` names, else a fixed test principal (`DEFAULT_TEST_OBJECT_ID`). */
   objectId?: string;
-  /** `appid` claim. */
+  /** `appid`/`azp` claims. Absent: a user token (`idtyp: "user"`, principal kind `user`). */
   clientId?: string;
   /** Sign with a key the emulator does not trust (to test signature failures). */
   untrustedSignature?: boolean;

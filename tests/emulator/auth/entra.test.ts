@@ -118,6 +118,9 @@ describe("emulator identity: Entra ID surface", () => {
     assert.equal(doc.json.error, "invalid_tenant");
     assert.deepEqual(doc.json.error_codes, [90002]);
     assert.match(String(doc.json.error_description), new RegExp(`^AADSTS90002: Tenant '${other}' not found\\.`));
+    // Broken percent-encoding in the tenant segment is an unknown tenant, not a server error.
+    const broken = await send(server, "POST", "/%E0%A4%A/oauth2/v2.0/token", { form: { grant_type: "client_credentials" } });
+    assert.deepEqual([broken.status, broken.json.error, broken.json.error_codes], [400, "invalid_request", [90002]]);
   });
 
   it("answers token-endpoint misuse with Entra's error bodies", async () => {
