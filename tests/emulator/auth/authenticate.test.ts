@@ -33,21 +33,28 @@ function wwwAuthenticate(description: string, tenant = TENANT): string {
 }
 
 describe("emulator identity: authenticate (ARM bearer validation)", () => {
-  let clock: ManualClock;
-  let identity: IdentityService;
-  beforeEach(() => {
-    clock = new ManualClock({ start: "2026-11-23T01:00:00Z", frozen: true });
-    identity = createIdentityService({ tenantId: TENANT, clock });
-    identity.setBaseUrl(`${BASE}/`);
-  });
+  // One service (one RSA key) for the file; each test starts from the same emulator time.
+  const clock = new ManualClock({ start: "2026-11-23T01:00:00Z", frozen: true });
+  const identity = createIdentityService({ tenantId: TENANT, clock });
+  identity.setBaseUrl(`${BASE}/`);
+  beforeEach(() => clock.set("2026-11-23T01:00:00Z"));
+
+  /** Runs `fn` and returns how much each counter of identity.stats moved. */
+  function statsDelta(fn: () => void): Record<string, number> {
+    const before = { ...identity.stats };
+    fn();
+    const after: Record<string, number> = { ...identity.stats };
+    return Object.fromEntries(Object.entries(after).map(([k, v]) => [k, v - (before as Record<string, number>)[k]!]).filter(([, d]) => d !== 0));
+  }
 
   it("accepts a token from issueToken and returns the principal from its claims", () => {
-    const user = identity.authenticate(`Bearer ${identity.issueToken()}`, TENANT);
-    assert.deepEqual(user, { objectId: DEFAULT_TEST_OBJECT_ID, tenantId: TENANT, kind: "user" });
-    const app = identity.authenticate(`bearer ${identity.issueToken({ clientId: "app-1", objectId: "oid-1" })}`, TENANT.toUpperCase());
-    assert.deepEqual(app, { objectId: "oid-1", tenantId: TENANT, clientId: "app-1", kind: "servicePrincipal" });
-    assert.equal(identity.stats?.authenticated, 2);
-    assert.equal(identity.stats?.issueToken, 2);
+    const moved = statsDelta(() => {
+      const user = identity.authenticate(`Bearer ${identity.issueToken()}`, TENANT);
+      assert.deepEqual(user, { objectId: DEFAULT_TEST_OBJECT_ID, tenantId: TENANT, kind: "user" });
+      const app = identity.authenticate(`bearer ${identity.issueToken({ clientId: "app-1", objectId: "oid-1" })}`, TENANT.toUpperCase());
+      assert.deepEqual(app, { objectId: "oid-1", tenantId: TENANT, clientId: "app-1", kind: "servicePrincipal" });
+    });
+    assert.deepEqual(moved, { issueToken: 2, authenticated: 2 });
   });
 
   it("accepts each of ARM's four audiences", () => {
@@ -62,15 +69,17 @@ describe("emulator identity: authenticate (ARM bearer validation)", () => {
   });
 
   it("answers a missing header with AuthenticationFailed and ARM's WWW-Authenticate", () => {
-    for (const header of [undefined, "", "   "]) {
-      assert.deepEqual(failure(identity, header), {
-        status: 401,
-        code: "AuthenticationFailed",
-        message: "Authentication failed. The 'Authorization' header is missing.",
-        wwwAuthenticate: wwwAuthenticate("The authentication failed because of missing 'Authorization' header."),
-      });
-    }
-    assert.equal(identity.stats?.rejected, 3);
+    const moved = statsDelta(() => {
+      for (const header of [undefined, "", "   "]) {
+        assert.deepEqual(failure(identity, header), {
+          status: 401,
+          code: "AuthenticationFailed",
+          message: "Authentication failed. The 'Authorization' header is missing.",
+          wwwAuthenticate: wwwAuthenticate("The authentication failed because of missing 'Authorization' header."),
+        });
+      }
+    });
+    assert.deepEqual(moved, { rejected: 3 });
   });
 
   it("answers a header that is not Bearer <token> with InvalidAuthenticationToken", () => {
