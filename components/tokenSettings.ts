@@ -1,7 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
+import { loadProviderModule } from "./provider/loader";
 import type { TokenStatus } from "./types";
-
-type ProviderModule = typeof import("./provider");
 
 /**
  * Serialized into state as `__provider`: a shim that loads the installed `acr-tokens/provider` at call
@@ -9,25 +8,25 @@ type ProviderModule = typeof import("./provider");
  */
 const tokenSettingsShim: pulumi.dynamic.ResourceProvider = {
   async configure(req) {
-    (require("acr-tokens/provider") as ProviderModule).tokenSettingsProvider.configure(req);
+    loadProviderModule().tokenSettingsProvider.configure(req);
   },
   async check(olds, news) {
-    return (require("acr-tokens/provider") as ProviderModule).tokenSettingsProvider.check(olds, news);
+    return loadProviderModule().tokenSettingsProvider.check(olds, news);
   },
   async diff(id, olds, news) {
-    return (require("acr-tokens/provider") as ProviderModule).tokenSettingsProvider.diff(id, olds, news);
+    return loadProviderModule().tokenSettingsProvider.diff(id, olds, news);
   },
   async create(inputs) {
-    return (require("acr-tokens/provider") as ProviderModule).tokenSettingsProvider.create(inputs);
+    return loadProviderModule().tokenSettingsProvider.create(inputs);
   },
   async read(id, props) {
-    return (require("acr-tokens/provider") as ProviderModule).tokenSettingsProvider.read(id, props);
+    return loadProviderModule().tokenSettingsProvider.read(id, props);
   },
   async update(id, olds, news) {
-    return (require("acr-tokens/provider") as ProviderModule).tokenSettingsProvider.update(id, olds, news);
+    return loadProviderModule().tokenSettingsProvider.update(id, olds, news);
   },
   async delete() {
-    return (require("acr-tokens/provider") as ProviderModule).tokenSettingsProvider.delete();
+    return loadProviderModule().tokenSettingsProvider.delete();
   },
 };
 

@@ -1,6 +1,4 @@
 import { spawn, type ChildProcess } from "node:child_process";
-import { mkdtempSync, rmSync, symlinkSync } from "node:fs";
-import { tmpdir } from "node:os";
 import * as path from "node:path";
 import * as grpc from "@grpc/grpc-js";
 import * as pulumi from "@pulumi/pulumi";
@@ -137,7 +135,6 @@ export class ProviderHost {
   private constructor(
     private readonly child: ChildProcess,
     private readonly client: ResourceProviderClient,
-    private readonly moduleDir: string,
   ) {
     child.on("exit", () => (this.exited = true));
   }
@@ -154,20 +151,16 @@ export class ProviderHost {
 
   /**
    * Spawns `node -r ts-node/register --conditions=acr-tokens-source <@pulumi/pulumi/cmd/dynamic-provider> 127.0.0.1:1`
-   * with cwd = the repo root. The serialized shims `require("acr-tokens/provider")`; the host loads them
-   * with require-from-string, whose module has no file name, so Node's package self-reference does not
-   * apply there. A consumer has `acr-tokens` in node_modules; here NODE_PATH points at a temp folder whose
-   * `acr-tokens` links to the repo root (resolved through its real path: one copy of every module).
+   * with cwd = the repo root, as the engine runs it for a program in this repo: the serialized shims
+   * resolve `acr-tokens/provider` from the working directory (the package self-reference here; a
+   * consumer's node_modules in a real project), and the condition maps it to the TypeScript source.
    */
   static async start(options: ProviderHostOptions = {}): Promise<ProviderHost> {
-    const moduleDir = mkdtempSync(path.join(tmpdir(), "acr-tokens-host-"));
-    symlinkSync(REPO_ROOT, path.join(moduleDir, "acr-tokens"), "dir");
     const hostScript = require.resolve("@pulumi/pulumi/cmd/dynamic-provider");
     const env: NodeJS.ProcessEnv = {
       PATH: process.env["PATH"],
       HOME: process.env["HOME"],
       PULUMI_NODEJS_PROJECT: options.project ?? "acr-tokens-test",
-      NODE_PATH: moduleDir,
       TS_NODE_TRANSPILE_ONLY: "true",
     };
     for (const [k, v] of Object.entries(options.env ?? {})) {
@@ -198,7 +191,7 @@ export class ProviderHost {
       child.once("error", reject);
     });
     const client = new ResourceProviderClient(`127.0.0.1:${port}`, grpc.credentials.createInsecure());
-    const host = new ProviderHost(child, client, moduleDir);
+    const host = new ProviderHost(child, client);
     host.stdoutText = early;
     child.stdout!.on("data", (c: Buffer) => (host.stdoutText += c.toString("utf8")));
     child.stderr!.on("data", (c: Buffer) => (host.stderrText += c.toString("utf8")));
@@ -300,7 +293,7 @@ export class ProviderHost {
     return res.getVersion();
   }
 
-  /** Closes the channel, ends the host and removes its module folder. */
+  /** Closes the channel and ends the host. */
   async close(): Promise<void> {
     this.client.close();
     if (!this.exited) {
@@ -308,7 +301,6 @@ export class ProviderHost {
       this.child.kill("SIGTERM");
       await gone;
     }
-    rmSync(this.moduleDir, { recursive: true, force: true });
   }
 }
 

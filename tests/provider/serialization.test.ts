@@ -56,7 +56,7 @@ describe("dynamic resources: serialized provider and the real host", function ()
       const text = byName(name).providerText;
       assert.equal(typeof text, "string", "__provider must be a plain string, not a secret");
       const s = text as string;
-      assert.match(s, /require\("acr-tokens\/provider"\)/);
+      assert.match(s, /createRequire\(.*\)\("acr-tokens\/provider"\)/);
       assert.ok(!s.includes(REPO_ROOT), "__provider must hold no absolute path");
       assert.ok(!s.includes(SENTINEL), "__provider must hold no credential");
       assert.ok(!s.includes("generateCredentials") && !s.includes("tokens.update"), "__provider must hold no provider logic");

@@ -41,7 +41,10 @@ describe("TokenPassword through the host (access token from stack config)", func
     const mark = bed.emu.requests.length;
     const { id, outs } = await createPassword(host, "pw1", { tokenId });
     remember(outs);
-    assert.deepEqual(armOperationsSince(bed.emu, mark), ["registries.get", "registries.generateCredentials"]);
+    // The login server is looked up once per registry per host process; other suites may have used this host first.
+    const ops = armOperationsSince(bed.emu, mark);
+    assert.deepEqual(ops.filter((op) => op !== "registries.get"), ["registries.generateCredentials"]);
+    assert.equal(armOperationsSince(bed.emu, 0).filter((op) => op === "registries.get").length, 1, "one registry GET in the host's life");
     assert.equal(id, `${tokenId}/passwords/password1`);
     assert.ok(isSecret(outs["password"]), "password must be secret");
     assert.match(reveal<string>(outs["password"]), /^.{20,}$/);
