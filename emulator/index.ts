@@ -9,6 +9,7 @@ import { FaultInjector } from "./faults";
 import { registryId, resourceGroupId, subscriptionId } from "./ids";
 import type { RequestLogEntry } from "./log";
 import { OperationTracker } from "./operations";
+import { PasswordDigests, type PasswordCheck } from "./passwords";
 import type { RouteEnv } from "./routes";
 import { createRegistry } from "./routes/registries";
 import { createRequestListener, handleClientError } from "./server";
@@ -20,6 +21,7 @@ import { formatTicks, ticksFromClock } from "./timestamps";
 export { ManualClock, type Clock, type Duration } from "./clock";
 export { FaultInjector, type Fault, type FaultRule, type InjectedFault } from "./faults";
 export type { RequestKind, RequestLogEntry } from "./log";
+export type { PasswordCheck } from "./passwords";
 export type { IdentityService, IssueTokenOptions, PrincipalSeed, Principal, RoleAssignment, AuthFailure } from "./auth/types";
 export {
   ACR_TOKEN_API_VERSIONS,
@@ -113,6 +115,12 @@ export interface Emulator {
    * `inProgressPolls` to the number of in-progress polls recorded for the next PUT).
    */
   lro: LroSettings;
+  /**
+   * Whether `password` would log in (`docker login -u <token name>`) as the token with this ARM id now:
+   * the data plane is not emulated, so this checks the SHA-256 the emulator kept of each password it
+   * generated against the token's current slots, status and expiry (see emulator/passwords.ts).
+   */
+  checkPassword(tokenId: string, password: string): PasswordCheck;
   /** Stops listening, drops open connections, removes the temporary CA file. */
   close(): Promise<void>;
 }
@@ -158,6 +166,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     retryAfterSeconds: options.lro?.retryAfterSeconds,
     pageSize,
     tenantId,
+    passwords: new PasswordDigests(),
   };
   applySeed(env, seed, subs, defaultSub, tenantId);
   store.flush();
@@ -213,6 +222,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     faults,
     clock,
     identity,
+    checkPassword: (tokenId, password) => env.passwords!.check(store, clock, tokenId, password),
     lro: {
       get inProgressPolls() {
         return env.inProgressPolls;

@@ -3,6 +3,7 @@ import type { Principal } from "../auth/types";
 import type { ApiFamilyName } from "../apiVersions";
 import type { OperationTracker } from "../operations";
 import type { EmulatorStore, SystemData } from "../store/types";
+import type { PasswordDigests } from "../passwords";
 import { ArmError, invalidBody } from "../errors";
 import { formatTicks, ticksFromClock } from "../timestamps";
 
@@ -19,6 +20,8 @@ export interface RouteEnv {
   pageSize: number;
   /** The emulator's default tenant. */
   tenantId: string;
+  /** Digests of generated passwords, for {@link Emulator.checkPassword} (in memory only). */
+  passwords?: PasswordDigests;
 }
 
 /** One ARM request, parsed. */

@@ -73,6 +73,7 @@ function generate(ctx: RouteContext): RouteResult {
     }
   }
   ctx.env.store.tokens.put(id, { ...token, passwords });
+  for (const [n, value] of values) ctx.env.passwords?.record(id, n, creationTime, value);
   return {
     status: 200,
     body: {
