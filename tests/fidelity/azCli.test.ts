@@ -97,6 +97,11 @@ describe("fidelity: az CLI peer", function () {
   };
   /** What earlier tests learned, for later ones. */
   const seen: { repoPasswords?: AzPassword[]; password2Created?: string } = {};
+  /** Every password value az printed (kept in memory only, for the request-log canary). */
+  const secrets = new Set<string>();
+  const remember = (passwords: AzPassword[]): void => {
+    for (const p of passwords) if (p.value) secrets.add(p.value);
+  };
 
   const base = (): string[] => ["--registry", registry];
 
@@ -107,6 +112,8 @@ describe("fidelity: az CLI peer", function () {
       // treats "Retry-After: 0" as absent. Ask for 1 s, and finish at the first poll as the recorded
       // token PUTs mostly did (the in-progress path is replayed in recordings.test.ts).
       lro: { inProgressPolls: 0, retryAfterSeconds: 1 },
+      // Small pages: `scope-map list` and `token list` must follow the emulator's nextLink.
+      pageSize: 2,
       seed: {
         resourceGroups: [{ name: resourceGroup, location: "westus" }],
         registries: [{ resourceGroup, name: registry, sku: "Premium" }],
@@ -182,6 +189,7 @@ describe("fidelity: az CLI peer", function () {
     const result = await cli.run(["acr", "token", "create", ...base(), "--name", names.tokRepo, "--repository", "app", "content/read"]);
     assert.equal(result.code, 0, `az acr token create exited ${result.code}`);
     const token = JSON.parse(result.stdout) as AzToken;
+    remember(token.credentials.passwords);
     assert.equal(token.name, names.tokRepo);
     assert.equal(token.status, "enabled");
     assert.match(token.scopeMapId, new RegExp(`/registries/${registry}/scopeMaps/${names.tokRepo}-scope-map$`));
@@ -195,8 +203,9 @@ describe("fidelity: az CLI peer", function () {
     assert.deepEqual(map.actions, ["repositories/app/content/read"]);
     const held = await sdk.tokens.get(resourceGroup, registry, names.tokRepo);
     assert.deepEqual(
-      held.credentials?.passwords?.map((p) => ({ name: p.name, creationTime: p.creationTime?.getTime(), value: p.value })),
-      token.credentials.passwords.map((p) => ({ name: p.name, creationTime: Date.parse(p.creationTime ?? ""), value: undefined })),
+      // `hasValue`, never the value itself: a failing deepEqual prints both sides.
+      held.credentials?.passwords?.map((p) => ({ name: p.name, creationTime: p.creationTime?.getTime(), hasValue: p.value !== undefined })),
+      token.credentials.passwords.map((p) => ({ name: p.name, creationTime: Date.parse(p.creationTime ?? ""), hasValue: false })),
       "the emulator's passwords (name, creationTime, no value on GET) differ from what az generated",
     );
     seen.repoPasswords = token.credentials.passwords.map(({ name, creationTime }) => ({ name, creationTime }));
@@ -213,6 +222,7 @@ describe("fidelity: az CLI peer", function () {
   peer("token create --expiration-in-days 30: both passwords expire 30 days after now", async function () {
     const before = Date.now();
     const token = await cli.json<AzToken>(["acr", "token", "create", ...base(), "--name", names.tokExp, "--scope-map", names.map, "--expiration-in-days", "30"]);
+    remember(token.credentials.passwords);
     const after = Date.now();
     const day = 86_400_000;
     assert.deepEqual(token.credentials.passwords.map((p) => p.name), ["password1", "password2"]);
@@ -238,8 +248,11 @@ describe("fidelity: az CLI peer", function () {
     assert.deepEqual(shown.credentials.passwords.map(({ name, creationTime }) => ({ name, creationTime: Date.parse(creationTime ?? "") })),
       seen.repoPasswords?.map(({ name, creationTime }) => ({ name, creationTime: Date.parse(creationTime ?? "") })));
     assert.ok(shown.credentials.passwords.every((p) => p.value === undefined || p.value === null), "token show returned a password value");
+    const logged = emulator.requests.length;
     const listed = await cli.json<AzToken[]>(["acr", "token", "list", ...base()]);
     assert.deepEqual(listed.map((t) => t.name).sort(), [names.tokExp, names.tokNoPw, names.tokOff, names.tokRepo].sort());
+    const pages = emulator.requests.slice(logged).filter((e) => e.method === "GET" && /\/tokens$/i.test(e.path));
+    assert.equal(pages.length, 2, "az should have read the 4 tokens as 2 pages of 2 by following nextLink");
   });
 
   peer("token update --status disabled: disables the token and keeps its passwords", async function () {
@@ -270,6 +283,7 @@ describe("fidelity: az CLI peer", function () {
 
   peer("credential generate --password1: generates only password1, which the emulator now holds", async function () {
     const generated = await cli.json<AzGenerated>(["acr", "token", "credential", "generate", ...base(), "--name", names.tokNoPw, "--password1"]);
+    remember(generated.passwords);
     assert.equal(generated.username, names.tokNoPw);
     assert.deepEqual(generated.passwords.map((p) => p.name), ["password1"]);
     assert.ok(isAcrPasswordFormat(generated.passwords[0].value ?? ""), "password1 value does not have an ACR password format");
@@ -281,12 +295,13 @@ describe("fidelity: az CLI peer", function () {
   peer("credential generate (no slot): regenerates both passwords at the emulator's current time", async function () {
     const now = emulator.clock.advance({ minutes: 7 });
     const generated = await cli.json<AzGenerated>(["acr", "token", "credential", "generate", ...base(), "--name", names.tokNoPw]);
+    remember(generated.passwords);
     assert.deepEqual(generated.passwords.map((p) => p.name), ["password1", "password2"]);
     for (const p of generated.passwords) {
       assert.ok(isAcrPasswordFormat(p.value ?? ""), `${p.name} value does not have an ACR password format`);
       assert.ok(Math.abs(Date.parse(p.creationTime ?? "") - now.getTime()) < 60_000, `${p.name} creationTime ${p.creationTime} does not follow the emulator clock (${now.toISOString()})`);
     }
-    assert.notEqual(generated.passwords[0].value, generated.passwords[1].value, "both passwords have the same value");
+    assert.ok(generated.passwords[0].value !== generated.passwords[1].value, "both passwords have the same value");
     const held = await sdk.tokens.get(resourceGroup, registry, names.tokNoPw);
     assert.deepEqual(
       held.credentials?.passwords?.map((p) => ({ name: p.name, creationTime: p.creationTime?.getTime() })),
@@ -321,5 +336,13 @@ describe("fidelity: az CLI peer", function () {
     await assert.rejects(sdk.scopeMaps.get(resourceGroup, registry, names.spare), (e: { statusCode?: number }) => e.statusCode === 404);
     const shown = await cli.run(["acr", "scope-map", "show", ...base(), "--name", names.spare]);
     assert.equal(shown.code, 3, `az acr scope-map show of a deleted map exited ${shown.code}, expected 3`);
+  });
+
+  peer("leaves no generated password in the emulator's request log", async function () {
+    assert.ok(secrets.size >= 7, `expected the passwords of earlier tests, got ${secrets.size}`);
+    const log = JSON.stringify(emulator.requests);
+    assert.ok(emulator.requests.length > 0, "the emulator logged no requests");
+    const leaked = [...secrets].filter((v) => log.includes(v)).length;
+    assert.equal(leaked, 0, `${leaked} generated password value(s) appear in the emulator's request log`);
   });
 });
