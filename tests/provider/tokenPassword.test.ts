@@ -66,6 +66,9 @@ describe("TokenPassword through the host (access token from stack config)", func
     remember(two.outs);
     assert.deepEqual(armOperationsSince(bed.emu, mark), ["registries.generateCredentials"], "the login server is looked up once per registry");
     assert.deepEqual(await passwordNames(bed, "two-slots"), ["password1", "password2"]);
+    const afterSecond = await bed.sdk.tokens.get("rg-tokens", REGISTRY, "two-slots");
+    const password1 = afterSecond.credentials?.passwords?.find((p) => p.name === "password1");
+    assert.equal(password1?.creationTime?.toISOString(), one.outs["creationTime"], "password1 was not regenerated");
     assert.notEqual(reveal(one.outs["password"]), reveal(two.outs["password"]));
     const expected = bed.emu.clock.now().getTime() + 30 * 86_400_000;
     assert.ok(Math.abs(Date.parse(two.outs["expiry"] as string) - expected) < 60_000, `expiry ${String(two.outs["expiry"])} is not 30 days from the emulator's now`);
@@ -73,7 +76,9 @@ describe("TokenPassword through the host (access token from stack config)", func
     mark = bed.emu.requests.length;
     await host.delete(PASSWORD_TYPE, "two-2", two.id, two.outs);
     const ops = armOperationsSince(bed.emu, mark);
+    // GET, then the PATCH and its LRO (the emulator answers 201 + Azure-AsyncOperation, as ARM does): status polls, final GET.
     assert.deepEqual(ops.slice(0, 2), ["tokens.get", "tokens.update"]);
+    assert.ok(ops.slice(2).some((op) => op.startsWith("operations.")), `the PATCH's LRO was not polled: ${ops.join(", ")}`);
     assert.ok(ops.slice(2).every((op) => op.startsWith("operations.") || op === "tokens.get"), `unexpected calls after the PATCH: ${ops.join(", ")}`);
     assert.deepEqual(await passwordNames(bed, "two-slots"), ["password1"]);
     const token = await bed.sdk.tokens.get("rg-tokens", REGISTRY, "two-slots");
