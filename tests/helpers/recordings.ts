@@ -131,8 +131,6 @@ export interface Exclusion {
   reason: string;
 }
 
-const REGISTRY_PATH = /^\/subscriptions\/[^/]+\/resourcegroups\/[^/]+\/providers\/microsoft\.containerregistry\/registries\/[^/]+$/i;
-
 export const EXCLUSIONS: readonly Exclusion[] = [
   {
     id: "connected-registries",
@@ -142,20 +140,13 @@ export const EXCLUSIONS: readonly Exclusion[] = [
       "emulator's surface (issue #4 §1: registries, scope maps, tokens, generateCredentials). The token and " +
       "scope-map calls the CLI makes around them are replayed.",
   },
-  {
-    id: "registry-patch",
-    matches: (i) => i.method === "PATCH" && REGISTRY_PATH.test(i.uri.pathname),
-    reason:
-      "Registry PATCH (`az acr update --data-endpoint-enabled`) changes registry policies unrelated to tokens; " +
-      "the emulator serves registries for PUT/GET/list/DELETE only (issue #4 §1).",
-  },
 ];
 
 /** How many interactions each recording has replayed and excluded; a change here must be deliberate. */
 export const EXPECTED_COUNTS: Readonly<Record<string, { replayed: number; excluded: number }>> = {
   "hybrid_2020_09_01.test_repository_token_create.2021-08-06.yaml": { replayed: 5, excluded: 0 },
-  "test_acr_connectedregistry.2021-10-27.yaml": { replayed: 107, excluded: 21 },
-  "test_acr_connectedregistry.2023-12-12.yaml": { replayed: 181, excluded: 27 },
+  "test_acr_connectedregistry.2021-10-27.yaml": { replayed: 108, excluded: 20 },
+  "test_acr_connectedregistry.2023-12-12.yaml": { replayed: 182, excluded: 26 },
   "test_repository_token_create.2020-05-08.yaml": { replayed: 32, excluded: 0 },
   "test_repository_token_create.2020-12-23.yaml": { replayed: 41, excluded: 0 },
   "test_repository_token_create.2021-08-18.yaml": { replayed: 43, excluded: 0 },
@@ -190,7 +181,8 @@ export const ADJUSTMENTS: readonly ReplayAdjustment[] = [
 
 /**
  * Response fields a recording cannot pin down for the emulator, each with the reason:
- * - `typeOnly`: the value (and array length) depends on an excluded request; compared by JSON type.
+ * - `typeOnly`: the value (and array length) depends on an excluded request; compared by JSON type
+ *   (none is needed at present; kept for excluded requests that change later responses).
  * - `mayBeAbsent`: the real service changed at the same api-version between recordings; the
  *   emulator follows the newest recording, so the field may be missing (if present, it must match).
  */
@@ -205,15 +197,6 @@ export interface ShapeRelaxation {
 }
 
 export const RELAXATIONS: readonly ShapeRelaxation[] = [
-  ...["test_acr_connectedregistry.2021-10-27.yaml", "test_acr_connectedregistry.2023-12-12.yaml"].map(
-    (file): ShapeRelaxation => ({
-      file,
-      fromIndex: 5,
-      path: "properties.dataEndpointHostNames",
-      kind: "typeOnly",
-      reason: "filled by the excluded registry PATCH #5 (dataEndpointEnabled: true)",
-    }),
-  ),
   ...[
     "test_repository_token_create.2020-12-23.yaml",
     "test_repository_token_create.2021-08-18.yaml",
