@@ -141,8 +141,11 @@ function tokenEndpoint(
       message: `The app requested an unsupported grant type '${printable(grantType)}'. The emulator supports 'client_credentials' only.`,
     });
   }
-  const clientId = form.get("client_id");
+  // client_secret_basic (RFC 6749 §2.3.1): the client id and secret may come in an HTTP Basic header instead.
+  const basic = basicCredentials(req);
+  const clientId = form.get("client_id") ?? basic?.clientId;
   if (!clientId) return fail(missing("client_id"));
+  if (basic && !form.has("client_secret") && basic.clientId === clientId) form.set("client_secret", basic.secret);
 
   const principal = ctx.directory.byClient(clientId);
   const directoryName = tenant ?? "adfs";
@@ -195,6 +198,23 @@ function tokenEndpoint(
   } else {
     ctx.stats.entra++;
     sendJson(res, 200, { token_type: "Bearer", expires_in: lifetime, ext_expires_in: lifetime, access_token: token });
+  }
+}
+
+/** `Authorization: Basic base64(urlencode(client_id):urlencode(client_secret))`, if sent and well-formed. */
+function basicCredentials(req: IncomingMessage): { clientId: string; secret: string } | undefined {
+  const m = /^Basic +([A-Za-z0-9+/=]+)$/i.exec(req.headers.authorization ?? "");
+  if (!m?.[1]) return undefined;
+  const decoded = Buffer.from(m[1], "base64").toString("utf8");
+  const colon = decoded.indexOf(":");
+  if (colon <= 0) return undefined;
+  try {
+    return {
+      clientId: decodeURIComponent(decoded.slice(0, colon).replace(/\+/g, " ")),
+      secret: decodeURIComponent(decoded.slice(colon + 1).replace(/\+/g, " ")),
+    };
+  } catch {
+    return undefined;
   }
 }
 

@@ -171,6 +171,22 @@ describe("emulator identity: Entra ID surface", () => {
     }
   });
 
+  it("accepts the client id and secret in an HTTP Basic header (client_secret_basic)", async () => {
+    const basic = (id: string, secret: string) => `Basic ${Buffer.from(`${encodeURIComponent(id)}:${encodeURIComponent(secret)}`).toString("base64")}`;
+    const path = `/${TENANT_ID}/oauth2/v2.0/token`;
+    const ok = await send(server, "POST", path, {
+      headers: { authorization: basic(CLIENT_ID, SECRET) },
+      form: { grant_type: "client_credentials", scope: ARM_SCOPE },
+    });
+    assert.equal(ok.status, 200);
+    assert.equal(claimsOf(String(ok.json.access_token)).appid, CLIENT_ID);
+    const wrong = await send(server, "POST", path, {
+      headers: { authorization: basic(CLIENT_ID, "wrong") },
+      form: { grant_type: "client_credentials", scope: ARM_SCOPE },
+    });
+    assert.deepEqual([wrong.status, wrong.json.error_codes], [401, [7000215]]);
+  });
+
   it("serves the v1 token endpoint (resource parameter) with string lifetimes", async () => {
     const res = await send(server, "POST", `/${TENANT_ID}/oauth2/token`, {
       form: { grant_type: "client_credentials", client_id: CLIENT_ID, client_secret: SECRET, resource: "https://management.core.windows.net/" },
