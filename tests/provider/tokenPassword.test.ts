@@ -3,6 +3,7 @@ import { isSecret, reveal, withProvider, type ProviderHost, type Props } from ".
 import {
   PASSWORD_TYPE,
   REGISTRY,
+  armCallsSince,
   armOperationsSince,
   createPassword,
   passwordNames,
@@ -125,6 +126,17 @@ describe("TokenPassword through the host (access token from stack config)", func
     remember(second.outs);
     await host.delete(PASSWORD_TYPE, "regen-1", first.id, first.outs);
     assert.deepEqual(await passwordNames(bed, "regen-token"), ["password1"]);
+  });
+
+  it("rides out ARM throttling: a 429 with Retry-After on generateCredentials is retried by the pipeline", async () => {
+    const tokenId = await bed.createToken("throttled-token");
+    bed.emu.faults.add({ method: "POST", route: "/generateCredentials", fault: { kind: "status", status: 429, retryAfterSeconds: 0 } });
+    const mark = bed.emu.requests.length;
+    const { outs } = await createPassword(host, "throttled", { tokenId });
+    remember(outs);
+    const calls = armCallsSince(bed.emu, mark).filter((r) => r.path.endsWith("/generateCredentials"));
+    assert.deepEqual(calls.map((r) => r.status), [429, 200]);
+    assert.deepEqual(await passwordNames(bed, "throttled-token"), ["password1"]);
   });
 
   it("a missing token fails create with ARM's status, code and request id, and nothing is created", async () => {
