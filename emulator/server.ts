@@ -103,7 +103,12 @@ async function handle(deps: PipelineDeps, req: IncomingMessage, res: ServerRespo
   res.once("close", () => finish(res.headersSent ? res.statusCode : 0));
 
   try {
-    const url = new URL(rawUrl, "http://emulator.invalid");
+    let url: URL;
+    try {
+      url = new URL(rawUrl, "http://emulator.invalid");
+    } catch {
+      throw invalidRequestUri(rawPath.slice(0, 200), "it is not a valid request target");
+    }
     const apiVersion = url.searchParams.get("api-version") ?? undefined;
     if (apiVersion !== undefined) entry.apiVersion = apiVersion.slice(0, 40);
 
