@@ -108,7 +108,8 @@ export function checkTokenPasswordInputs(
     const parsed = parseTokenId(tokenId);
     if ("error" in parsed) fail("tokenId", `token ${parsed.error}`);
   }
-  inputs["tokenId"] = tokenId;
+  // Absent values stay absent: the host cannot send `undefined` back (harness pitfall 4).
+  if (tokenId !== undefined) inputs["tokenId"] = tokenId;
 
   const slot = news["slot"] ?? PasswordSlot.Password1;
   if (slot !== unknownValue && (typeof slot !== "string" || !SLOTS.includes(slot))) {

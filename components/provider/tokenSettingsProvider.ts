@@ -44,7 +44,9 @@ export function checkTokenSettingsInputs(news: Record<string, unknown>): {
   if (status !== unknownValue && (typeof status !== "string" || !STATUSES.includes(status))) {
     fail("status", `status is ${JSON.stringify(status)}; use "enabled" or "disabled".`);
   }
-  return { inputs: { tokenId, scopeMapId, status }, failures };
+  // Absent values stay absent: the host cannot send `undefined` back (harness pitfall 4).
+  const inputs = Object.fromEntries(Object.entries({ tokenId, scopeMapId, status }).filter(([, v]) => v !== undefined));
+  return { inputs, failures };
 }
 
 /** Another token replaces; scope map or status are updated in place (PATCH). Internal. Exported for testing. */

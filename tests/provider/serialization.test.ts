@@ -83,6 +83,13 @@ describe("dynamic resources: serialized provider and the real host", function ()
     assert.match(failures[0]!.reason, /^TokenPassword: token "nope" is not a token resource id; expected \/subscriptions\//);
   });
 
+  it("check reports missing inputs as failures (not as a host error)", async () => {
+    const { failures } = await host.check(PASSWORD_TYPE, "empty", {}, withProvider(byName("pw").providerText as string, {}));
+    assert.deepEqual(failures.map((f) => f.property), ["tokenId"]);
+    const settings = await host.check(SETTINGS_TYPE, "empty", {}, withProvider(byName("settings").providerText as string, {}));
+    assert.deepEqual(settings.failures.map((f) => f.property), ["tokenId", "scopeMapId", "status"]);
+  });
+
   it("check normalises inputs in the host (slot default, expiry form)", async () => {
     const text = byName("pw").providerText as string;
     const { inputs, failures } = await host.check(PASSWORD_TYPE, "ok", {}, withProvider(text, { tokenId: TOKEN_ID, expiry: "2099-01-01T00:00:00Z" }));
