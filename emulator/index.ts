@@ -101,14 +101,19 @@ export interface Emulator {
   caCertPath: string;
   /** The CA certificate (PEM; empty with protocol "http"). */
   caCertPem: string;
+  /** The first seeded subscription ({@link DEFAULT_SUBSCRIPTION_ID} without a seed). */
   subscriptionId: string;
+  /** The tenant of that subscription ({@link DEFAULT_TENANT_ID} without a seed); tokens must carry it as `tid`. */
   tenantId: string;
   /** Mints a bearer token signed by the emulator (delegates to the identity service). */
   issueToken(options?: IssueTokenOptions): string;
-  /** The request log (no credentials ever). */
+  /** The request log, in arrival order of responses (no credentials ever). */
   requests: RequestLogEntry[];
+  /** Fault injection for the next matching requests. */
   faults: FaultInjector;
+  /** The emulator's clock: set or advance it to test expiry; everything time-dependent reads it. */
   clock: ManualClock;
+  /** The identity service: `addPrincipal`, `assignRole`, `stats`. */
   identity: IdentityService;
   /**
    * LRO pacing, live: changes apply to operations started afterwards (e.g. a replay sets
