@@ -43,6 +43,9 @@ export class PrincipalDirectory {
     if (seed.managedIdentity && seed.clientSecret !== undefined) {
       throw new Error(`${who}: a managed identity has no [clientSecret]; remove it or set [managedIdentity] to false.`);
     }
+    if (seed.tenantId !== undefined && !/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(seed.tenantId)) {
+      throw new Error(`${who}: [tenantId] "${seed.tenantId}" is not a GUID; omit it to use the emulator's tenant.`);
+    }
     if (seed.resourceId !== undefined && !/^\/subscriptions\/[^/]+\/resourcegroups\/[^/]+\/providers\//i.test(seed.resourceId)) {
       throw new Error(
         `${who}: [resourceId] "${seed.resourceId}" is not an ARM resource id; expected ` +

@@ -128,6 +128,7 @@ describe("emulator identity: authorize (role assignments)", () => {
       /unknown role "Nope"/,
     );
     assert.throws(() => identity.addPrincipal({ clientId: " " }), /\[clientId\] is required/);
+    assert.throws(() => identity.addPrincipal({ clientId: "app", clientSecret: "x-secret", tenantId: "contoso.com" }), /\[tenantId\] "contoso.com" is not a GUID/);
     assert.throws(() => identity.addPrincipal({ clientId: "mi", managedIdentity: true, clientSecret: "x-secret" }), /a managed identity has no \[clientSecret\]/);
     assert.throws(() => identity.addPrincipal({ clientId: "mi", managedIdentity: true, resourceId: "mi-1" }), /\[resourceId\] "mi-1" is not an ARM resource id/);
   });
