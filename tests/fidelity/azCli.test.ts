@@ -1,9 +1,9 @@
 import { strict as assert } from "node:assert";
 import { randomBytes } from "node:crypto";
-import { ContainerRegistryManagementClient } from "@azure/arm-containerregistry";
-import type { AccessToken, TokenCredential } from "@azure/core-auth";
-import { startEmulator } from "acr-tokens/emulator";
+import type { ContainerRegistryManagementClient } from "@azure/arm-containerregistry";
+import { startEmulator, type Emulator } from "acr-tokens/emulator";
 import { AZ_INSTALL_COMMAND, AzCli, findAz } from "../helpers/azCli";
+import { armClient } from "../helpers/emulator";
 import { isAcrPasswordFormat } from "../helpers/recordings";
 
 /**
@@ -14,8 +14,6 @@ import { isAcrPasswordFormat } from "../helpers/recordings";
  * No `-g` is passed: az then resolves the registry's resource group through
  * `GET /subscriptions/{id}/resources?$filter=…` and lower-cases it, which the emulator must accept.
  */
-
-type Emulator = Awaited<ReturnType<typeof startEmulator>>;
 
 interface AzPassword {
   name: string;
@@ -122,16 +120,7 @@ describe("fidelity: az CLI peer", function () {
       },
     });
     cli = await AzCli.create(az, emulator);
-    const credential: TokenCredential = {
-      getToken: async (): Promise<AccessToken> => ({
-        token: emulator.issueToken(),
-        expiresOnTimestamp: Date.now() + 3_600_000,
-      }),
-    };
-    sdk = new ContainerRegistryManagementClient(credential, emulator.subscriptionId, {
-      endpoint: emulator.armEndpoint,
-      tlsOptions: { ca: emulator.caCertPem },
-    });
+    sdk = armClient(emulator);
   });
 
   after(async function () {

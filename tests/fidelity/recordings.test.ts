@@ -1,6 +1,6 @@
 import { strict as assert } from "node:assert";
 import { randomBytes } from "node:crypto";
-import { startEmulator } from "acr-tokens/emulator";
+import { startEmulator, type Emulator } from "acr-tokens/emulator";
 import {
   ADJUSTMENTS,
   EXCLUSIONS,
@@ -28,8 +28,6 @@ import {
  * recorded long-running operation gets, through `emulator.lro`, the number of in-progress polls
  * the recording shows for it (the service's timing, which no api contract fixes).
  */
-
-type Emulator = Awaited<ReturnType<typeof startEmulator>>;
 
 // Loaded at definition time: one test per recorded request. A missing ../shared fails the file loudly.
 const recordings: Recording[] = loadRecordings();
