@@ -202,13 +202,19 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
   }
   server.on("clientError", handleClientError);
   const host = options.host ?? "127.0.0.1";
-  await new Promise<void>((resolve, reject) => {
-    server.once("error", reject);
-    server.listen(options.port ?? 0, host, () => {
-      server.off("error", reject);
-      resolve();
+  try {
+    await new Promise<void>((resolve, reject) => {
+      server.once("error", reject);
+      server.listen(options.port ?? 0, host, () => {
+        server.off("error", reject);
+        resolve();
+      });
     });
-  });
+  } catch (e) {
+    tls?.dispose();
+    const code = (e as NodeJS.ErrnoException).code;
+    throw new Error(`startEmulator: cannot listen on ${host}:${options.port ?? 0} (${code ?? (e as Error).message}). Pass port 0 for a free port, or stop what holds this one.`, { cause: e });
+  }
   const { port } = server.address() as AddressInfo;
   origin = `${protocol}://${host.includes(":") ? `[${host}]` : host}:${port}`;
   identity.setBaseUrl(origin);

@@ -74,6 +74,16 @@ describe("startEmulator", () => {
     await assert.rejects(startEmulator({ pageSize: 0 }), /pageSize must be an integer >= 1/);
   });
 
+  it("says which address is taken when the port is in use", async () => {
+    const first = await startEmulator({ protocol: "http" });
+    try {
+      const port = Number(new URL(first.armEndpoint).port);
+      await assert.rejects(startEmulator({ protocol: "http", port }), new RegExp(`cannot listen on 127\\.0\\.0\\.1:${port} \\(EADDRINUSE\\)`));
+    } finally {
+      await first.close();
+    }
+  });
+
   it("serves plain HTTP when asked (for the managed-identity endpoint; the SDK refuses bearer tokens over http)", async () => {
     const emu = await startEmulator({ protocol: "http" });
     try {
