@@ -1,0 +1,159 @@
+import type { ContainerRegistryManagementClient } from "@azure/arm-containerregistry";
+import type { Emulator } from "acr-tokens/emulator";
+import { TokenPassword } from "../components/tokenPassword";
+import { AzCli } from "../tests/helpers/azCli";
+import { ProviderHost, registerUnderMocks, withProvider, type Props } from "../tests/helpers/providerHost";
+
+/**
+ * The password lifecycle (create, read, delete) three ways against one emulator: through the real
+ * dynamic-provider host as the Pulumi engine drives it, with `@azure/arm-containerregistry` directly
+ * (the physical limit of a Node client), and with `az acr token credential generate/delete` and
+ * `az acr token show` (what a script would run). Each returns wall seconds; ARM call counts are
+ * read from the emulator's request log by the caller.
+ */
+
+export const PASSWORD_TYPE = "pulumi-nodejs:dynamic/acr-tokens:TokenPassword";
+export const RG = "rg-bench";
+export const REGISTRY = "benchregistry";
+export const SLOT = "password1";
+
+/** Progress line on stderr (stdout carries only results). */
+export function progress(message: string): void {
+  process.stderr.write(`[bench] ${message}\n`);
+}
+
+/** Runs `fn` over `items` with at most `limit` in flight; resolves in input order. */
+export async function mapPool<T, R>(items: readonly T[], limit: number, fn: (item: T, index: number) => Promise<R>): Promise<R[]> {
+  const results: R[] = new Array<R>(items.length);
+  let next = 0;
+  const worker = async () => {
+    while (next < items.length) {
+      const i = next++;
+      results[i] = await fn(items[i]!, i);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
+  return results;
+}
+
+/** Seconds elapsed while `fn` runs. */
+export async function timed(fn: () => Promise<unknown>): Promise<number> {
+  const start = process.hrtime.bigint();
+  await fn();
+  return Number(process.hrtime.bigint() - start) / 1e9;
+}
+
+let providerText: Promise<string> | undefined;
+
+/** The `__provider` text of a real TokenPassword built under mocks (what `pulumi up` stores and hands to the host). */
+export function tokenPasswordProviderText(): Promise<string> {
+  providerText ??= registerUnderMocks(() => [new TokenPassword("bench-probe", { token: "unused" })]).then((seen) => {
+    const text = seen.find((r) => r.type === PASSWORD_TYPE)?.providerText;
+    if (typeof text !== "string") throw new Error("TokenPassword did not serialize its provider to a string.");
+    return text;
+  });
+  return providerText;
+}
+
+/** ARM id of a token of the bench registry. */
+export function tokenIdOf(emu: Emulator, name: string): string {
+  return `/subscriptions/${emu.subscriptionId}/resourceGroups/${RG}/providers/Microsoft.ContainerRegistry/registries/${REGISTRY}/tokens/${name}`;
+}
+
+/** Creates the tokens (bound to `_repositories_pull`, no passwords) that the lifecycles generate passwords for. */
+export async function createTokens(emu: Emulator, sdk: ContainerRegistryManagementClient, names: readonly string[]): Promise<void> {
+  const scopeMapId = `/subscriptions/${emu.subscriptionId}/resourceGroups/${RG}/providers/Microsoft.ContainerRegistry/registries/${REGISTRY}/scopeMaps/_repositories_pull`;
+  await mapPool(names, 10, (name) => sdk.tokens.create(RG, REGISTRY, name, { scopeMapId, status: "enabled" }, { updateIntervalInMs: 0 }));
+}
+
+/** Environment of a host pointed at the emulator, plus the scenario's credential variables. */
+export function hostEnv(emu: Emulator, credential: Record<string, string | undefined>): Record<string, string | undefined> {
+  return {
+    NODE_EXTRA_CA_CERTS: emu.caCertPath,
+    ACR_TOKENS_ARM_ENDPOINT: emu.armEndpoint,
+    ACR_TOKENS_LRO_POLL_INTERVAL_MS: "0",
+    ...credential,
+  };
+}
+
+/** Starts and configures a host (the engine's Configure comes before any CRUD call). */
+export async function startHost(env: Record<string, string | undefined>): Promise<ProviderHost> {
+  const host = await ProviderHost.start({ env });
+  await host.configure({});
+  return host;
+}
+
+/** What the engine keeps per password between steps. */
+interface PasswordState {
+  name: string;
+  id: string;
+  outs: Props;
+}
+
+/** `up` (Check + Create) of one password through the host. */
+export async function hostCreate(host: ProviderHost, text: string, name: string, inputs: Props): Promise<PasswordState> {
+  const checked = await host.check(PASSWORD_TYPE, name, {}, withProvider(text, inputs));
+  if (checked.failures.length > 0) throw new Error(`check of ${name} failed: ${checked.failures.map((f) => f.reason).join(" ")}`);
+  const { id, outs } = await host.create(PASSWORD_TYPE, name, checked.inputs, ["password"]);
+  return { name, id, outs };
+}
+
+/**
+ * Pulumi's phases for N passwords, `parallel` at a time as the engine's `--parallel`: create all
+ * (`up`), read all (`refresh`), delete all (`destroy`). Returns wall seconds of the three phases.
+ */
+export async function hostLifecycle(host: ProviderHost, text: string, tokenIds: readonly string[], parallel: number, prefix: string): Promise<number> {
+  let states: PasswordState[] = [];
+  return timed(async () => {
+    states = await mapPool(tokenIds, parallel, (tokenId, i) => hostCreate(host, text, `${prefix}-${i}`, { tokenId, slot: SLOT }));
+    await mapPool(states, parallel, async (s) => {
+      const read = await host.read(PASSWORD_TYPE, s.name, s.id, s.outs);
+      if (read.id !== s.id) throw new Error(`refresh of ${s.name} lost the password (read returned id "${read.id}").`);
+    });
+    await mapPool(states, parallel, (s) => host.delete(PASSWORD_TYPE, s.name, s.id, s.outs));
+  });
+}
+
+/**
+ * The same ARM calls made directly with `@azure/arm-containerregistry` in this process: the registry
+ * GET once (the provider caches the login server per registry), one generateCredentials per password,
+ * one token GET per read, and a token GET plus PATCH (with the SDK's LRO poll) per delete.
+ */
+export async function rawSdkLifecycle(sdk: ContainerRegistryManagementClient, tokenNames: readonly string[], tokenId: (name: string) => string, parallel: number): Promise<number> {
+  return timed(async () => {
+    const registry = await sdk.registries.get(RG, REGISTRY);
+    if (!registry.loginServer) throw new Error("the registry has no login server");
+    await mapPool(tokenNames, parallel, async (name) => {
+      const result = await sdk.registries.generateCredentials(RG, REGISTRY, { tokenId: tokenId(name), name: SLOT }, { updateIntervalInMs: 0 });
+      if (!result.passwords?.some((p) => p.name === SLOT && p.value)) throw new Error(`generateCredentials for ${name} returned no ${SLOT}`);
+    });
+    await mapPool(tokenNames, parallel, (name) => sdk.tokens.get(RG, REGISTRY, name));
+    await mapPool(tokenNames, parallel, async (name) => {
+      const token = await sdk.tokens.get(RG, REGISTRY, name);
+      const keep = (token.credentials?.passwords ?? []).filter((p) => p.name !== SLOT).map((p) => ({ name: p.name }));
+      await sdk.tokens.update(RG, REGISTRY, name, { credentials: { passwords: keep } }, { updateIntervalInMs: 0 });
+    });
+  });
+}
+
+/** Runs one az command; throws with the exit code (never the output, which holds passwords) on failure. */
+async function az(cli: AzCli, args: string[]): Promise<void> {
+  const result = await cli.run(args);
+  if (result.code !== 0) {
+    const firstErrorLine = result.stderr.split("\n").find((l) => l.startsWith("ERROR")) ?? "(no ERROR line)";
+    throw new Error(`az ${args.slice(0, 4).join(" ")} exited ${result.code}: ${firstErrorLine.replace(/(\s-p\s+)\S+/g, "$1<redacted>")}`);
+  }
+}
+
+/**
+ * What a script does with the Azure CLI, in the same three phases and at the same parallelism:
+ * `az acr token credential generate --password1`, `az acr token show`, `az acr token credential delete --password1`.
+ */
+export async function azLifecycle(cli: AzCli, tokenNames: readonly string[], parallel: number): Promise<number> {
+  const common = (name: string) => ["-n", name, "-r", REGISTRY, "-g", RG];
+  return timed(async () => {
+    await mapPool(tokenNames, parallel, (name) => az(cli, ["acr", "token", "credential", "generate", ...common(name), `--${SLOT}`]));
+    await mapPool(tokenNames, parallel, (name) => az(cli, ["acr", "token", "show", ...common(name)]));
+    await mapPool(tokenNames, parallel, (name) => az(cli, ["acr", "token", "credential", "delete", ...common(name), `--${SLOT}`]));
+  });
+}
