@@ -4,7 +4,7 @@ import { startEmulator, type EmulatorOptions } from "./index";
 
 /**
  * `acr-tokens-emulator [--port 0] [--host 127.0.0.1] [--http] [--seed FILE] [--state FILE]
- * [--start-time ISO] [--quiet]`: starts the emulator, prints exactly one JSON line with its
+ * [--start-time ISO] [--clock-file FILE] [--quiet]`: starts the emulator, prints exactly one JSON line with its
  * endpoints on stdout, writes an access log to stderr (unless --quiet), and serves until
  * SIGTERM/SIGINT, then exits 0. Bad flags print the usage on stderr and exit 2.
  */
@@ -21,6 +21,7 @@ Options:
   --seed FILE       JSON seed: {subscriptions, resourceGroups, registries, principals}
   --state FILE      persist state to FILE (atomic writes) and reload it on start
   --start-time ISO  start the emulator clock at this time
+  --clock-file FILE mirror the emulator clock's time into FILE (for processes that share it)
   --quiet           no access log on stderr
   -h, --help        show this help
 `;
@@ -45,6 +46,7 @@ export function parseCli(argv: string[]): { options: EmulatorOptions; quiet: boo
         seed: { type: "string" },
         state: { type: "string" },
         "start-time": { type: "string" },
+        "clock-file": { type: "string" },
         quiet: { type: "boolean" },
         help: { type: "boolean", short: "h" },
       },
@@ -66,6 +68,7 @@ export function parseCli(argv: string[]): { options: EmulatorOptions; quiet: boo
     if (Number.isNaN(Date.parse(values["start-time"]))) throw new UsageError(`--start-time must be an ISO 8601 date-time, got "${values["start-time"]}".`);
     options.startTime = values["start-time"];
   }
+  if (values["clock-file"] !== undefined) options.clockFile = values["clock-file"];
   return { options, quiet: values.quiet ?? false, help: values.help ?? false };
 }
 

@@ -264,7 +264,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
 
 function loadSeed(seed: EmulatorSeed | string | undefined): EmulatorSeed {
   if (seed === undefined) return {};
-  if (typeof seed !== "string") return seed;
+  if (typeof seed !== "string") return validateSeed(seed, "seed");
   let text: string;
   try {
     text = readFileSync(seed, "utf8");
@@ -277,10 +277,33 @@ function loadSeed(seed: EmulatorSeed | string | undefined): EmulatorSeed {
   } catch (e) {
     throw new Error(`Emulator seed file '${seed}' is not valid JSON: ${(e as Error).message}.`);
   }
-  if (typeof parsed !== "object" || parsed === null || Array.isArray(parsed)) {
-    throw new Error(`Emulator seed file '${seed}' must hold a JSON object with subscriptions, resourceGroups, registries and/or principals.`);
+  return validateSeed(parsed, `seed file '${seed}'`);
+}
+
+/** Checks the seed's shape, listing every problem at once. */
+function validateSeed(seed: unknown, what: string): EmulatorSeed {
+  if (typeof seed !== "object" || seed === null || Array.isArray(seed)) {
+    throw new Error(`Emulator ${what} must be a JSON object with subscriptions, resourceGroups, registries and/or principals.`);
   }
-  return parsed as EmulatorSeed;
+  const s = seed as Record<string, unknown>;
+  const problems: string[] = [];
+  const known = ["subscriptions", "resourceGroups", "registries", "principals"];
+  for (const key of Object.keys(s)) if (!known.includes(key)) problems.push(`unknown key '${key}' (known: ${known.join(", ")})`);
+  const required: Record<string, string[]> = { subscriptions: ["id"], resourceGroups: ["name"], registries: ["resourceGroup", "name"], principals: ["clientId"] };
+  for (const [key, fields] of Object.entries(required)) {
+    const list = s[key];
+    if (list === undefined) continue;
+    if (!Array.isArray(list)) {
+      problems.push(`'${key}' must be an array`);
+      continue;
+    }
+    list.forEach((item: unknown, i) => {
+      if (typeof item !== "object" || item === null) problems.push(`${key}[${i}] must be an object`);
+      else for (const f of fields) if (typeof (item as Record<string, unknown>)[f] !== "string") problems.push(`${key}[${i}].${f} must be a string`);
+    });
+  }
+  if (problems.length > 0) throw new Error(`Emulator ${what} is invalid:\n${problems.map((p, i) => `  ${i + 1}. ${p}`).join("\n")}`);
+  return s as EmulatorSeed;
 }
 
 /** Adds the seeded subscriptions, groups and registries that do not exist yet (a loaded state wins). */

@@ -69,12 +69,13 @@ describe("emulator CLI", function () {
   });
 
   it("parses flags into emulator options and rejects bad values before starting", () => {
-    assert.deepEqual(parseCli(["--port", "8443", "--http", "--seed", "s.json", "--state", "st.json", "--start-time", "2030-01-01T00:00:00Z"]).options, {
+    assert.deepEqual(parseCli(["--port", "8443", "--http", "--seed", "s.json", "--state", "st.json", "--start-time", "2030-01-01T00:00:00Z", "--clock-file", "c.txt"]).options, {
       port: 8443,
       protocol: "http",
       seed: "s.json",
       statePath: "st.json",
       startTime: "2030-01-01T00:00:00Z",
+      clockFile: "c.txt",
     });
     assert.throws(() => parseCli(["--port", "-1"]), UsageError);
     assert.throws(() => parseCli(["--port", "70000"]), /--port must be an integer from 0 to 65535/);

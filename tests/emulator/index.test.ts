@@ -3,7 +3,7 @@ import { existsSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { request } from "node:http";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { DEFAULT_SUBSCRIPTION_ID, DEFAULT_TENANT_ID, startEmulator } from "acr-tokens/emulator";
+import { DEFAULT_SUBSCRIPTION_ID, DEFAULT_TENANT_ID, startEmulator, type EmulatorSeed } from "acr-tokens/emulator";
 import { armClient, rawRequest } from "../helpers/emulator";
 
 describe("startEmulator", () => {
@@ -70,6 +70,10 @@ describe("startEmulator", () => {
     await assert.rejects(startEmulator({ seed: bad }), /seed file '.*bad\.json' is not valid JSON/);
     await assert.rejects(startEmulator({ seed: { registries: [{ resourceGroup: "nope", name: "orphanreg" }] } }), /registry 'orphanreg' names resource group 'nope', which the seed does not list/);
     await assert.rejects(startEmulator({ seed: { resourceGroups: [{ name: "g" }], registries: [{ resourceGroup: "g", name: "r1234", sku: "Gold" as "Basic" }] } }), /sku 'Gold'; use Basic, Standard or Premium/);
+    await assert.rejects(
+      startEmulator({ seed: { registries: [{ name: "noGroup" }], resourceGroups: "rg", colour: "blue" } as unknown as EmulatorSeed }),
+      /seed is invalid:\n  1\. unknown key 'colour'.*\n  2\. 'resourceGroups' must be an array\n  3\. registries\[0\]\.resourceGroup must be a string/,
+    );
     await assert.rejects(startEmulator({ lro: { inProgressPolls: -1 } }), /lro\.inProgressPolls must be an integer >= 0/);
     await assert.rejects(startEmulator({ pageSize: 0 }), /pageSize must be an integer >= 1/);
   });
