@@ -62,11 +62,19 @@ export function humanTime(iso: string): string {
   return iso.slice(0, 16).replace("T", " ");
 }
 
-/** `8 d`, `5 h`, `12 min`, `< 1 min`: the largest whole unit of a span. */
+/**
+ * `49 d`, `2 d 23 h`, `5 h 12 min`, `12 min`, `< 1 min`: a span, rounded down, with a second unit
+ * below a week so that "2 d 23 h" does not read as "2 d".
+ */
 export function humanSpan(ms: number): string {
-  if (ms >= 86_400_000) return `${Math.floor(ms / 86_400_000)} d`;
-  if (ms >= 3_600_000) return `${Math.floor(ms / 3_600_000)} h`;
-  if (ms >= 60_000) return `${Math.floor(ms / 60_000)} min`;
+  const minutes = Math.floor(ms / 60_000);
+  const hours = Math.floor(minutes / 60);
+  const days = Math.floor(hours / 24);
+  const two = (a: number, unitA: string, b: number, unitB: string): string => (b === 0 ? `${a} ${unitA}` : `${a} ${unitA} ${b} ${unitB}`);
+  if (days >= 7) return `${days} d`;
+  if (days >= 1) return two(days, "d", hours % 24, "h");
+  if (hours >= 1) return two(hours, "h", minutes % 60, "min");
+  if (minutes >= 1) return `${minutes} min`;
   return "< 1 min";
 }
 

@@ -1,5 +1,6 @@
 import * as assert from "node:assert/strict";
 import { buildReport, type CheckReport } from "../../cli";
+import { humanSpan } from "../../cli/format";
 import { randomUUID } from "node:crypto";
 import { assertNoSecret, DAY, firstSentence, OTHER_RG, RG, SENTINEL, setProcessEnv, startCliTestBed, type CliRun, type CliTestBed } from "./helpers";
 
@@ -204,7 +205,7 @@ describe("acr-tokens check against the emulator", () => {
       const run = await bed.cli(["check", "--registry", registry, "-g", RG, "--token", "mixed-token", "--token", "empty-token", "--token", "lost-token"]);
       assert.equal(run.code, 1);
       const lines = run.stdout.trimEnd().split("\n");
-      assert.match(lines[4]!, /^mixed-token +disabled +_repositories_pull +password1 .* \(in (1|2) d\) +disabled, expiring-password$/);
+      assert.match(lines[4]!, /^mixed-token +disabled +_repositories_pull +password1 .* \(in (1 d 23 h|2 d)\) +disabled, expiring-password$/);
       assert.match(lines[5]!, /^ +password2 .* \(in (59|60) d\)$/);
       assert.match(lines[6]!, /^empty-token +enabled +_repositories_pull +- +- +- +no-password$/);
       assert.match(lines[7]!, /^lost-token +- +- +- +- +- +missing$/);
@@ -477,5 +478,15 @@ describe("buildReport (assessment rules)", () => {
     const tokens = ["charlie-x", "Alpha-xx", "bravo-xx"].map((name) => ({ name, status: "enabled" as const, credentials: { passwords: [{ name: "password1" as const }] } }));
     assert.deepEqual(report(tokens).tokens.map((t) => t.name), ["Alpha-xx", "bravo-xx", "charlie-x"]);
     assert.deepEqual(report(tokens, ["charlie-x", "alpha-xx"]).tokens.map((t) => t.name), ["charlie-x", "Alpha-xx"]);
+  });
+});
+
+describe("humanSpan (relative times in the table)", () => {
+  it("rounds down, with a second unit below a week", () => {
+    const MIN = 60_000;
+    assert.deepEqual(
+      [30_000, 12 * MIN, 60 * MIN, 312 * MIN, DAY, 3 * DAY - MIN, 7 * DAY - MIN, 7 * DAY, 49.9 * DAY].map(humanSpan),
+      ["< 1 min", "12 min", "1 h", "5 h 12 min", "1 d", "2 d 23 h", "6 d 23 h", "7 d", "49 d"],
+    );
   });
 });
