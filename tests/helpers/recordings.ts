@@ -396,6 +396,13 @@ const FIXED_KEYS = new Set([
 /** Arrays that must be equal element by element (action lists). */
 const FIXED_ARRAYS = new Set(["actions"]);
 
+/**
+ * Times whose recorded repetition is the service's contract: a password's `creationTime` is the
+ * same in generateCredentials and every later GET (and equal for both passwords of one call); a
+ * resource's `creationDate` never changes. (systemData times are not correlated: ARM rewrites them.)
+ */
+const CORRELATED_TIMES = new Set(["creationTime", "creationDate"]);
+
 const DATE_TIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(?:\.(\d+))?(Z|[+-]\d{2}:\d{2})$/;
 
 /** The two password formats ACR has produced: 32 base64 characters (2020–2021), 52 with "+ACR" at 42–45 (2023). */
@@ -425,6 +432,12 @@ export interface CompareOptions {
   mayBeAbsent: ReadonlySet<string>;
   /** For list pages (`value` arrays of resources): which mapped ids belong to this replay. */
   ownsId: (mappedId: string) => boolean;
+  /**
+   * Called for every recorded `creationTime`/`creationDate` (as `key=value`) with the emulator's
+   * value at the same place; returns differences (times equal in the recording must be equal in
+   * the replay).
+   */
+  correlate?: (recorded: string, actual: string, at: string) => string[];
 }
 
 function normalizePath(path: string): string {
@@ -463,6 +476,7 @@ export function compareShape(expected: unknown, actual: unknown, options: Compar
       if (!digitsOk || !zoneOk) {
         return [`${at}: timestamp format differs: recorded ${show(expected)} (${eDigits} fraction digits, "${e[2]}"), got ${show(actual)}`];
       }
+      return CORRELATED_TIMES.has(key) ? (options.correlate?.(`${key}=${expected}`, actual, at) ?? []) : [];
     }
     return [];
   }
@@ -613,6 +627,13 @@ export class Replayer {
   private readonly origin: URL;
   /** Mapped, lower-cased path of a recorded LRO URL → the URL the emulator gave at the same position. */
   private readonly lroUrls = new Map<string, string>();
+  /**
+   * Recorded `creationTime`/`creationDate` → where the emulator first answered it (its value and
+   * the step). A time the recording shows twice (a password's creationTime in generateCredentials
+   * and in the next GET, both passwords of one generate call, a token's creationDate in PUT and
+   * GET) must come back equal from the emulator too.
+   */
+  private readonly times = new Map<string, { value: string; at: string }>();
 
   constructor(
     private readonly target: ReplayTarget,
@@ -701,10 +722,21 @@ export class Replayer {
           typeOnly: new Set(applicable.filter((r) => r.kind === "typeOnly").map((r) => r.path)),
           mayBeAbsent: new Set(applicable.filter((r) => r.kind === "mayBeAbsent").map((r) => r.path)),
           ownsId: (id) => this.names.ownsId(id),
+          correlate: (recorded, value, at) => this.correlate(recorded, value, `#${i.index} ${at}`),
         }),
       );
     }
     return { url, response, diffs };
+  }
+
+  private correlate(recorded: string, value: string, at: string): string[] {
+    const first = this.times.get(recorded);
+    if (!first) {
+      this.times.set(recorded, { value, at });
+      return [];
+    }
+    if (first.value === value) return [];
+    return [`${at.replace(/^#\d+ /, "")}: ${show(value)}, but the recording has the same time here as at ${first.at} (emulator: ${show(first.value)})`];
   }
 
   private compareHeaders(i: RecordedInteraction, response: ArmResponse): string[] {
