@@ -32,6 +32,6 @@
 export { HostPool } from "./hosts";
 export { namespacedConfig, type StackConfig } from "./program";
 export { destroy, preview, refresh, runProgram, type RunOptions, type RunResult } from "./run";
-export { HarnessRunError, Session, planByName, type SessionOptions } from "./session";
+export { EmulatorHarness, HarnessRunError, Session, planByName, type SessionOptions } from "./session";
 export { emptyState, isSecret, redacted, reveal, secret, type Operation, type ResourceState, type StackState } from "./state";
 export type { StepError } from "./engine";

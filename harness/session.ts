@@ -5,15 +5,11 @@ import type { StackConfig } from "./program";
 import { destroy, preview, refresh, runProgram, type RunOptions, type RunResult } from "./run";
 import { emptyState, secret, type Operation, type StackState } from "./state";
 
-/** Options of {@link Session.start}. */
+/** What a {@link Session} runs. */
 export interface SessionOptions {
-  /** A running emulator, started with a `clockFile` (providers read "now" from it). */
-  emulator: Emulator;
   /** The program module (relative to the repository root, or absolute). */
   program: string;
-  /** The program's Pulumi project name (its config namespace). */
-  project: string;
-  /** Stack config. `acr-tokens:accessToken` defaults to a long-lived token minted by the emulator. */
+  /** Stack config (bare keys are the project's; `acr-tokens:accessToken` defaults to the harness's token). */
   config: StackConfig;
   /** Stack name. @default "dev" */
   stack?: string;
@@ -34,28 +30,23 @@ export class HarnessRunError extends Error {
 const TOKEN_LIFETIME_S = 10 * 365 * 86_400;
 
 /**
- * A user's session with one stack, as a test or the demo tells it: `up`, `preview`, `refresh`,
- * `destroy`, with the program and config changeable in between. The state is kept here between calls.
- * `up`/`refresh`/`destroy` throw {@link HarnessRunError} when a step fails (`{ allowErrors: true }`
- * returns the result instead).
+ * The harness bound to one emulator and one Pulumi project: the ARM client azure-native resources go
+ * through, and the dynamic-provider hosts (one per distinct stack config; sessions with the same
+ * config share one). Start one per test file; `close()` ends the hosts.
  */
-export class Session {
-  /** The stack's state, as after the last operation. */
-  state: StackState = emptyState();
-  /** The program the next `up`/`preview` runs. */
-  program: string;
-  /** The stack config of the next operation. */
-  config: StackConfig;
+export class EmulatorHarness {
   /** The ARM client the harness uses for azure-native resources; also handy for arranging and inspecting state. */
   readonly arm: ContainerRegistryManagementClient;
+  /** A long-lived ARM access token minted by the emulator: the stacks' `acr-tokens:accessToken` (a secret). */
+  private readonly accessToken: string;
 
   private constructor(
-    private readonly options: SessionOptions,
+    readonly emulator: Emulator,
+    readonly project: string,
     private readonly hosts: HostPool,
   ) {
-    this.program = options.program;
-    this.config = options.config;
-    const emu = options.emulator;
+    const emu = emulator;
+    this.accessToken = emu.issueToken({ expiresInSeconds: TOKEN_LIFETIME_S });
     this.arm = new ContainerRegistryManagementClient(
       { getToken: async () => ({ token: emu.issueToken(), expiresOnTimestamp: emu.clock.now().getTime() + 3_600_000 }) },
       emu.subscriptionId,
@@ -68,28 +59,70 @@ export class Session {
     );
   }
 
-  /** A session on a new, empty stack. Starts no process yet (the dynamic-provider host starts on first use). */
-  static start(options: SessionOptions): Session {
-    const emu = options.emulator;
-    const clockFile = emu.clock.mirrorFile;
+  /**
+   * @param emulator - A running emulator started with a `clockFile` (the providers read "now" from it).
+   * @param project - The Pulumi project name of the programs (their config namespace).
+   */
+  static start(emulator: Emulator, project: string): EmulatorHarness {
+    const clockFile = emulator.clock.mirrorFile;
     if (!clockFile) {
-      throw new Error("Session.start: the emulator has no clock file; start it with startEmulator({ clockFile }) so the providers share its clock.");
+      throw new Error("EmulatorHarness.start: the emulator has no clock file; start it with startEmulator({ clockFile }) so the providers share its clock.");
     }
     const hosts = new HostPool(
       {
-        NODE_EXTRA_CA_CERTS: emu.caCertPath,
-        ACR_TOKENS_ARM_ENDPOINT: emu.armEndpoint,
+        NODE_EXTRA_CA_CERTS: emulator.caCertPath,
+        ACR_TOKENS_ARM_ENDPOINT: emulator.armEndpoint,
         ACR_TOKENS_CLOCK_FILE: clockFile,
         ACR_TOKENS_LRO_POLL_INTERVAL_MS: "0",
       },
-      options.project,
+      project,
     );
-    const config: StackConfig = { "acr-tokens:accessToken": secret(emu.issueToken({ expiresInSeconds: TOKEN_LIFETIME_S })), ...options.config };
-    return new Session({ ...options, config }, hosts);
+    return new EmulatorHarness(emulator, project, hosts);
+  }
+
+  /** A new, empty stack running `options.program`. */
+  session(options: SessionOptions): Session {
+    const config: StackConfig = { "acr-tokens:accessToken": secret(this.accessToken), ...options.config };
+    return new Session(this, this.hosts, { ...options, config });
+  }
+
+  /** What the dynamic-provider hosts printed (stack traces, warnings), for secret scans. */
+  hostOutput(): Promise<string> {
+    return this.hosts.stderr();
+  }
+
+  /** Ends the dynamic-provider hosts. */
+  close(): Promise<void> {
+    return this.hosts.close();
+  }
+}
+
+/**
+ * A user's session with one stack, as a test or the demo tells it: `up`, `preview`, `refresh`,
+ * `destroy`, with the program and config changeable in between. The state is kept here between calls.
+ * `up`/`refresh`/`destroy` throw {@link HarnessRunError} when a step fails (`{ allowErrors: true }`
+ * returns the result instead).
+ */
+export class Session {
+  /** The stack's state, as after the last operation. */
+  state: StackState = emptyState();
+  /** The program the next `up`/`preview` runs. */
+  program: string;
+  /** The stack config of the next operation. */
+  config: StackConfig;
+
+  /** @internal Use {@link EmulatorHarness.session}. */
+  constructor(
+    private readonly harness: EmulatorHarness,
+    private readonly hosts: HostPool,
+    private readonly options: SessionOptions,
+  ) {
+    this.program = options.program;
+    this.config = options.config;
   }
 
   private runOptions(): RunOptions {
-    return { arm: this.arm, hosts: this.hosts, project: this.options.project, stack: this.options.stack ?? "dev", config: this.config };
+    return { arm: this.harness.arm, hosts: this.hosts, project: this.harness.project, stack: this.options.stack ?? "dev", config: this.config };
   }
 
   private keep(operation: string, result: RunResult, allowErrors: boolean | undefined): RunResult {
@@ -127,16 +160,6 @@ export class Session {
   /** `pulumi destroy`. */
   async destroy(options: { allowErrors?: boolean } = {}): Promise<RunResult> {
     return this.keep("destroy", await destroy(this.state, this.runOptions()), options.allowErrors);
-  }
-
-  /** What the dynamic-provider hosts printed (stack traces), for secret scans. */
-  hostOutput(): Promise<string> {
-    return this.hosts.stderr();
-  }
-
-  /** Ends the dynamic-provider hosts. The state stays readable. */
-  close(): Promise<void> {
-    return this.hosts.close();
   }
 }
 
