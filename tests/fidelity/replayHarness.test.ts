@@ -125,6 +125,13 @@ describe("fidelity: replay harness", function () {
       assert.deepEqual(diffs, ["differs"]);
     });
 
+    it("requires times equal within one recorded object to be equal in the emulator's object", function () {
+      const t = "2023-11-30T16:03:18.5945599+00:00";
+      const recorded = { systemData: { createdAt: t, lastModifiedAt: t } };
+      assert.deepEqual(compareShape(recorded, { systemData: { createdAt: "2026-01-01T00:00:00.1111111+00:00", lastModifiedAt: "2026-01-01T00:00:00.1111111+00:00" } }, options), []);
+      assert.equal(compareShape(recorded, { systemData: { createdAt: "2026-01-01T00:00:00.1111111+00:00", lastModifiedAt: "2026-01-01T00:00:09.1111111+00:00" } }, options).length, 1);
+    });
+
     it("compares list pages by the replay's own resources only", function () {
       const own = (n: string) => ({ id: `/subscriptions/s/resourceGroups/mine/providers/P/registries/${n}`, name: n });
       const foreign = { id: "/subscriptions/s/resourceGroups/other/providers/P/registries/z", name: "z" };

@@ -506,9 +506,28 @@ export function compareShape(expected: unknown, actual: unknown, options: Compar
     for (const k of Object.keys(e)) {
       if (k in a) diffs.push(...compareShape(e[k], a[k], options, path ? `${path}.${k}` : k, k));
     }
+    diffs.push(...equalTimesWithin(e, a, path));
     return diffs;
   }
   return [];
+}
+
+/**
+ * Times equal within one recorded object (e.g. `systemData.createdAt` and `lastModifiedAt`, which
+ * ACR rewrites together on a scope-map PATCH) must be equal within the emulator's object too.
+ */
+function equalTimesWithin(e: Record<string, unknown>, a: Record<string, unknown>, path: string): string[] {
+  const keys = Object.keys(e).filter((k) => typeof e[k] === "string" && DATE_TIME.test(e[k] as string));
+  const diffs: string[] = [];
+  for (let x = 0; x < keys.length; x++) {
+    for (let y = x + 1; y < keys.length; y++) {
+      const [k1, k2] = [keys[x], keys[y]];
+      if (e[k1] === e[k2] && typeof a[k1] === "string" && typeof a[k2] === "string" && a[k1] !== a[k2]) {
+        diffs.push(`${path || "(body)"}: ${k1} and ${k2} are equal in the recording (${show(e[k1])}), got ${show(a[k1])} and ${show(a[k2])}`);
+      }
+    }
+  }
+  return diffs;
 }
 
 /**
