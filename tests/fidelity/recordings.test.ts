@@ -139,7 +139,7 @@ describe("fidelity: recorded azure-cli traffic replayed against the emulator", f
           const result = await replayer.step(step);
           if (result.diffs.length > 0) {
             assert.fail(
-              `${recording.file} #${step.index} ${step.method} ${result.url.pathname} differs from the recording` +
+              `${recording.file}:${step.line} (#${step.index}) ${step.method} ${result.url.pathname} differs from the recording` +
                 `${armErrorOf(result.response.body)}:\n  - ${result.diffs.join("\n  - ")}`,
             );
           }

@@ -22,6 +22,8 @@ export const RECORDINGS_DIR = resolve(REPO_ROOT, "..", "shared", "acr", "recordi
 export interface RecordedInteraction {
   /** Position in the recording file (0-based), as used by the allow-list and the report. */
   index: number;
+  /** 1-based line of the interaction's `- request:` in the YAML file. */
+  line: number;
   method: string;
   uri: URL;
   /** The request body as sent (Python `b'…'` reprs decoded), or undefined when there was none. */
@@ -74,9 +76,17 @@ export function decodeRecordedBody(body: string | null | undefined): string | un
 
 /** Parses one recording file. */
 export function parseRecording(path: string): Recording {
-  const doc = load(readFileSync(path, "utf8")) as VcrFile;
+  const text = readFileSync(path, "utf8");
+  const doc = load(text) as VcrFile;
   if (!doc || !Array.isArray(doc.interactions)) {
     throw new Error(`${path}: not a VCR recording (no "interactions" list).`);
+  }
+  const lines: number[] = [];
+  text.split("\n").forEach((l, n) => {
+    if (/^- request:/.test(l)) lines.push(n + 1);
+  });
+  if (lines.length !== doc.interactions.length) {
+    throw new Error(`${path}: found ${lines.length} "- request:" lines for ${doc.interactions.length} interactions.`);
   }
   const interactions = doc.interactions.map((it, index): RecordedInteraction => {
     const responseHeaders: Record<string, string> = {};
@@ -85,6 +95,7 @@ export function parseRecording(path: string): Recording {
     }
     return {
       index,
+      line: lines[index],
       method: it.request.method.toUpperCase(),
       uri: new URL(it.request.uri),
       requestBody: decodeRecordedBody(it.request.body),
@@ -503,7 +514,10 @@ export function compareShape(expected: unknown, actual: unknown, options: Compar
     }
     if (key === "value" && path === "value") return compareListPage(expected, actual, options);
     const diffs: string[] = [];
-    if (expected.length !== actual.length) diffs.push(`${at}: expected ${expected.length} element(s), got ${actual.length}`);
+    if (expected.length !== actual.length) {
+      const primitive = [...expected, ...actual].every((v) => v === null || typeof v !== "object");
+      diffs.push(`${at}: expected ${expected.length} element(s)${primitive ? ` ${show(expected)}` : ""}, got ${actual.length}${primitive ? ` ${show(actual)}` : ""}`);
+    }
     for (let n = 0; n < Math.min(expected.length, actual.length); n++) {
       diffs.push(...compareShape(expected[n], actual[n], options, `${path}[${n}]`, key));
     }
