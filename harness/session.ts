@@ -47,8 +47,11 @@ export class EmulatorHarness {
   ) {
     const emu = emulator;
     this.accessToken = emu.issueToken({ expiresInSeconds: TOKEN_LIFETIME_S });
+    // The same long-lived token: the SDK caches a token by real time, while the emulator checks its
+    // expiry on its own clock, which scenarios move by months.
+    const accessToken = this.accessToken;
     this.arm = new ContainerRegistryManagementClient(
-      { getToken: async () => ({ token: emu.issueToken(), expiresOnTimestamp: emu.clock.now().getTime() + 3_600_000 }) },
+      { getToken: async () => ({ token: accessToken, expiresOnTimestamp: Date.now() + 3_600_000 }) },
       emu.subscriptionId,
       {
         endpoint: emu.armEndpoint,
