@@ -1,0 +1,133 @@
+import * as assert from "node:assert/strict";
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import * as path from "node:path";
+import { startEmulator, type Emulator } from "acr-tokens/emulator";
+import { EmulatorHarness, planByName, type Session } from "../../harness";
+
+const PROGRAM = "tests/harness/programs/scopeMaps.ts";
+const RG = "rg-harness";
+const REG = "harnessregistry";
+const FIRST = "azure-native:containerregistry:ScopeMap::first";
+const SECOND = "azure-native:containerregistry:ScopeMap::second";
+
+/**
+ * The harness's engine decisions on a program of plain azure-native resources (no dynamic resource,
+ * so no host is spawned): create, same, update by PUT, replace, delete of what is no longer
+ * registered, preview without side effects, and a failing program or step leaving state alone.
+ */
+describe("harness: runProgram, preview, refresh and destroy on azure-native resources", function () {
+  // The first run loads @pulumi/azure-native/containerregistry and the SDK runtime (~1-2 s on 2 cores).
+  this.timeout(20_000);
+  let emu: Emulator;
+  let harness: EmulatorHarness;
+  let dir: string;
+  const sessions: Session[] = [];
+  const config = (extra: Record<string, string> = {}) => ({ registryName: REG, resourceGroupName: RG, actions: JSON.stringify(["repositories/a/content/read"]), ...extra });
+  const session = (extra: Record<string, string> = {}) => {
+    const s = harness.session({ program: PROGRAM, config: config(extra) });
+    sessions.push(s);
+    return s;
+  };
+  const mapNames = async () => {
+    const names: string[] = [];
+    for await (const m of harness.arm.scopeMaps.list(RG, REG)) if (!m.name?.startsWith("_")) names.push(m.name ?? "?");
+    return names.sort();
+  };
+  const writes = (since: number) => emu.requests.slice(since).filter((r) => r.kind === "arm" && r.method !== "GET").map((r) => r.operation);
+
+  before(async () => {
+    dir = mkdtempSync(path.join(tmpdir(), "acr-tokens-harness-"));
+    emu = await startEmulator({ seed: { resourceGroups: [{ name: RG }], registries: [{ resourceGroup: RG, name: REG }] }, clockFile: path.join(dir, "clock") });
+    harness = EmulatorHarness.start(emu, "harness-test");
+  });
+  afterEach(async () => {
+    for (const s of sessions.splice(0)) if (s.state.resources.length > 0) await s.destroy();
+  });
+  after(async () => {
+    await harness?.close();
+    await emu?.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it("creates with one PUT, then plans same, then updates with a PUT from the program's inputs", async () => {
+    const s = session();
+    let mark = emu.requests.length;
+    const created = await s.up();
+    assert.equal(planByName(created.plan)[FIRST], "create");
+    assert.deepEqual(writes(mark), ["scopeMaps.create"]);
+    assert.equal(created.outputs["firstId"], `/subscriptions/${emu.subscriptionId}/resourceGroups/${RG}/providers/Microsoft.ContainerRegistry/registries/${REG}/scopeMaps/first-map`);
+
+    mark = emu.requests.length;
+    assert.equal(planByName((await s.up()).plan)[FIRST], "same");
+    assert.deepEqual(writes(mark), []);
+
+    s.config = config({ actions: JSON.stringify(["repositories/a/content/read", "repositories/a/content/write"]) });
+    mark = emu.requests.length;
+    const updated = await s.up();
+    assert.equal(planByName(updated.plan)[FIRST], "update");
+    assert.deepEqual(writes(mark), ["scopeMaps.create"], "azure-native updates with PUT, never PATCH");
+    assert.deepEqual(updated.outputs["firstActions"], ["repositories/a/content/read", "repositories/a/content/write"]);
+  });
+
+  it("a new name replaces: the new map is created first, the old one deleted after the program", async () => {
+    const s = session();
+    await s.up();
+    s.config = config({ firstName: "renamed-map" });
+    const mark = emu.requests.length;
+    const replaced = await s.up();
+    assert.equal(planByName(replaced.plan)[FIRST], "replace");
+    assert.deepEqual(writes(mark), ["scopeMaps.create", "scopeMaps.delete"]);
+    assert.deepEqual(await mapNames(), ["renamed-map"]);
+  });
+
+  it("deletes what the program no longer registers, and nothing when the program fails", async () => {
+    const s = session({ second: "yes" });
+    await s.up();
+    assert.deepEqual(await mapNames(), ["first-map", "second-map"]);
+
+    s.config = config({ throwAfter: "yes" });
+    const failed = await s.up({ allowErrors: true });
+    assert.match(failed.errors.map((e) => e.message).join("\n"), /program failed on purpose/);
+    assert.deepEqual(await mapNames(), ["first-map", "second-map"], "a failed run must delete nothing");
+    assert.equal(s.state.resources.filter((r) => r.type === "azure-native:containerregistry:ScopeMap").length, 2);
+
+    s.config = config();
+    const pruned = await s.up();
+    assert.equal(planByName(pruned.plan)[SECOND], "delete");
+    assert.deepEqual(await mapNames(), ["first-map"]);
+  });
+
+  it("preview reports the plan and writes nothing", async () => {
+    const s = session();
+    await s.up();
+    s.config = config({ actions: JSON.stringify(["repositories/z/content/read"]), second: "yes" });
+    const mark = emu.requests.length;
+    const plan = await s.preview();
+    assert.deepEqual(writes(mark), []);
+    assert.equal(planByName(plan.plan)[FIRST], "update");
+    assert.equal(planByName(plan.plan)[SECOND], "create");
+    assert.ok(plan.changes);
+    await assert.rejects(s.preview({ expectNoChanges: true }), /--expect-no-changes: the plan has changes:\n {2}update urn:pulumi:dev::harness-test::azure-native:containerregistry:ScopeMap::first/);
+  });
+
+  it("refresh writes an out-of-band change into the stored inputs, so the next up puts the program's value back", async () => {
+    const s = session();
+    await s.up();
+    await harness.arm.scopeMaps.update(RG, REG, "first-map", { actions: ["repositories/x/content/read"] }, { updateIntervalInMs: 0 });
+    const refreshed = await s.refresh();
+    assert.equal(planByName(refreshed.plan)[FIRST], "update");
+    assert.deepEqual(s.state.resources.find((r) => r.name === "first")?.inputs["actions"], ["repositories/x/content/read"]);
+    assert.equal(planByName((await s.up()).plan)[FIRST], "update");
+    assert.deepEqual((await harness.arm.scopeMaps.get(RG, REG, "first-map")).actions, ["repositories/a/content/read"]);
+  });
+
+  it("a failing step is reported with ARM's message, and the resources after it are not carried out", async () => {
+    const s = session({ registryName: "missingregistry", second: "yes" });
+    const failed = await s.up({ allowErrors: true });
+    assert.equal(failed.errors[0]?.urn, "urn:pulumi:dev::harness-test::azure-native:containerregistry:ScopeMap::first");
+    assert.match(failed.errors[0]?.message ?? "", /missingregistry/);
+    assert.deepEqual(s.state.resources.filter((r) => r.custom), []);
+    assert.equal(planByName(failed.plan)[SECOND], undefined);
+  });
+});
