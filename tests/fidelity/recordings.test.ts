@@ -60,6 +60,8 @@ function armErrorOf(body: string): string {
 describe("fidelity: recorded azure-cli traffic replayed against the emulator", function () {
   let emulator: Emulator;
   const runTag = randomBytes(3).toString("hex");
+  /** Every bearer token the replay sent (memory only), for the request-log canary at the end. */
+  const bearers = new Set<string>();
 
   before(async function () {
     emulator = await startEmulator({});
@@ -120,6 +122,7 @@ describe("fidelity: recorded azure-cli traffic replayed against the emulator", f
         clockAt = start.getTime();
         // Recordings span minutes; a day-long token minted at the recording's start covers them.
         bearer = emulator.issueToken({ expiresInSeconds: 24 * 3600 });
+        bearers.add(bearer);
         replayer = new Replayer({ armEndpoint: emulator.armEndpoint, caCertPem: emulator.caCertPem, bearer: () => bearer }, names, recording.file);
         await createResourceGroups(recording, names, replayer);
       });
@@ -145,6 +148,18 @@ describe("fidelity: recorded azure-cli traffic replayed against the emulator", f
           }
         });
       }
+    });
+  });
+
+  // Mocha runs a describe's own tests before its nested describes: this one comes last.
+  describe("after every recording", function () {
+    it("left no bearer token in the emulator's request log", function () {
+      assert.ok(bearers.size === recordings.length, `expected one bearer per recording, got ${bearers.size}`);
+      assert.ok(emulator.requests.length >= 452, `the emulator logged only ${emulator.requests.length} requests`);
+      const log = JSON.stringify(emulator.requests);
+      // Whole tokens, and their signatures alone.
+      const leaked = [...bearers].filter((b) => log.includes(b) || log.includes(b.split(".")[2] ?? b)).length;
+      assert.equal(leaked, 0, `${leaked} bearer token(s) appear in the emulator's request log`);
     });
   });
 });

@@ -318,13 +318,6 @@ export class NameMap {
     return map;
   }
 
-  /** The fresh name of a recorded resource group (throws for one the recording never addressed). */
-  resourceGroup(recorded: string): string {
-    const fresh = this.resourceGroups.get(recorded.toLowerCase());
-    if (!fresh) throw new Error(`Resource group "${recorded}" is not addressed by this recording.`);
-    return fresh;
-  }
-
   /** True when an ARM id (already mapped) lies in one of this recording's fresh resource groups. */
   ownsId(mappedId: string): boolean {
     const rg = /\/resourcegroups\/([^/]+)/i.exec(mappedId);
