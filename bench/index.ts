@@ -1,0 +1,364 @@
+import { randomBytes } from "node:crypto";
+import { mkdirSync, writeFileSync } from "node:fs";
+import * as os from "node:os";
+import * as path from "node:path";
+import { startEmulator, type Emulator, type RequestLogEntry } from "acr-tokens/emulator";
+import { AzCli, findAz } from "../tests/helpers/azCli";
+import { armClient } from "../tests/helpers/emulator";
+import type { ProviderHost } from "../tests/helpers/providerHost";
+import { buildPackage, measureImports, measureMocksProgram, REPO_ROOT } from "./imports";
+import {
+  PASSWORD_TYPE,
+  REGISTRY,
+  RG,
+  azLifecycle,
+  createTokens,
+  hostCreate,
+  hostEnv,
+  hostLifecycle,
+  mapPool,
+  progress,
+  rawSdkLifecycle,
+  startHost,
+  timed,
+  tokenIdOf,
+  tokenPasswordProviderText,
+} from "./lifecycle";
+import { formatMarkdown, formatTable, pairedRatios, summarize, toJson, type Figure, type Summary, type Target } from "./stats";
+import { measureThroughput } from "./throughput";
+
+/**
+ * `npm run bench [-- --json] [-- --quick]`: side-by-side figures against the Azure CLI and the
+ * physical minimum (issue #8), all against the local emulator. Progress goes to stderr; stdout gets
+ * the table (or, with --json, exactly one JSON object). The table is also written as markdown to
+ * bench/results/latest.md (gitignored). Not part of `npm test`.
+ */
+
+const USAGE = "Usage: npm run bench [-- --json] [-- --quick]\n  --json   print one JSON object on stdout instead of the table\n  --quick  fewer runs and smaller az samples (a rough look, about half the time)\n";
+
+interface Plan {
+  /** Passwords per lifecycle run on our side and the raw SDK's. */
+  passwords: number;
+  lifecycleRuns: number;
+  /** az passwords per run, sequential and at parallelism 10; each run's time is scaled to 100 passwords. */
+  azSequentialSample: number;
+  azParallelSample: number;
+  importRuns: number;
+  mocksRuns: number;
+  throughputRuns: number;
+  throughputRequests: number;
+}
+
+const FULL: Plan = { passwords: 100, lifecycleRuns: 3, azSequentialSample: 5, azParallelSample: 10, importRuns: 7, mocksRuns: 2, throughputRuns: 3, throughputRequests: 4000 };
+const QUICK: Plan = { passwords: 100, lifecycleRuns: 2, azSequentialSample: 2, azParallelSample: 10, importRuns: 3, mocksRuns: 1, throughputRuns: 2, throughputRequests: 1000 };
+const PARALLEL = 10;
+const MOCK_TOKENS = 1000;
+/** Client id of the emulator's system-assigned managed identity that az's MSI_ENDPOINT requests get tokens for. */
+const AZ_IDENTITY = "7c1f0f64-3a52-4f5e-9d67-0a4e2c1b9d10";
+const BENCH_APP = "5a0c3f7e-1b2d-4c6e-8f90-b3c4d5e6f708";
+
+function parseArgs(argv: string[]): { json: boolean; quick: boolean } {
+  const flags = { json: false, quick: false };
+  for (const a of argv) {
+    if (a === "--json") flags.json = true;
+    else if (a === "--quick") flags.quick = true;
+    else if (a === "-h" || a === "--help") {
+      process.stdout.write(USAGE);
+      process.exit(0);
+    } else {
+      process.stderr.write(`bench: unknown option "${a}".\n${USAGE}`);
+      process.exit(2);
+    }
+  }
+  return flags;
+}
+
+/** ARM requests in the log since `mark`. */
+function armSince(emu: Emulator, mark: number): RequestLogEntry[] {
+  return emu.requests.slice(mark).filter((r) => r.kind === "arm");
+}
+
+/** Token requests to Entra ID, ADFS or a managed-identity endpoint since `mark` (network token acquisitions). */
+function acquisitionsSince(emu: Emulator, mark: number): number {
+  return emu.requests.slice(mark).filter((r) => (r.kind === "entra" || r.kind === "msi") && /token$/i.test(r.path)).length;
+}
+
+/** Operation names, counted, e.g. "tokens.get ×2, tokens.update". */
+function describeOps(entries: RequestLogEntry[]): string {
+  const counts = new Map<string, number>();
+  for (const e of entries) counts.set(e.operation ?? `${e.method} ${e.path}`, (counts.get(e.operation ?? `${e.method} ${e.path}`) ?? 0) + 1);
+  return [...counts].map(([op, n]) => (n === 1 ? op : `${op} ×${n}`)).join(", ");
+}
+
+interface CallCounts {
+  create: number;
+  read: number;
+  delete: number;
+  rotation: number;
+  byoAcquisitions: number;
+  sequences: { create: string; read: string; delete: string; rotation: string };
+}
+
+/**
+ * ARM calls per operation for 100 passwords through a fresh host with a bring-your-own token, with
+ * the emulator's recorded LRO pacing (one in-progress status poll), plus network token acquisitions.
+ * Rotation: what the engine does when a password's expiry changes (diff → delete → check → create on
+ * the same slot), for 10 passwords.
+ */
+async function countCalls(emu: Emulator, text: string, tokenIds: string[], accessToken: string): Promise<CallCounts> {
+  const host = await startHost(hostEnv(emu, { ACR_TOKENS_ACCESS_TOKEN: accessToken }));
+  try {
+    const n = tokenIds.length;
+    const start = emu.requests.length;
+    let mark = emu.requests.length;
+    const states = [];
+    for (const [i, tokenId] of tokenIds.entries()) states.push(await hostCreate(host, text, `count-${i}`, { tokenId, slot: "password1" }));
+    const creates = armSince(emu, mark);
+    mark = emu.requests.length;
+    for (const s of states) await host.read(PASSWORD_TYPE, s.name, s.id, s.outs);
+    const reads = armSince(emu, mark);
+    mark = emu.requests.length;
+    for (const s of states) await host.delete(PASSWORD_TYPE, s.name, s.id, s.outs);
+    const deletes = armSince(emu, mark);
+    const byoAcquisitions = acquisitionsSince(emu, start);
+
+    const rotated = tokenIds.slice(0, 10);
+    const olds = [];
+    for (const [i, tokenId] of rotated.entries()) olds.push(await hostCreate(host, text, `rotate-${i}`, { tokenId, slot: "password1", expiry: "2099-01-01T00:00:00Z" }));
+    mark = emu.requests.length;
+    const news = [];
+    for (const old of olds) {
+      const inputs = { tokenId: old.outs["tokenId"], slot: "password1", expiry: "2099-06-01T00:00:00Z" };
+      const diff = await host.diff(PASSWORD_TYPE, old.name, old.id, old.outs, { ...inputs, __provider: text });
+      if (!diff.deleteBeforeReplace) throw new Error(`rotation of ${old.name}: expected a delete-before-replace diff, got ${JSON.stringify(diff)}`);
+      await host.delete(PASSWORD_TYPE, old.name, old.id, old.outs);
+      news.push(await hostCreate(host, text, old.name, inputs));
+    }
+    const rotations = armSince(emu, mark);
+    for (const s of news) await host.delete(PASSWORD_TYPE, s.name, s.id, s.outs);
+    return {
+      create: creates.length / n,
+      read: reads.length / n,
+      delete: deletes.length / n,
+      rotation: rotations.length / rotated.length,
+      byoAcquisitions: (byoAcquisitions * 100) / n,
+      sequences: {
+        create: describeOps(creates),
+        read: describeOps(reads.slice(0, 1)),
+        delete: describeOps(deletes.slice(0, deletes.length / n)),
+        rotation: describeOps(rotations.slice(0, rotations.length / rotated.length)),
+      },
+    };
+  } finally {
+    await host.close();
+  }
+}
+
+/** Network token acquisitions for 100 passwords created (10 at a time) by a host using a client secret through @azure/identity. */
+async function clientSecretAcquisitions(emu: Emulator, text: string, tokenIds: string[], clientSecret: string): Promise<number> {
+  const host = await startHost(
+    hostEnv(emu, { AZURE_CLIENT_ID: BENCH_APP, AZURE_CLIENT_SECRET: clientSecret, AZURE_TENANT_ID: emu.tenantId, AZURE_AUTHORITY_HOST: emu.authorityHost }),
+  );
+  try {
+    const mark = emu.requests.length;
+    const states = await mapPool(tokenIds, PARALLEL, (tokenId, i) => hostCreate(host, text, `secret-${i}`, { tokenId, slot: "password1" }));
+    const acquisitions = acquisitionsSince(emu, mark);
+    await mapPool(states, PARALLEL, (s) => host.delete(PASSWORD_TYPE, s.name, s.id, s.outs));
+    return (acquisitions * 100) / tokenIds.length;
+  } finally {
+    await host.close();
+  }
+}
+
+const exact = (v: number): Summary => summarize([v]);
+const counted = (key: string, label: string, value: number, minimumKey: string, minimum: number, meaning: string): Figure => ({
+  key,
+  label,
+  unit: "calls",
+  summary: exact(value),
+  minimum: { key: minimumKey, value: minimum },
+  meaning,
+});
+const timing = (key: string, label: string, unit: string, runs: number[] | null, meaning: string, target?: Target, reason?: string): Figure => ({
+  key,
+  label,
+  unit,
+  summary: runs && runs.length > 0 ? summarize(runs) : null,
+  ...(reason ? { reason } : {}),
+  ...(target ? { target } : {}),
+  meaning,
+});
+
+async function main(): Promise<void> {
+  const flags = parseArgs(process.argv.slice(2));
+  const plan = flags.quick ? QUICK : FULL;
+  const started = Date.now();
+  const machine = {
+    cpuModel: os.cpus()[0]?.model ?? "unknown",
+    cores: os.cpus().length,
+    node: process.version,
+    platform: `${os.platform()} ${os.release()}`,
+    loadAverage1mAtStart: Number(os.loadavg()[0]!.toFixed(2)),
+  };
+  progress(`machine: ${machine.cpuModel}, ${machine.cores} cores, Node ${machine.node}, load ${machine.loadAverage1mAtStart}; ${flags.quick ? "quick" : "full"} plan`);
+
+  await buildPackage();
+
+  const clientSecret = randomBytes(24).toString("base64url");
+  const emu = await startEmulator({
+    seed: {
+      resourceGroups: [{ name: RG }],
+      registries: [{ resourceGroup: RG, name: REGISTRY, sku: "Premium" }],
+      principals: [
+        { clientId: AZ_IDENTITY, managedIdentity: true },
+        { clientId: BENCH_APP, clientSecret },
+      ],
+    },
+  });
+  const figures: Figure[] = [];
+  const extra: Record<string, unknown> = {};
+  const notes: string[] = [];
+  try {
+    const sdk = armClient(emu);
+    const names = Array.from({ length: plan.passwords }, (_, i) => `bench-token-${String(i).padStart(3, "0")}`);
+    const warmName = "bench-token-warm";
+    progress(`creating ${names.length + 1} tokens …`);
+    await createTokens(emu, sdk, [...names, warmName]);
+    const tokenIds = names.map((n) => tokenIdOf(emu, n));
+    const text = await tokenPasswordProviderText();
+    const accessToken = emu.issueToken({ expiresInSeconds: 12 * 3600 });
+    const byo = { ACR_TOKENS_ACCESS_TOKEN: accessToken };
+
+    // 1. ARM calls and token acquisitions (deterministic counts, one pass), recorded LRO pacing.
+    progress("counting ARM calls per operation (fresh host, bring-your-own token, recorded LRO pacing) …");
+    emu.lro.inProgressPolls = 1;
+    const calls = await countCalls(emu, text, tokenIds, accessToken);
+    progress("counting token acquisitions with a client secret (@azure/identity) …");
+    const secretAcquisitions = await clientSecretAcquisitions(emu, text, tokenIds, clientSecret);
+    extra["armCallSequences"] = calls.sequences;
+
+    // 2. Timed lifecycles. LRO: no in-progress poll, so that az (azure-core ARMPolling sleeps 30 s before
+    // a second poll without Retry-After) is not penalised by the emulator; the same for every side.
+    emu.lro.inProgressPolls = 0;
+    const azPath = findAz();
+    let cli: AzCli | undefined;
+    let azReason: string | undefined;
+    if (!azPath) azReason = "the Azure CLI (az) is not on PATH; install it (sudo apt-get install azure-cli) to measure it";
+    else {
+      cli = await AzCli.create(azPath, emu);
+      progress("warming the az config dir (first command builds its command index) …");
+      const warm = await cli.run(["acr", "token", "show", "-n", warmName, "-r", REGISTRY, "-g", RG]);
+      if (warm.code !== 0) {
+        azReason = `az did not run against the emulator (exit ${warm.code})`;
+        cli = undefined;
+      }
+    }
+    const hostStart: number[] = [];
+    const ours: number[] = [];
+    const raw: number[] = [];
+    const azSeq: number[] = [];
+    const oursPar: number[] = [];
+    const azPar: number[] = [];
+    const azCallsPerPassword: number[] = [];
+    const scale = (sample: number) => 100 / sample;
+    for (let run = 0; run < plan.lifecycleRuns; run++) {
+      let host: ProviderHost | undefined;
+      try {
+        hostStart.push(
+          await timed(async () => {
+            host = await startHost(hostEnv(emu, byo));
+            const warm = await hostCreate(host, text, "warm", { tokenId: tokenIdOf(emu, warmName), slot: "password1" });
+            await host.read(PASSWORD_TYPE, warm.name, warm.id, warm.outs);
+            await host.delete(PASSWORD_TYPE, warm.name, warm.id, warm.outs);
+          }),
+        );
+        const h = host!;
+        ours.push(await hostLifecycle(h, text, tokenIds, 1, `seq${run}`));
+        raw.push(await rawSdkLifecycle(sdk, names, (n) => tokenIdOf(emu, n), 1));
+        if (cli) {
+          const mark = emu.requests.length;
+          azSeq.push((await azLifecycle(cli, names.slice(0, plan.azSequentialSample), 1)) * scale(plan.azSequentialSample));
+          azCallsPerPassword.push(armSince(emu, mark).length / plan.azSequentialSample);
+        }
+        oursPar.push(await hostLifecycle(h, text, tokenIds, PARALLEL, `par${run}`));
+        if (cli) azPar.push((await azLifecycle(cli, names.slice(0, plan.azParallelSample), PARALLEL)) * scale(plan.azParallelSample));
+        progress(
+          `lifecycle run ${run + 1}/${plan.lifecycleRuns}: host start ${hostStart[run]!.toFixed(2)} s; 100 passwords ours ${ours[run]!.toFixed(2)} s, raw SDK ${raw[run]!.toFixed(2)} s` +
+            (cli ? `, az ${azSeq[run]!.toFixed(1)} s (scaled); parallel 10: ours ${oursPar[run]!.toFixed(2)} s, az ${azPar[run]!.toFixed(1)} s (scaled)` : ""),
+        );
+      } finally {
+        await host?.close();
+      }
+    }
+    await cli?.dispose();
+
+    // 3. Emulator throughput, imports, the mocks program.
+    progress("emulator throughput (32 SDK clients, emulator in a child process) …");
+    const tp = await measureThroughput({ runs: plan.throughputRuns, clients: 32, maxRequests: plan.throughputRequests, maxSeconds: 10 });
+    progress("fresh-process imports …");
+    const imports = await measureImports(plan.importRuns);
+    progress(`${MOCK_TOKENS} RegistryTokens under the mock runtime (child processes) …`);
+    const mocks = await measureMocksProgram(plan.mocksRuns, MOCK_TOKENS);
+
+    // Figures.
+    figures.push(
+      counted("armCallsPerCreate", "ARM calls per create", calls.create, "minimumArmCallsPerCreate", 1, `Creating a password costs ${calls.sequences.create} per 100 (the registry GET for the login server once per registry per run).`),
+      counted("armCallsPerRead", "ARM calls per read", calls.read, "minimumArmCallsPerRead", 1, "A refresh reads each password with one token GET."),
+      counted("armCallsPerDelete", "ARM calls per delete", calls.delete, "minimumArmCallsPerDelete", 2, `Deleting: ${calls.sequences.delete}; the SDK's LRO poller follows the PATCH (status poll(s), then a final GET).`),
+      counted("armCallsPerRotation", "ARM calls per rotation", calls.rotation, "minimumArmCallsPerRotation", 1, `Replacing one slot's password (new expiry): ${calls.sequences.rotation}; the minimum is one generateCredentials POST.`),
+      timing("tokenAcquisitionsFor100PasswordsByo", "token fetches, 100 pw, BYO token", "", [calls.byoAcquisitions], "With a token you bring (e.g. from `az account get-access-token`), no call to Entra ID at all.", { op: "==", value: 0 }),
+      timing("tokenAcquisitionsFor100PasswordsClientSecret", "token fetches, 100 pw, client secret", "", [secretAcquisitions], "With a service principal, one token serves every password of the run.", { op: "==", value: 1 }),
+      timing("lifecycle100Seconds", "create+read+delete 100 pw (ours)", "s", ours, "`up`, `refresh` and `destroy` of 100 passwords one at a time through the real provider host (host already running)."),
+      timing("hostStartSeconds", "provider host start", "s", hostStart, "Once per `pulumi up`: spawning the dynamic-provider host and the first password (ts-node here; compiled JS in a user's project is faster)."),
+      timing("azCli100Seconds", "same 100 with az CLI", "s", cli ? azSeq : null, `A shell script running az credential generate / token show / credential delete (${plan.azSequentialSample} passwords per run, scaled to 100).`, undefined, azReason),
+      timing("speedupVsAzCli", "speed-up vs az (sequential)", "×", cli ? pairedRatios(azSeq, ours) : null, "How many times sooner the same password work finishes than with az in a script.", { op: ">=", value: 50 }, azReason),
+      timing("speedupVsAzCliIncludingHostStart", "speed-up vs az incl. host start", "×", cli ? pairedRatios(azSeq, ours.map((o, i) => o + hostStart[i]!)) : null, "The same, charging our side the host start as well.", undefined, azReason),
+      timing("lifecycle100Parallel10Seconds", "100 pw at parallelism 10 (ours)", "s", oursPar, "As `pulumi up/refresh/destroy` with the default --parallel 10."),
+      timing("azCli100Parallel10Seconds", "100 pw az at parallelism 10", "s", cli ? azPar : null, `az with 10 commands at a time (xargs -P 10; ${plan.azParallelSample} passwords per run, scaled to 100).`, undefined, azReason),
+      timing("speedupVsAzCliParallel10", "speed-up vs az (parallel 10)", "×", cli ? pairedRatios(azPar, oursPar) : null, "The speed-up when both sides run 10 at a time.", undefined, azReason),
+      timing("rawSdk100Seconds", "same ARM calls, raw SDK", "s", raw, "The physical limit for a Node client: @azure/arm-containerregistry calls in one process, nothing else."),
+      timing("overheadVsRawSdk", "ours / raw SDK", "×", pairedRatios(ours, raw), "What the Pulumi provider layer (gRPC host, checks, secrets) adds over bare SDK calls.", { op: "<=", value: 1.5 }),
+      timing("importSeconds", "import acr-tokens (fresh)", "s", imports.ours, "What `import \"acr-tokens\"` adds to every Pulumi program start."),
+      timing("bareAzureNativeContainerregistryImportSeconds", "import azure-native/containerregistry", "s", imports.bare, "The floor: the azure-native submodule the package builds on (with @pulumi/pulumi)."),
+      timing("importRatio", "import ratio (ours / bare)", "×", pairedRatios(imports.ours, imports.bare), "Using the package costs about the same start-up as azure-native alone.", { op: "<=", value: 1.2 }),
+      timing("mocks1000TokensSeconds", "1,000 RegistryTokens under mocks", "s", mocks.ours.map((m) => m.seconds), "Unit-testing a program with 1,000 tokens and scope maps (process start to last registration).", { op: "<", value: 10 }),
+      timing("mocks1000TokensPeakRssMiB", "peak RSS, 1,000 tokens under mocks", "MiB", mocks.ours.map((m) => m.peakRssMiB), "Memory such a test or preview needs.", { op: "<", value: 1024 }),
+      timing("mocks1000BareAzureNativeSeconds", "same with bare azure-native", "s", mocks.bare.map((m) => m.seconds), "The floor: 1,000 azure-native ScopeMap+Token pairs under the same mocks."),
+      timing("mocks1000BareAzureNativePeakRssMiB", "peak RSS, bare azure-native", "MiB", mocks.bare.map((m) => m.peakRssMiB), "Memory of that floor."),
+      timing("emulatorRequestsPerSecond", "emulator requests/s (32 clients)", "req/s", tp.map((r) => r.requestsPerSecond), "How much CI traffic one local emulator absorbs (client SDK cost included)."),
+      timing("emulatorP99Ms", "emulator p99 latency (32 clients)", "ms", tp.map((r) => r.p99Ms), "Worst-case wait per ARM call under that load, as the SDK sees it."),
+    );
+    if (cli) {
+      figures.push(timing("azCliArmCallsPerPassword", "az ARM calls per password lifecycle", "calls", azCallsPerPassword, "ARM calls az makes per generate + show + delete (registry LIST before each generate; its own LRO poll)."));
+    }
+    extra["tokenAcquisitionsFor100Passwords"] = { byo: calls.byoAcquisitions, clientSecret: secretAcquisitions };
+    extra["plan"] = { ...plan, parallel: PARALLEL, mockTokens: MOCK_TOKENS, timedLroInProgressPolls: 0, countedLroInProgressPolls: 1 };
+    notes.push(
+      `ARM calls counted with the emulator's recorded LRO pacing (one in-progress poll); timings with none, so that az's 30 s poll sleep does not count against it.`,
+      `az timings: ${plan.azSequentialSample} passwords per run sequentially and ${plan.azParallelSample} at parallelism 10, each scaled to 100; ours: 100 per run. Every ratio is taken within one run.`,
+    );
+  } finally {
+    await emu.close();
+  }
+
+  const date = new Date().toISOString();
+  const header = `acr-tokens benchmark — ${date} — ${machine.cpuModel}, ${machine.cores} cores, Node ${machine.node}, load average ${machine.loadAverage1mAtStart} at start — ${flags.quick ? "quick" : "full"} plan, ${((Date.now() - started) / 1000).toFixed(0)} s`;
+  const markdown = [`### ${header}`, "", formatMarkdown(figures), "", ...notes.map((n) => `- ${n}`), ""].join("\n");
+  const resultsDir = path.join(REPO_ROOT, "bench", "results");
+  mkdirSync(resultsDir, { recursive: true });
+  writeFileSync(path.join(resultsDir, "latest.md"), markdown);
+  progress("wrote bench/results/latest.md");
+  if (flags.json) {
+    process.stdout.write(`${JSON.stringify(toJson(figures, { date, machine, benchSeconds: (Date.now() - started) / 1000, ...extra, notes }))}\n`);
+  } else {
+    process.stdout.write(`${header}\n\n${formatTable(figures)}\n\n${notes.map((n) => `* ${n}`).join("\n")}\n`);
+  }
+}
+
+main().then(
+  () => process.exit(0),
+  (e: unknown) => {
+    process.stderr.write(`bench failed: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}\n`);
+    process.exit(1);
+  },
+);
