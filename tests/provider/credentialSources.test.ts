@@ -14,7 +14,7 @@ describe("TokenPassword credential sources through the host", function () {
 
   let bed: ProviderTestBed;
   let tokenFile: string;
-  const hosts: Record<"file" | "envJson" | "azureCli" | "clientSecret" | "managedIdentity", ProviderHost> = {} as never;
+  const hosts: Record<"file" | "env" | "azureCli" | "clientSecret" | "managedIdentity", ProviderHost> = {} as never;
   const minted: string[] = [];
   const generated: string[] = [];
   const errors: string[] = [];
@@ -34,9 +34,9 @@ describe("TokenPassword credential sources through the host", function () {
   before(async () => {
     bed = await startTestBed();
     tokenFile = path.join(path.dirname(bed.clockFile), "access-token");
-    writeFileSync(tokenFile, mint());
     bed.emu.identity.addPrincipal({ clientId: CLIENT_ID, clientSecret: CLIENT_SECRET });
     bed.emu.identity.addPrincipal({ clientId: "mi-system-assigned", managedIdentity: true });
+    // What `az account get-access-token > file` writes; the refusal tests below overwrite it with raw tokens.
     const azJson = JSON.stringify({
       accessToken: mint(),
       expiresOn: "2099-01-01 00:00:00.000000",
@@ -45,9 +45,10 @@ describe("TokenPassword credential sources through the host", function () {
       tenant: bed.emu.tenantId,
       tokenType: "Bearer",
     });
-    const [file, envJson, azureCli, clientSecret, managedIdentity] = await Promise.all([
+    writeFileSync(tokenFile, azJson);
+    const [file, env, azureCli, clientSecret, managedIdentity] = await Promise.all([
       ProviderHost.start({ env: bed.hostEnv({ ACR_TOKENS_ACCESS_TOKEN_FILE: tokenFile, ACR_TOKENS_TENANT_ID: bed.emu.tenantId }) }),
-      ProviderHost.start({ env: bed.hostEnv({ ACR_TOKENS_ACCESS_TOKEN: azJson }) }),
+      ProviderHost.start({ env: bed.hostEnv({ ACR_TOKENS_ACCESS_TOKEN: mint() }) }),
       ProviderHost.start({ env: bed.hostEnv({ AZURE_CLI_ACCESS_TOKEN: mint(), AZURE_CLI_SUBSCRIPTION_ID: bed.emu.subscriptionId }) }),
       ProviderHost.start({
         env: bed.hostEnv({
@@ -65,7 +66,7 @@ describe("TokenPassword credential sources through the host", function () {
         }),
       }),
     ]);
-    Object.assign(hosts, { file, envJson, azureCli, clientSecret, managedIdentity });
+    Object.assign(hosts, { file, env, azureCli, clientSecret, managedIdentity });
     await Promise.all(Object.values(hosts).map((h) => h.configure({})));
   });
 
@@ -75,19 +76,19 @@ describe("TokenPassword credential sources through the host", function () {
   });
 
   describe("bring your own access token", () => {
-    it("from the file named by ACR_TOKENS_ACCESS_TOKEN_FILE", async () => {
+    it("from the file named by ACR_TOKENS_ACCESS_TOKEN_FILE, holding the JSON of 'az account get-access-token'", async () => {
       const tokenId = await bed.createToken("file-token");
       const { outs } = await createPassword(hosts.file, "file-pw", { tokenId });
       keep(outs);
       assert.deepEqual(await passwordNames(bed, "file-token"), ["password1"]);
     });
 
-    it("from ACR_TOKENS_ACCESS_TOKEN holding the JSON of 'az account get-access-token'", async () => {
-      const tokenId = await bed.createToken("json-token");
-      const { outs } = await createPassword(hosts.envJson, "json-pw", { tokenId, slot: "password2" });
+    it("from ACR_TOKENS_ACCESS_TOKEN (a raw token)", async () => {
+      const tokenId = await bed.createToken("env-token");
+      const { outs } = await createPassword(hosts.env, "env-pw", { tokenId, slot: "password2" });
       keep(outs);
       assert.ok(isSecret(outs["password"]));
-      assert.deepEqual(await passwordNames(bed, "json-token"), ["password2"]);
+      assert.deepEqual(await passwordNames(bed, "env-token"), ["password2"]);
     });
 
     it("from AZURE_CLI_ACCESS_TOKEN with AZURE_CLI_SUBSCRIPTION_ID", async () => {
