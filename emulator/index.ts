@@ -79,6 +79,11 @@ export interface EmulatorOptions {
   pageSize?: number;
   /** Largest accepted request body in bytes (default 1 MiB). */
   maxBodyBytes?: number;
+  /**
+   * Most entries kept in `requests` (default 50 000); older ones are dropped so a long-running
+   * emulator (the CLI in CI) does not grow without bound. `logRequests` still sees every entry.
+   */
+  requestLogLimit?: number;
 }
 
 /** LRO pacing (see {@link EmulatorOptions.lro}). */
@@ -155,6 +160,9 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
   const pageSize = options.pageSize ?? 100;
   if (!Number.isInteger(pageSize) || pageSize < 1) throw new Error(`startEmulator: pageSize must be an integer >= 1, got ${String(pageSize)}.`);
 
+  const logLimit = options.requestLogLimit ?? 50_000;
+  if (!Number.isInteger(logLimit) || logLimit < 1) throw new Error(`startEmulator: requestLogLimit must be an integer >= 1, got ${String(logLimit)}.`);
+
   const clock = new ManualClock({ start: options.startTime, mirrorFile: options.clockFile });
   const store: EmulatorStore = options.statePath ? new JsonFileStore(options.statePath) : new MemoryStore();
   const identity = createIdentityService({
@@ -187,6 +195,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     origin: () => origin,
     log: (e) => {
       requests.push(e);
+      if (requests.length > logLimit) requests.splice(0, requests.length - logLimit);
       options.logRequests?.(e);
     },
     maxBodyBytes: options.maxBodyBytes ?? 1024 * 1024,

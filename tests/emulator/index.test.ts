@@ -88,6 +88,19 @@ describe("startEmulator", () => {
     }
   });
 
+  it("keeps at most requestLogLimit entries in requests, the newest ones, while logRequests sees all", async () => {
+    const seen: string[] = [];
+    const emu = await startEmulator({ requestLogLimit: 2, logRequests: (e) => seen.push(e.requestId) });
+    try {
+      for (let i = 0; i < 4; i++) await rawRequest(emu, "GET", "/metadata/endpoints?api-version=2015-01-01", { token: null });
+      assert.equal(seen.length, 4);
+      assert.deepEqual(emu.requests.map((r) => r.requestId), seen.slice(2));
+    } finally {
+      await emu.close();
+    }
+    await assert.rejects(startEmulator({ requestLogLimit: 0 }), /requestLogLimit must be an integer >= 1/);
+  });
+
   it("serves plain HTTP when asked (for the managed-identity endpoint; the SDK refuses bearer tokens over http)", async () => {
     const emu = await startEmulator({ protocol: "http" });
     try {
