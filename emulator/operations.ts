@@ -35,7 +35,15 @@ export interface Operation {
 export class OperationTracker {
   private readonly ops = new Map<string, Operation>();
 
-  constructor(private readonly clock: Clock) {}
+  /**
+   * @param clock - The emulator clock (operation start times).
+   * @param limit - Most operations remembered; the oldest finished ones are forgotten beyond it, so
+   *   a long-running emulator does not grow without bound (a status URL older than that answers 404).
+   */
+  constructor(
+    private readonly clock: Clock,
+    private readonly limit = 10_000,
+  ) {}
 
   /** Starts an operation; `polls` in-progress answers precede the outcome. */
   start(o: {
@@ -57,6 +65,12 @@ export class OperationTracker {
       finish: o.finish,
     };
     this.ops.set(op.id.toLowerCase(), op);
+    if (this.ops.size > this.limit) {
+      for (const [key, old] of this.ops) {
+        if (this.ops.size <= this.limit) break;
+        if (old.done) this.ops.delete(key);
+      }
+    }
     return op;
   }
 

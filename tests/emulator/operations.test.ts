@@ -25,4 +25,19 @@ describe("emulator LRO tracker", () => {
     assert.deepEqual(finished, ["a:Failed"]);
     assert.equal(tracker.poll(a), "Failed");
   });
+
+  it("forgets the oldest finished operations beyond its limit, never a pending one", () => {
+    const tracker = new OperationTracker(clock, 2);
+    const start = (done: boolean) => {
+      const op = tracker.start({ prefix: "token", resourceId: "/r", inProgress: "Creating", polls: done ? 0 : 9, failed: false, finish: () => undefined });
+      if (done) tracker.poll(op);
+      return op;
+    };
+    const pending = start(false);
+    const old = start(true);
+    const newer = start(true);
+    assert.equal(tracker.get(old.id), undefined, "the oldest finished one went");
+    assert.equal(tracker.get(pending.id), pending, "pending operations stay");
+    assert.equal(tracker.get(newer.id), newer);
+  });
 });
