@@ -1,0 +1,152 @@
+/**
+ * `npm run demo`: the quickstart end to end against an embedded ACR emulator, through the e2e harness
+ * (harness/index.ts: the program under Pulumi's mock runtime, azure-native resources and the real
+ * dynamic-provider host against the emulator; not the Pulumi engine, and no Azure account needed).
+ *
+ * Steps: up; a password regenerated out of band, found by refresh and repaired by up; a zero-downtime
+ * rotation (a second password in slot password2, then password1 replaced); `acr-tokens check`;
+ * destroy. It prints what happens in plain words and never prints a password or an access token.
+ */
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import * as path from "node:path";
+import { startEmulator, type Emulator } from "acr-tokens/emulator";
+import { main as acrTokens } from "../cli";
+import { EmulatorHarness, planByName, reveal, type Operation, type RunResult, type Session } from "../harness";
+
+/** One step of the demo and whether it did what it says. */
+export interface DemoStep {
+  title: string;
+  ok: boolean;
+}
+
+/** Where the demo writes (stdout for `npm run demo`). */
+export interface DemoIo {
+  write(text: string): void;
+}
+
+const RG = "rg-demo";
+const REGISTRY = "contosoregistry";
+const QUICKSTART = "examples/quickstart/index.ts";
+const ROTATION = "harness/programs/quickstartRotation.ts";
+const PROJECT = "acr-tokens-quickstart";
+
+const VERBS: Record<Operation, string> = { create: "created", update: "updated", replace: "replaced", delete: "deleted", same: "unchanged" };
+
+/** "created ScopeMap app-pull-scope-map, Token app-pull; …" from a plan (the components and the stack left out). */
+function describe(result: RunResult): string {
+  const byOp = new Map<Operation, string[]>();
+  for (const [key, op] of Object.entries(planByName(result.plan))) {
+    const [type, name] = key.split("::");
+    if (op === "same" || type.startsWith("acr-tokens:index") || type.startsWith("pulumi:pulumi")) continue;
+    byOp.set(op, [...(byOp.get(op) ?? []), `${type.split(":").pop() ?? type} ${name}`]);
+  }
+  return byOp.size > 0 ? [...byOp].map(([op, items]) => `${VERBS[op]} ${items.join(", ")}`).join("; ") : "no changes";
+}
+
+/**
+ * Runs the demo. Never throws for a failed step: every step is printed and returned with `ok`.
+ *
+ * @param io - Where the narration goes.
+ * @returns Whether every step succeeded, and the steps.
+ */
+export async function main(io: DemoIo = { write: (t) => process.stdout.write(t) }): Promise<{ ok: boolean; steps: DemoStep[] }> {
+  const started = Date.now();
+  const steps: DemoStep[] = [];
+  const say = (line = "") => io.write(`${line}\n`);
+  const step = (title: string, ok: boolean, detail?: string) => {
+    steps.push({ title, ok });
+    say(`${ok ? "  ✔" : "  ✘"} ${title}${detail ? `\n      ${detail}` : ""}`);
+    return ok;
+  };
+
+  const dir = mkdtempSync(path.join(tmpdir(), "acr-tokens-demo-"));
+  let emu: Emulator | undefined;
+  let harness: EmulatorHarness | undefined;
+  try {
+    say("acr-tokens demo: the quickstart against a local ACR emulator (no Azure account; passwords are never printed)\n");
+    emu = await startEmulator({
+      seed: { resourceGroups: [{ name: RG }], registries: [{ resourceGroup: RG, name: REGISTRY, sku: "Premium" }] },
+      clockFile: path.join(dir, "clock"),
+    });
+    say(`Emulator on ${emu.armEndpoint}: registry "${REGISTRY}" in resource group "${RG}".`);
+    harness = EmulatorHarness.start(emu, PROJECT);
+    const tokenId = `/subscriptions/${emu.subscriptionId}/resourceGroups/${RG}/providers/Microsoft.ContainerRegistry/registries/${REGISTRY}/tokens/app-pull`;
+    const logsIn = (password: unknown) => emu!.checkPassword(tokenId, reveal<string>(password));
+    const session: Session = harness.session({ program: QUICKSTART, config: { registryName: REGISTRY, resourceGroupName: RG } });
+
+    say("\n1. pulumi up (examples/quickstart)");
+    let result = await session.up();
+    say(`   ${describe(result)}`);
+    step(
+      `token "${String(result.outputs["username"])}" on ${String(result.outputs["loginServer"])} can pull "app"; its password1 (expires ${String(result.outputs["passwordExpiry"])}) logs in`,
+      logsIn(result.outputs["password"]).ok,
+    );
+    say(`   docker login: ${String(result.outputs["dockerLogin"])}`);
+
+    say("\n2. Someone regenerates password1 outside Pulumi (portal, az acr token credential generate)");
+    await harness.arm.registries.generateCredentials(RG, REGISTRY, { tokenId, name: "password1" }, { updateIntervalInMs: 0 });
+    step("the password in the stack no longer logs in", !logsIn(result.outputs["password"]).ok);
+    await session.refresh();
+    const planned = planByName((await session.preview()).plan)["pulumi-nodejs:dynamic/acr-tokens:TokenPassword::app-pull-password1"];
+    step(`after pulumi refresh, the preview plans to repair password1 (TokenPassword: ${planned ?? "not in state"})`, planned !== undefined && planned !== "same");
+    result = await session.up();
+    say(`   pulumi up: ${describe(result)}`);
+    step("after pulumi up, the password in the stack logs in again", logsIn(result.outputs["password"]).ok);
+
+    say("\n3. Zero-downtime rotation");
+    session.program = ROTATION;
+    session.config = { ...session.config, password2: "yes" };
+    result = await session.up();
+    say(`   add a second password in slot password2: ${describe(result)}`);
+    step("password2 logs in next to password1: consumers switch to password2", logsIn(result.outputs["password2"]).ok);
+    const password2 = result.outputs["password2"];
+    session.config = { ...session.config, password1Days: "180" };
+    result = await session.up();
+    say(`   replace password1 (now valid 180 days): ${describe(result)}`);
+    step(
+      "the new password1 logs in, and password2 kept working throughout",
+      logsIn(result.outputs["password"]).ok && logsIn(password2).ok && logsIn(result.outputs["password2"]).ok,
+    );
+
+    say("\n4. acr-tokens check (the CI expiry check, outside Pulumi)");
+    let checkOut = "";
+    let checkErr = "";
+    const code = await acrTokens(["check", "--registry", REGISTRY, "--resource-group", RG, "--subscription", emu.subscriptionId], {
+      stdout: { write: (t: string) => void (checkOut += t) },
+      stderr: { write: (t: string) => void (checkErr += t) },
+      env: {
+        ACR_TOKENS_ACCESS_TOKEN: emu.issueToken(),
+        ACR_TOKENS_ARM_ENDPOINT: emu.armEndpoint,
+        ACR_TOKENS_CA_CERT_FILE: emu.caCertPath,
+        ACR_TOKENS_CLOCK_FILE: emu.clock.mirrorFile,
+      },
+      isTTY: false,
+    });
+    say((checkOut + checkErr).trimEnd().replace(/^/gm, "   "));
+    step(`acr-tokens check exits ${code}: nothing flagged`, code === 0);
+
+    say("\n5. pulumi destroy");
+    const destroyed = await session.destroy();
+    say(`   ${describe(destroyed)}`);
+    const left: string[] = [];
+    for await (const t of harness.arm.tokens.list(RG, REGISTRY)) left.push(`token ${t.name}`);
+    for await (const m of harness.arm.scopeMaps.list(RG, REGISTRY)) if (!m.name?.startsWith("_")) left.push(`scope map ${m.name}`);
+    step("the registry holds no token or scope map of the stack any more", left.length === 0, left.length > 0 ? `left: ${left.join(", ")}` : undefined);
+  } catch (err) {
+    step(`the demo stopped: ${err instanceof Error ? err.message : String(err)}`, false);
+  } finally {
+    await harness?.close();
+    await emu?.close();
+    rmSync(dir, { recursive: true, force: true });
+  }
+  const ok = steps.every((s) => s.ok);
+  say(`\n${ok ? "Done" : "Finished with failed steps"} in ${((Date.now() - started) / 1000).toFixed(1)} s.`);
+  return { ok, steps };
+}
+
+if (require.main === module) {
+  void main().then((r) => {
+    process.exitCode = r.ok ? 0 : 1;
+  });
+}
