@@ -15,6 +15,7 @@ import {
   type RecordedInteraction,
   type Recording,
 } from "../helpers/recordings";
+import { rawRequest } from "../helpers/emulator";
 
 /**
  * Every ARM request azure-cli's tests recorded against the real service
@@ -160,6 +161,19 @@ describe("fidelity: recorded azure-cli traffic replayed against the emulator", f
       // Whole tokens, and their signatures alone.
       const leaked = [...bearers].filter((b) => log.includes(b) || log.includes(b.split(".")[2] ?? b)).length;
       assert.equal(leaked, 0, `${leaked} bearer token(s) appear in the emulator's request log`);
+    });
+
+    it("dates its answers by the emulator clock, as the recorded Date headers follow the service's time", async function () {
+      // Every recorded response carries the service's time in `Date`; with the clock moved to a
+      // recording's time, the emulator's `Date` should say that time too.
+      const at = new Date("2023-02-07T15:53:32Z");
+      emulator.clock.set(at);
+      const res = await rawRequest(emulator, "GET", `/subscriptions/${emulator.subscriptionId}?api-version=2019-11-01`, {
+        token: emulator.issueToken(),
+      });
+      assert.equal(res.status, 200);
+      const date = Date.parse(String(res.headers.date));
+      assert.ok(Math.abs(date - emulator.clock.now().getTime()) < 5_000, `Date header ${String(res.headers.date)}, emulator clock ${emulator.clock.now().toUTCString()}`);
     });
   });
 });
