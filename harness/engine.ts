@@ -126,7 +126,8 @@ export class Deployment {
       const { state, op } = await this.step(reg);
       this.registered.set(reg.urn, state);
       this.plan[reg.urn] = op;
-      return { id: state.id, outputs: state.custom ? state.outputs : {} };
+      // An id unknown at preview goes back as "", which the SDK resolves as an unknown id.
+      return { id: state.id === UNKNOWN ? "" : state.id, outputs: state.custom ? state.outputs : {} };
     } catch (err) {
       this.aborted = true;
       this.errors.push({ urn: reg.urn, message: errorMessage(err) });

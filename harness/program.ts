@@ -198,4 +198,6 @@ export async function executeProgram(options: ExecuteOptions): Promise<void> {
   }
   run.catch(() => undefined);
   await monitor.drain();
+  // The config lives in the SDK's process-wide store: leave none behind for other programs or tests.
+  pulumi.runtime.setAllConfig({}, []);
 }

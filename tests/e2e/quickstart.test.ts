@@ -34,6 +34,15 @@ describe("e2e: quickstart through the harness", function () {
     return { session, first };
   }
 
+  it("preview of the new stack plans every create (TokenPassword checked with an unknown token id) and writes nothing", async () => {
+    const session = bed().session({ program: QUICKSTART, config: CONFIG });
+    const mark = bed().emu.requests.length;
+    const plan = planByName((await session.preview()).plan);
+    for (const key of [SCOPE_MAP, TOKEN, SETTINGS, PASSWORD]) assert.equal(plan[key], "create", key);
+    assert.deepEqual(bed().emu.requests.slice(mark).filter((r) => r.kind === "arm" && r.method !== "GET"), []);
+    assert.deepEqual(session.state.resources, []);
+  });
+
   it("up creates the scope map, the token and a password that logs in; the password output is secret and absent from plain state", async () => {
     const { session, first } = await upQuickstart();
     const plan = planByName(first.plan);

@@ -111,6 +111,17 @@ describe("harness: runProgram, preview, refresh and destroy on azure-native reso
     await assert.rejects(s.preview({ expectNoChanges: true }), /--expect-no-changes: the plan has changes:\n {2}update urn:pulumi:dev::harness-test::azure-native:containerregistry:ScopeMap::first/);
   });
 
+  it("preview of a new stack plans creates with unknown ids and writes nothing", async () => {
+    const s = session({ second: "yes" });
+    const mark = emu.requests.length;
+    const plan = await s.preview();
+    assert.deepEqual(writes(mark), []);
+    assert.equal(planByName(plan.plan)[FIRST], "create");
+    assert.equal(planByName(plan.plan)[SECOND], "create");
+    assert.deepEqual(s.state.resources, []);
+    assert.deepEqual(await mapNames(), []);
+  });
+
   it("refresh writes an out-of-band change into the stored inputs, so the next up puts the program's value back", async () => {
     const s = session();
     await s.up();
