@@ -34,6 +34,52 @@ export class ArmRequestError extends Error {
   }
 }
 
+/** `name` of {@link RetryAfterTooLongError}. */
+export const RetryAfterTooLongErrorName = "AcrTokensRetryAfterTooLongError";
+
+/**
+ * ARM (or a gateway) answered 429/503 with a `Retry-After` longer than the provider waits for
+ * (`ACR_TOKENS_MAX_RETRY_AFTER_SECONDS`). Thrown by the pipeline's throttle guard; {@link wrapArmError}
+ * prefixes the resource and operation.
+ */
+export class RetryAfterTooLongError extends Error {
+  override readonly name = RetryAfterTooLongErrorName;
+  constructor(
+    readonly statusCode: number,
+    readonly retryAfterMs: number,
+    readonly maxRetryAfterSeconds: number,
+    readonly requestId: string | undefined,
+  ) {
+    super(
+      `ARM answered ${statusCode}${requestId ? ` (x-ms-request-id ${requestId})` : ""} and asked to retry after ` +
+        `${Math.ceil(retryAfterMs / 1000)} s, longer than the ${maxRetryAfterSeconds} s this provider waits. ` +
+        "The subscription is being throttled: run `pulumi up` again later, or raise ACR_TOKENS_MAX_RETRY_AFTER_SECONDS to wait longer.",
+    );
+  }
+}
+
+/** `name` of {@link ArmTimeoutError}. */
+export const ArmTimeoutErrorName = "AcrTokensArmTimeoutError";
+
+/**
+ * One ARM request got no answer within `ACR_TOKENS_ARM_TIMEOUT_MS`. Not retried: the request may
+ * still run in Azure, and a retry would race it.
+ */
+export class ArmTimeoutError extends Error {
+  override readonly name = ArmTimeoutErrorName;
+  constructor(
+    readonly method: string,
+    readonly timeoutMs: number,
+    cause: unknown,
+  ) {
+    super(
+      `no answer from ARM to a ${method} request within ${timeoutMs} ms (ACR_TOKENS_ARM_TIMEOUT_MS). ` +
+        "Check the network and the ARM endpoint, or raise ACR_TOKENS_ARM_TIMEOUT_MS; then run `pulumi up` again.",
+      { cause },
+    );
+  }
+}
+
 /** The HTTP status of an ARM answer (a RestError or an ArmRequestError), e.g. 404 for a token that is gone. */
 export function statusOf(err: unknown): number | undefined {
   if (isRestError(err)) return err.statusCode;
@@ -51,6 +97,17 @@ export function statusOf(err: unknown): number | undefined {
  */
 export function wrapArmError(err: unknown, label: string, operation: string, resolved: ResolvedCredential): Error {
   if (err instanceof Error && err.name === ArmRequestErrorName) return err;
+  if (err instanceof Error && (err.name === RetryAfterTooLongErrorName || err.name === ArmTimeoutErrorName)) {
+    const status = err.name === RetryAfterTooLongErrorName ? (err as RetryAfterTooLongError).statusCode : undefined;
+    const requestId = err.name === RetryAfterTooLongErrorName ? (err as RetryAfterTooLongError).requestId : undefined;
+    return new ArmRequestError(`${label}: ${operation} failed: ${err.message}`, {
+      ...(status !== undefined ? { statusCode: status } : {}),
+      ...(requestId !== undefined ? { requestId } : {}),
+      code: err.name === ArmTimeoutErrorName ? "Timeout" : "RetryAfterTooLong",
+      operation,
+      cause: err,
+    });
+  }
   if (!isRestError(err)) return err instanceof Error ? err : new Error(`${label}: ${operation} failed: ${String(err)}`);
 
   const requestId = err.response?.headers.get("x-ms-request-id") ?? undefined;
@@ -75,9 +132,17 @@ export function wrapArmError(err: unknown, label: string, operation: string, res
     }
   }
   return new ArmRequestError(
-    `${label}: ${operation} failed: ARM answered ${status}${code ? ` ${code}` : ""}${ref}: ${armMessage}`,
+    `${label}: ${operation} failed: ARM answered ${status}${code ? ` ${code}` : ""}${ref}: ${armMessage}${hintFor(status)}`,
     { statusCode: status, code, requestId, operation, cause: err },
   );
+}
+
+/** What to do about a status the pipeline has already retried (or must not retry). */
+function hintFor(status: number): string {
+  if (status === 409) return " Another change to this token or registry is in progress; wait for it to finish, then run `pulumi up` again.";
+  if (status === 429) return " The subscription is throttled and the retries are used up; run `pulumi up` again later.";
+  if (status >= 500) return " ARM kept failing after the retries; run `pulumi up` again later, and quote the x-ms-request-id if it persists.";
+  return "";
 }
 
 /** ARM messages are one line in practice; keep it so and bounded, so an error never carries a body dump. */
