@@ -157,3 +157,36 @@ export async function azLifecycle(cli: AzCli, tokenNames: readonly string[], par
     await mapPool(tokenNames, parallel, (name) => az(cli, ["acr", "token", "credential", "delete", ...common(name), `--${SLOT}`]));
   });
 }
+
+/**
+ * The raw-SDK lifecycle in a child process of its own (bench/rawSdkChild.ts), as the provider host
+ * is: returns the seconds the child measured after its warm-up (process start excluded).
+ */
+export async function rawSdkLifecycleInChild(emu: Emulator, accessToken: string, tokenNames: readonly string[], warmName: string, parallel: number): Promise<number> {
+  const { spawn } = await import("node:child_process");
+  const path = await import("node:path");
+  const child = spawn(process.execPath, ["-r", "ts-node/register/transpile-only", "--conditions=acr-tokens-source", path.join(__dirname, "rawSdkChild.ts")], {
+    cwd: path.resolve(__dirname, ".."),
+    env: {
+      PATH: process.env["PATH"],
+      HOME: process.env["HOME"],
+      BENCH_ARM_ENDPOINT: emu.armEndpoint,
+      BENCH_CA_CERT_FILE: emu.caCertPath,
+      BENCH_SUBSCRIPTION_ID: emu.subscriptionId,
+      BENCH_TOKEN_NAMES: JSON.stringify(tokenNames),
+      BENCH_TOKEN_ID_PREFIX: tokenIdOf(emu, ""),
+      BENCH_WARM_TOKEN: warmName,
+      BENCH_PARALLEL: String(parallel),
+    },
+    stdio: ["pipe", "pipe", "pipe"],
+  });
+  let stdout = "";
+  let stderr = "";
+  child.stdout.on("data", (c: Buffer) => (stdout += c.toString("utf8")));
+  child.stderr.on("data", (c: Buffer) => (stderr += c.toString("utf8")));
+  child.stdin.end(accessToken);
+  const code = await new Promise<number | null>((resolve) => child.once("exit", resolve));
+  const seconds = Number(stdout.trim());
+  if (code !== 0 || !Number.isFinite(seconds)) throw new Error(`the raw SDK child failed (exit ${String(code)}): ${stderr.trim().split("\n").slice(-2).join(" ")}`);
+  return seconds;
+}
