@@ -25,7 +25,7 @@ import { matchRoute, type RouteContext, type RouteEnv, type RouteResult } from "
 /**
  * The request pipeline, one stage per comment (Azurite's BlobRequestListenerFactory layout):
  *
- *   1. request id      x-ms-request-id / x-ms-correlation-request-id on every response
+ *   1. request id      x-ms-request-id / x-ms-correlation-request-id (and Date, by the emulator clock) on every response
  *   2. access log      one RequestLogEntry per request, written when the response ends
  *   3. fault injection the next matching FaultRule answers instead of the emulator
  *   4. parse / limits  path checks (`..`, encoded slashes), body size limit
@@ -68,6 +68,8 @@ async function handle(deps: PipelineDeps, req: IncomingMessage, res: ServerRespo
   const correlation = single(req.headers["x-ms-correlation-request-id"]) ?? requestId;
   res.setHeader("x-ms-request-id", requestId);
   res.setHeader("x-ms-correlation-request-id", /^[\w-]{1,64}$/.test(correlation) ? correlation : requestId);
+  // The Date header tells the emulator's time, as ARM's tells the service's (Node would send wall-clock time).
+  res.setHeader("Date", deps.clock.now().toUTCString());
 
   // 2. access log (never a header value, query string or body)
   const started = process.hrtime.bigint();

@@ -76,7 +76,13 @@ export interface Route {
   handler: (ctx: RouteContext) => RouteResult;
 }
 
-/** `systemData` for a write by the caller now. */
+/**
+ * `systemData` for a write by the caller now. With `previous`, the creation half is kept (registries,
+ * resource groups); without it both halves are now. ACR writes tokens and scope maps that way on
+ * every PUT/PATCH: the recorded scope-map PATCH answers and later GETs show `createdAt` equal to
+ * `lastModifiedAt` (the write's time) while `properties.creationDate` keeps the original creation.
+ * Tokens follow by analogy (no token PATCH was recorded: UNCERTAIN).
+ */
 export function newSystemData(ctx: RouteContext, previous?: SystemData): SystemData {
   const at = formatTicks(ticksFromClock(ctx.env.clock.now()));
   const by = ctx.principal?.clientId ?? ctx.principal?.objectId ?? "anonymous";

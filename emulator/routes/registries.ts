@@ -74,7 +74,7 @@ export function registryBody(r: RegistryRecord, apiVersion: string): Record<stri
   if (since("registryPrivateLink")) {
     properties.encryption = { status: "disabled" };
     properties.dataEndpointEnabled = r.dataEndpointEnabled;
-    properties.dataEndpointHostNames = [];
+    properties.dataEndpointHostNames = r.dataEndpointEnabled ? [`${r.name.toLowerCase()}.${r.location}.data.azurecr.io`] : [];
     properties.privateEndpointConnections = [];
     properties.publicNetworkAccess = r.publicNetworkAccess;
   }

@@ -127,7 +127,7 @@ function put(ctx: RouteContext): RouteResult {
     actions,
     creationDate: map?.creationDate ?? formatTicks(ticksFromClock(ctx.env.clock.now())),
     provisioningState: "Succeeded",
-    systemData: newSystemData(ctx, map?.systemData),
+    systemData: newSystemData(ctx),
   };
   if (description !== undefined) record.description = description;
   ctx.env.store.scopeMaps.put(id, record);
@@ -148,7 +148,7 @@ function patch(ctx: RouteContext): RouteResult {
     ...map,
     actions: actions ?? map.actions,
     provisioningState: "Updating",
-    systemData: newSystemData(ctx, map.systemData),
+    systemData: newSystemData(ctx),
   };
   if (description !== undefined) updated.description = description;
   ctx.env.store.scopeMaps.put(id, updated);

@@ -149,7 +149,7 @@ function put(ctx: RouteContext): RouteResult {
     provisioningState: token ? "Updating" : "Creating",
     // A PUT replaces the token: passwords survive only when the body names them.
     passwords: token && keep ? token.passwords.filter((p) => keep.includes(p.name)) : [],
-    systemData: newSystemData(ctx, token?.systemData),
+    systemData: newSystemData(ctx),
   };
   ctx.env.store.tokens.put(id, record);
   const opId = startLro(ctx, id, record.provisioningState === "Creating" ? "Creating" : "Updating");
@@ -171,7 +171,7 @@ function patch(ctx: RouteContext): RouteResult {
     status: status ?? token.status,
     provisioningState: "Updating",
     passwords: keep ? token.passwords.filter((p) => keep.includes(p.name)) : token.passwords,
-    systemData: newSystemData(ctx, token.systemData),
+    systemData: newSystemData(ctx),
   };
   ctx.env.store.tokens.put(id, updated);
   const opId = startLro(ctx, id, "Updating");

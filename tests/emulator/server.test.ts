@@ -99,6 +99,21 @@ describe("emulator pipeline", () => {
       assert.equal(ids.size, paths.length, "request ids are unique");
     });
 
+    it("dates every answer by the emulator clock", async () => {
+      emu().clock.set("2031-02-03T04:05:06Z");
+      try {
+        const set = Date.parse("2031-02-03T04:05:06Z");
+        const arm = await rawRequest(emu(), "GET", "/metadata/endpoints?api-version=2015-01-01", { token: null });
+        const entra = await rawRequest(emu(), "GET", `/${emu().tenantId}/v2.0/.well-known/openid-configuration`, { token: null });
+        for (const res of [arm, entra]) {
+          const at = Date.parse(String(res.headers.date));
+          assert.ok(at >= set && at - set < 60_000, `Date ${String(res.headers.date)} is not the emulator's 2031 time`);
+        }
+      } finally {
+        emu().clock.set(new Date());
+      }
+    });
+
     it("answers unknown paths with 404 and known paths with a wrong method with 405, both ARM-shaped", async () => {
       const none = await rawRequest(emu(), "GET", `/subscriptions/${emu().subscriptionId}/providers/Microsoft.Compute/virtualMachines?api-version=2025-11-01`);
       assert.equal(none.status, 404);
