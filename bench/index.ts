@@ -348,10 +348,13 @@ async function main(): Promise<void> {
   mkdirSync(resultsDir, { recursive: true });
   writeFileSync(path.join(resultsDir, "latest.md"), markdown);
   progress("wrote bench/results/latest.md");
+  const table = `${header}\n\n${formatTable(figures)}\n\n${notes.map((n) => `* ${n}`).join("\n")}\n`;
   if (flags.json) {
+    // The table goes to stderr, so a --json run still shows it to a person.
+    process.stderr.write(table);
     process.stdout.write(`${JSON.stringify(toJson(figures, { date, machine, benchSeconds: (Date.now() - started) / 1000, ...extra, notes }))}\n`);
   } else {
-    process.stdout.write(`${header}\n\n${formatTable(figures)}\n\n${notes.map((n) => `* ${n}`).join("\n")}\n`);
+    process.stdout.write(table);
   }
 }
 
