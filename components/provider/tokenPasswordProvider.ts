@@ -24,6 +24,8 @@ export interface TokenPasswordInputs {
   expiresInDays?: number;
   /** Which credential to use (a selector, never a secret). */
   credential?: CredentialKind;
+  /** Days before the expiry from which the password is due for regeneration (needs `expiresInDays`). */
+  rotateBeforeExpiryDays?: number;
 }
 
 /** The outputs of a TokenPassword. `password` is secret; absent values are `null`, never `undefined`. */
@@ -42,7 +44,35 @@ export interface TokenPasswordOutputs {
   creationTime: string;
   /** The registry's login server, e.g. `myregistry.azurecr.io`. */
   loginServer: string;
+  /** The rotation window in days, or null. Absent in state written before it existed. */
+  rotateBeforeExpiryDays?: number | null;
+  /**
+   * What the last read found wrong, in words (several findings joined by "; "), or null when nothing.
+   * Absent in state written before drift detection existed.
+   */
+  drift?: string | null;
+  /** The same findings as codes, for the diff to act on (see {@link DriftCode}). */
+  driftCodes?: DriftCode[];
 }
+
+/**
+ * What a read can find wrong with a password. `slotRegenerated`, `slotDeleted`, `expired` and
+ * `inRotationWindow` make the next `up` generate the password again (when it can, see
+ * {@link diffTokenPassword}); `tokenDisabled` is only reported: generating again would not help.
+ */
+export const DriftCode = {
+  /** The slot holds a password generated elsewhere (its creationTime is not ours). */
+  SlotRegenerated: "slotRegenerated",
+  /** The slot was removed (the token still exists). */
+  SlotDeleted: "slotDeleted",
+  /** The password's expiry has passed. */
+  Expired: "expired",
+  /** The password expires within `rotateBeforeExpiryDays`. */
+  InRotationWindow: "inRotationWindow",
+  /** The token is disabled: no password of it logs in. */
+  TokenDisabled: "tokenDisabled",
+} as const;
+export type DriftCode = (typeof DriftCode)[keyof typeof DriftCode];
 
 /** Every output key, so the resource declares them all (a dynamic resource only exposes keys present in its props). */
 export const TOKEN_PASSWORD_OUTPUT_KEYS = [
@@ -55,6 +85,9 @@ export const TOKEN_PASSWORD_OUTPUT_KEYS = [
   "password",
   "creationTime",
   "loginServer",
+  "rotateBeforeExpiryDays",
+  "drift",
+  "driftCodes",
 ] as const satisfies ReadonlyArray<keyof TokenPasswordOutputs>;
 
 const SLOTS: readonly string[] = Object.values(PasswordSlot);
@@ -71,8 +104,7 @@ function isRealUtcTime(iso: string): boolean {
 }
 
 /**
- * What the token's GET says about one password slot. Read maps it onto the resource today; the drift
- * issue will map the `replaced` case (regenerated elsewhere) onto a diff.
+ * What the token's GET says about one password slot (see {@link assessDrift} for what read makes of it).
  */
 export type SlotObservation =
   | { kind: "tokenGone" }
@@ -153,6 +185,32 @@ export function checkTokenPasswordInputs(
     }
   }
 
+  const window = news["rotateBeforeExpiryDays"];
+  if (window !== undefined && window !== null) {
+    if (window === unknownValue) {
+      inputs["rotateBeforeExpiryDays"] = window;
+    } else if (typeof window !== "number" || !Number.isInteger(window) || window <= 0) {
+      fail(
+        "rotateBeforeExpiryDays",
+        `rotateBeforeExpiryDays is ${JSON.stringify(window)}; use a whole number of days greater than 0, e.g. 14.`,
+      );
+    } else if (days === undefined || days === null) {
+      // Regenerating keeps a fixed expiry, so the password would stay inside its window and be
+      // regenerated on every run; with no expiry it never needs rotating.
+      fail(
+        "rotateBeforeExpiryDays",
+        "rotateBeforeExpiryDays needs expiresInDays (a lifetime to renew): with a fixed expiry, or none, generating again cannot move the expiry. Use expiresInDays, or remove rotateBeforeExpiryDays.",
+      );
+    } else if (typeof days === "number" && window >= days) {
+      fail(
+        "rotateBeforeExpiryDays",
+        `rotateBeforeExpiryDays ${window} is not less than expiresInDays ${days}: every new password would be due at once. Use fewer days than expiresInDays, e.g. ${Math.max(1, Math.floor(days / 6))}.`,
+      );
+    } else {
+      inputs["rotateBeforeExpiryDays"] = window;
+    }
+  }
+
   const credential = news["credential"];
   if (credential !== undefined && credential !== null) {
     if (credential !== unknownValue && (typeof credential !== "string" || !KINDS.includes(credential))) {
@@ -163,13 +221,82 @@ export function checkTokenPasswordInputs(
   return { inputs, failures };
 }
 
+/** What a read found: words for people, codes for the diff. */
+export interface DriftReport {
+  drift: string | null;
+  driftCodes: DriftCode[];
+}
+
+/** True when `expiry` has passed at `at`. */
+function hasExpired(expiry: string | null | undefined, at: Date): boolean {
+  return typeof expiry === "string" && Date.parse(expiry) <= at.getTime();
+}
+
+/** True when `expiry` lies within `windowDays` of `at` (and has not passed). */
+function inWindow(expiry: string | null | undefined, windowDays: number | null | undefined, at: Date): boolean {
+  if (typeof expiry !== "string" || typeof windowDays !== "number") return false;
+  const t = Date.parse(expiry);
+  return t > at.getTime() && t - windowDays * DAY_MS <= at.getTime();
+}
+
+/**
+ * Compares the token as one GET returned it with our password (state) at `at`. Only called when the
+ * token exists (a deleted token makes the resource disappear). Internal. Exported for testing.
+ */
+export function assessDrift(token: Token, props: Partial<TokenPasswordOutputs>, at: Date): DriftReport {
+  const slot = props.slot ?? PasswordSlot.Password1;
+  const seen = observeSlot(token, slot, props.creationTime ?? null);
+  const codes: DriftCode[] = [];
+  const words: string[] = [];
+  if (seen.kind === "slotGone") {
+    codes.push(DriftCode.SlotDeleted);
+    words.push(`${slot} was deleted out of band`);
+  } else if (seen.kind === "present" && seen.replaced) {
+    codes.push(DriftCode.SlotRegenerated);
+    words.push(`${slot} was regenerated out of band at ${seen.creationTime ?? "an unknown time"}`);
+  } else if (hasExpired(props.expiry, at)) {
+    codes.push(DriftCode.Expired);
+    const fixed = props.expiresInDays == null;
+    words.push(`${slot} expired at ${props.expiry}${fixed ? "; give a later expiry to generate a new one" : ""}`);
+  } else if (inWindow(props.expiry, props.rotateBeforeExpiryDays, at)) {
+    codes.push(DriftCode.InRotationWindow);
+    words.push(`${slot} expires at ${props.expiry} — inside the ${props.rotateBeforeExpiryDays}-day rotation window`);
+  }
+  if (token.status === "disabled") {
+    codes.push(DriftCode.TokenDisabled);
+    words.push(`token ${token.name ?? parseTokenName(props.tokenId)} is disabled`);
+  }
+  return { drift: words.length > 0 ? words.join("; ") : null, driftCodes: codes };
+}
+
+function parseTokenName(tokenId: string | undefined): string {
+  const parsed = parseTokenId(tokenId);
+  return "error" in parsed ? "?" : parsed.tokenName;
+}
+
 /**
  * Replacement rules: another token, slot or expiry is another password (replace). The provider's own
- * code (`__provider`) is not compared at all. Another credential selector changes nothing in Azure,
- * but is an in-place update of state (no ARM call): read and delete run from state, and must use the
- * selector the program now names, not one whose credential may be gone. Internal. Exported for testing.
+ * code (`__provider`) is not compared at all. Another credential selector or rotation window changes
+ * nothing in Azure, but is an in-place update of state (no ARM call): read and delete run from state,
+ * and must use the selector the program now names, not one whose credential may be gone.
+ *
+ * Drift (why diff, not read, decides): Pulumi's refresh can only rewrite state, and a password can
+ * only be repaired by generating it again, which is a replacement. So read keeps the resource and
+ * records `drift`/`driftCodes`; the engine hands the refreshed outputs to diff as `olds`, and diff
+ * plans the replacement (`replaces: ["drift"]`) for a slot regenerated or deleted out of band. A
+ * clean refresh records no code, so it plans nothing. A disabled token is only reported: a new
+ * password would not log in either (RegistryToken's TokenSettings re-enables the token on the next
+ * `up`, through its own refresh diff).
+ *
+ * Time (with `at`, as the provider passes "now"): an expired password, or one inside its
+ * `rotateBeforeExpiryDays` window, is replaced (`replaces: ["expiry"]`) also on a plain `preview` or
+ * `up` without refresh: the stored expiry is compared with the clock, so a scheduled `up` rotates on
+ * time. Only passwords that a new generation renews: `expiresInDays` (a new expiry is counted from
+ * the new creation) or no expiry. A fixed `expiry` that has passed cannot be generated again (the
+ * same expiry would be refused); it stays reported as drift until the program gives a later one.
+ * Without `at`, the result depends on state and inputs only. Internal. Exported for testing.
  */
-export function diffTokenPassword(olds: Partial<TokenPasswordOutputs>, news: TokenPasswordInputs): pulumi.dynamic.DiffResult {
+export function diffTokenPassword(olds: Partial<TokenPasswordOutputs>, news: TokenPasswordInputs, at?: Date): pulumi.dynamic.DiffResult {
   const replaces: string[] = [];
   if (!sameArmId(olds.tokenId, news.tokenId)) replaces.push("tokenId");
   if ((olds.slot ?? PasswordSlot.Password1) !== (news.slot ?? PasswordSlot.Password1)) replaces.push("slot");
@@ -186,12 +313,25 @@ export function diffTokenPassword(olds: Partial<TokenPasswordOutputs>, news: Tok
     const same = oldExpiry === null || newExpiry === null ? oldExpiry === newExpiry : Date.parse(oldExpiry) === Date.parse(newExpiry);
     if (!same && oldDays === null) replaces.push("expiry");
   }
+  if (replaces.length === 0) {
+    // Same password as planned: repair what refresh found, or rotate on time.
+    const renewable = newDays !== null || news.expiry === undefined || (at !== undefined && !hasExpired(news.expiry, at));
+    const codes = olds.driftCodes ?? [];
+    if (codes.includes(DriftCode.SlotRegenerated) || codes.includes(DriftCode.SlotDeleted)) {
+      if (renewable) replaces.push("drift");
+    } else if (renewable && newDays !== null) {
+      const expired = codes.includes(DriftCode.Expired) || (at !== undefined && hasExpired(olds.expiry, at));
+      const due = at !== undefined && inWindow(olds.expiry, news.rotateBeforeExpiryDays, at);
+      if (expired || due) replaces.push("expiry");
+    }
+  }
   // Same token and slot: generating the replacement regenerates that very slot, so the old password
   // must be removed first, or the old resource's delete would remove the new password.
   const sameSlot = !replaces.includes("tokenId") && !replaces.includes("slot");
   const selectorChanged = (olds.credential ?? null) !== (news.credential ?? null);
+  const windowChanged = (olds.rotateBeforeExpiryDays ?? null) !== (news.rotateBeforeExpiryDays ?? null);
   return {
-    changes: replaces.length > 0 || selectorChanged,
+    changes: replaces.length > 0 || selectorChanged || windowChanged,
     replaces,
     deleteBeforeReplace: replaces.length > 0 && sameSlot,
   };
@@ -255,7 +395,7 @@ export const tokenPasswordProvider = {
   },
 
   async diff(_id: string, olds: TokenPasswordOutputs, news: TokenPasswordInputs): Promise<pulumi.dynamic.DiffResult> {
-    return diffTokenPassword(olds, news);
+    return diffTokenPassword(olds, news, now(TOKEN_PASSWORD));
   },
 
   /** One generateCredentials POST for this slot (plus, once per registry per process, the registry GET for the login server). */
@@ -310,11 +450,21 @@ export const tokenPasswordProvider = {
       password: secret(generated.value),
       creationTime: (generated.creationTime ?? now(TOKEN_PASSWORD)).toISOString(),
       loginServer,
+      rotateBeforeExpiryDays: inputs.rotateBeforeExpiryDays ?? null,
+      drift: null,
+      driftCodes: [],
     };
     return { id: `${inputs.tokenId}/passwords/${slot}`, outs };
   },
 
-  /** One GET of the token: reports the slot's creation time and expiry; a token or slot that is gone makes the resource disappear. */
+  /**
+   * One GET of the token. A token that is gone makes the resource disappear (the next `up` creates
+   * the token and then this password again). Otherwise the resource stays, still describing our
+   * password (its creation time and expiry), with `drift`/`driftCodes` saying what is wrong with it
+   * now: slot regenerated or deleted out of band, expired, inside the rotation window, token
+   * disabled. The diff turns those into a replacement (see {@link diffTokenPassword}). Nothing else
+   * changes, so a refresh with no drift leaves the state exactly as it was.
+   */
   async read(id: string, props: TokenPasswordOutputs): Promise<pulumi.dynamic.ReadResult> {
     const ref = refOf(props.tokenId);
     const slot = props.slot ?? PasswordSlot.Password1;
@@ -326,22 +476,32 @@ export const tokenPasswordProvider = {
     } catch (err) {
       throw wrapArmError(err, labelOf(ref, slot), "tokens.get", resolved);
     }
-    const seen = observeSlot(token, slot, props.creationTime ?? null);
-    if (seen.kind !== "present") return { id: "", props: {} };
+    if (!token) return { id: "", props: {} };
+    const report = assessDrift(token, props, now(TOKEN_PASSWORD));
     return {
       id,
       props: {
         ...props,
         password: props.password != null ? secret(props.password) : null,
-        creationTime: seen.creationTime ?? props.creationTime,
-        expiry: seen.expiry,
+        rotateBeforeExpiryDays: props.rotateBeforeExpiryDays ?? null,
+        drift: report.drift,
+        driftCodes: report.driftCodes,
       },
     };
   },
 
-  /** Only the credential selector changes in place: it is recorded in state, with no ARM call. */
+  /** Only the credential selector and the rotation window change in place: recorded in state, with no ARM call. */
   async update(_id: string, olds: TokenPasswordOutputs, news: TokenPasswordInputs): Promise<pulumi.dynamic.UpdateResult> {
-    return { outs: { ...olds, password: olds.password != null ? secret(olds.password) : null, credential: news.credential ?? null } };
+    return {
+      outs: {
+        ...olds,
+        password: olds.password != null ? secret(olds.password) : null,
+        credential: news.credential ?? null,
+        rotateBeforeExpiryDays: news.rotateBeforeExpiryDays ?? null,
+        drift: olds.drift ?? null,
+        driftCodes: olds.driftCodes ?? [],
+      },
+    };
   },
 
   /**

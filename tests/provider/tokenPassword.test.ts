@@ -100,12 +100,14 @@ describe("TokenPassword through the host (access token from stack config)", func
     assert.equal(reveal(read.outs["password"]), reveal(outs["password"]));
   });
 
-  it("a slot or token that is gone: read drops the resource, delete succeeds with one GET", async () => {
+  it("a slot that is gone: read keeps the resource and reports drift; a token that is gone: read drops it; delete succeeds with one GET", async () => {
     const tokenId = await bed.createToken("gone-token");
     const { id, outs } = await createPassword(host, "gone-pw", { tokenId, slot: "password2" });
     remember(outs);
     await bed.sdk.tokens.update("rg-tokens", REGISTRY, "gone-token", { credentials: { passwords: [] } }, { updateIntervalInMs: 0 });
-    assert.equal((await host.read(PASSWORD_TYPE, "gone-pw", id, outs)).id, "");
+    const slotGone = await host.read(PASSWORD_TYPE, "gone-pw", id, outs);
+    assert.equal(slotGone.id, id);
+    assert.equal(slotGone.outs["drift"], "password2 was deleted out of band");
     let mark = bed.emu.requests.length;
     await host.delete(PASSWORD_TYPE, "gone-pw", id, outs);
     assert.deepEqual(armOperationsSince(bed.emu, mark), ["tokens.get"]);
