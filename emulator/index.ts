@@ -210,6 +210,11 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     server = createHttpServer(listener);
   }
   server.on("clientError", handleClientError);
+  // Keep idle connections as long as Azure's front ends do (4 minutes). Node's 5 s default closes
+  // sockets that SDK agents still hold, and a request sent on one as it closes fails with
+  // "socket hang up" (seen between Pulumi engine steps, which idle longer than 5 s).
+  server.keepAliveTimeout = 240_000;
+  server.headersTimeout = 245_000;
   const host = options.host ?? "127.0.0.1";
   try {
     await new Promise<void>((resolve, reject) => {
