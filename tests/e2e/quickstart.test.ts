@@ -62,9 +62,25 @@ describe("e2e: quickstart through the harness", function () {
     const plainState = JSON.stringify(redacted(session.state));
     assert.ok(!plainState.includes(passwordOf(first)), "the password appears outside a secret in the state");
 
+    const mark = bed().emu.requests.length;
     const again = await session.up();
     assert.ok(!again.changes, `a second up with the same program changed: ${JSON.stringify(planByName(again.plan))}`);
+    assert.deepEqual(bed().emu.requests.slice(mark).filter((r) => r.kind === "arm" && r.method !== "GET").map((r) => r.operation), []);
     await session.preview({ expectNoChanges: true });
+  });
+
+  it("a status changed out of band fails `preview --refresh --expect-no-changes`; up PATCHes it back and the password survives", async () => {
+    const { session, first } = await upQuickstart();
+    await bed().harness.arm.tokens.update(RG, REGISTRY, "app-pull", { status: "disabled" }, { updateIntervalInMs: 0 });
+    await assert.rejects(session.preview({ refresh: true, expectNoChanges: true }), /update urn:\S+TokenSettings::app-pull-settings/);
+    await session.refresh();
+    const mark = bed().emu.requests.length;
+    const repaired = await session.up();
+    assert.equal(planByName(repaired.plan)[SETTINGS], "update");
+    assert.equal(planByName(repaired.plan)[TOKEN], "same");
+    assert.deepEqual(bed().emu.requests.slice(mark).filter((r) => r.kind === "arm" && r.method !== "GET").map((r) => r.operation), ["tokens.update"]);
+    assert.equal((await bed().harness.arm.tokens.get(RG, REGISTRY, "app-pull")).status, "enabled");
+    assert.deepEqual(authenticates(passwordOf(first)), { ok: true, slot: "password1" });
   });
 
   it("changing the actions and the status updates the scope map and the token in place and keeps the password", async () => {
