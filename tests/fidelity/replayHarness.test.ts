@@ -7,6 +7,7 @@ import {
   loadRecordings,
   planReplay,
   recordedInProgressPolls,
+  sameInstants,
   type CompareOptions,
   type Recording,
 } from "../helpers/recordings";
@@ -130,6 +131,15 @@ describe("fidelity: replay harness", function () {
       const recorded = { systemData: { createdAt: t, lastModifiedAt: t } };
       assert.deepEqual(compareShape(recorded, { systemData: { createdAt: "2026-01-01T00:00:00.1111111+00:00", lastModifiedAt: "2026-01-01T00:00:00.1111111+00:00" } }, options), []);
       assert.equal(compareShape(recorded, { systemData: { createdAt: "2026-01-01T00:00:00.1111111+00:00", lastModifiedAt: "2026-01-01T00:00:09.1111111+00:00" } }, options).length, 1);
+    });
+
+    it("requires fields at one recorded instant, in either form, to be at one instant in the emulator's body", function () {
+      const recorded = { systemData: { createdAt: "2023-02-07T15:53:34.9199347+00:00" }, properties: { creationDate: "2023-02-07T15:53:34.9199347Z" } };
+      const same = { systemData: { createdAt: "2026-01-01T00:00:00.125+00:00" }, properties: { creationDate: "2026-01-01T00:00:00.1250000Z" } };
+      const apart = { systemData: { createdAt: "2026-01-01T00:00:00.125+00:00" }, properties: { creationDate: "2026-01-01T00:00:00.126Z" } };
+      assert.deepEqual(sameInstants(recorded, same), []);
+      assert.equal(sameInstants(recorded, apart).length, 1);
+      assert.deepEqual(sameInstants({ value: [recorded] }, { value: [apart] }), [], "list pages are compared per element elsewhere");
     });
 
     it("compares list pages by the replay's own resources only", function () {

@@ -554,6 +554,49 @@ function equalTimesWithin(e: Record<string, unknown>, a: Record<string, unknown>
   return diffs;
 }
 
+/** Every date-time string of a JSON document with its path (arrays by position). */
+function timesIn(v: unknown, path = "", out: Array<{ path: string; text: string }> = []): Array<{ path: string; text: string }> {
+  if (typeof v === "string" && DATE_TIME.test(v)) out.push({ path, text: v });
+  else if (Array.isArray(v)) v.forEach((x, n) => timesIn(x, `${path}[${n}]`, out));
+  else if (v !== null && typeof v === "object") {
+    for (const [k, x] of Object.entries(v)) timesIn(x, path ? `${path}.${k}` : k, out);
+  }
+  return out;
+}
+
+/**
+ * Within one resource body (not a list page), fields the recording shows at the same instant,
+ * whatever their form (a registry's `creationDate` "…Z" and its `systemData.createdAt` "…+00:00"),
+ * must be at the same instant in the emulator's body too.
+ */
+export function sameInstants(expected: unknown, actual: unknown): string[] {
+  if (expected !== null && typeof expected === "object" && Array.isArray((expected as { value?: unknown }).value)) return [];
+  const rec = timesIn(expected);
+  const got = new Map(timesIn(actual).map((t) => [t.path, t.text]));
+  const diffs: string[] = [];
+  for (let x = 0; x < rec.length; x++) {
+    for (let y = x + 1; y < rec.length; y++) {
+      const [p, q] = [rec[x], rec[y]];
+      if (fractionalInstant(p.text) !== fractionalInstant(q.text)) continue;
+      const [a, b] = [got.get(p.path), got.get(q.path)];
+      if (a === undefined || b === undefined) continue;
+      if (fractionalInstant(a) !== fractionalInstant(b)) {
+        diffs.push(`${p.path} and ${q.path} are the same instant in the recording (${show(p.text)}), got ${show(a)} and ${show(b)}`);
+      }
+    }
+  }
+  return diffs;
+}
+
+/** A date-time reduced to its UTC wall time with all fraction digits (Date.parse stops at ms). */
+function fractionalInstant(text: string): string {
+  const m = DATE_TIME.exec(text);
+  if (!m) return text;
+  const ms = Date.parse(text);
+  const frac = (m[1] ?? "").padEnd(7, "0");
+  return `${new Date(Math.floor(ms / 1000) * 1000).toISOString().slice(0, 19)}.${frac}`;
+}
+
 /**
  * A list page: the recorded subscription held resources of other tests (foreign ids), and the
  * shared emulator holds other recordings' resources. Both sides keep only this replay's resources;
@@ -760,8 +803,10 @@ export class Replayer {
       }
     } else {
       const applicable = RELAXATIONS.filter((r) => r.file === this.recordingFile && i.index >= r.fromIndex);
+      const mapped = this.names.mapJson(expected.value);
+      diffs.push(...sameInstants(mapped, actual.value));
       diffs.push(
-        ...compareShape(this.names.mapJson(expected.value), actual.value, {
+        ...compareShape(mapped, actual.value, {
           typeOnly: new Set(applicable.filter((r) => r.kind === "typeOnly").map((r) => r.path)),
           mayBeAbsent: new Set(applicable.filter((r) => r.kind === "mayBeAbsent").map((r) => r.path)),
           independentTimes: new Set(applicable.filter((r) => r.kind === "independentTimes").map((r) => r.path)),
