@@ -6,6 +6,7 @@
  */
 export { InvalidArgumentsError } from "./errors";
 export { RegistryToken, type RegistryTokenArgs } from "./registryToken";
+export { RotatingTokenPassword, type RotatingTokenPasswordArgs } from "./rotatingTokenPassword";
 export { ScopeMap, type ScopeMapArgs } from "./scopeMap";
 export { TokenPassword, type TokenPasswordArgs } from "./tokenPassword";
 export { TokenSettings, type TokenSettingsArgs } from "./tokenSettings";
