@@ -88,6 +88,8 @@ export async function main(io: DemoIo = { write: (t) => process.stdout.write(t) 
     await harness.arm.registries.generateCredentials(RG, REGISTRY, { tokenId, name: "password1" }, { updateIntervalInMs: 0 });
     step("the password in the stack no longer logs in", !logsIn(result.outputs["password"]).ok);
     await session.refresh();
+    const drift = session.state.resources.find((r) => r.type === "pulumi-nodejs:dynamic/acr-tokens:TokenPassword" && r.name === "app-pull-password1")?.outputs["drift"];
+    say(`   pulumi refresh: TokenPassword app-pull-password1 drift: ${typeof drift === "string" ? drift : "none reported"}`);
     const planned = planByName((await session.preview()).plan)["pulumi-nodejs:dynamic/acr-tokens:TokenPassword::app-pull-password1"];
     step(`after pulumi refresh, the preview plans to repair password1 (TokenPassword: ${planned ?? "not in state"})`, planned !== undefined && planned !== "same");
     result = await session.up();
