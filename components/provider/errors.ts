@@ -108,6 +108,13 @@ export function wrapArmError(err: unknown, label: string, operation: string, res
       cause: err,
     });
   }
+  if (err instanceof Error && !isRestError(err) && err.message.startsWith(LRO_FAILED_PREFIX)) {
+    return new ArmRequestError(
+      `${label}: ${operation} was accepted by ARM but its long-running operation ended Failed (${oneLine(err.message.slice(LRO_FAILED_PREFIX.length).replace(/^\.\s*/, ""))}). ` +
+        "The change may be partly applied: run `pulumi refresh`, then `pulumi up` (or `pulumi destroy`) again.",
+      { code: "LongRunningOperationFailed", operation, cause: err },
+    );
+  }
   if (!isRestError(err)) return err instanceof Error ? err : new Error(`${label}: ${operation} failed: ${String(err)}`);
 
   const requestId = err.response?.headers.get("x-ms-request-id") ?? undefined;
@@ -136,6 +143,12 @@ export function wrapArmError(err: unknown, label: string, operation: string, res
     { statusCode: status, code, requestId, operation, cause: err },
   );
 }
+
+/**
+ * How `@azure/core-lro` reports an operation that ended `Failed`: a plain Error (no name, code or
+ * status to test), "The long-running operation has failed. <code>. <message>".
+ */
+const LRO_FAILED_PREFIX = "The long-running operation has failed";
 
 /** What to do about a status the pipeline has already retried (or must not retry). */
 function hintFor(status: number): string {
