@@ -26,6 +26,8 @@ describe("e2e: quickstart through the harness", function () {
     const t = await bed().harness.arm.tokens.get(RG, REGISTRY, "app-pull");
     return (t.credentials?.passwords ?? []).map((p) => ({ name: p.name, creationTime: p.creationTime?.toISOString() }));
   };
+  /** The `drift` output of the quickstart's TokenPassword, as the last refresh stored it. */
+  const driftOf = (session: Session) => session.state.resources.find((r) => r.type === "pulumi-nodejs:dynamic/acr-tokens:TokenPassword")?.outputs["drift"];
   const authenticates = (password: string) => bed().emu.checkPassword(bed().tokenId("app-pull"), password);
 
   async function upQuickstart(): Promise<{ session: Session; first: RunResult }> {
@@ -141,6 +143,8 @@ describe("e2e: quickstart through the harness", function () {
     await bed().harness.arm.registries.generateCredentials(RG, REGISTRY, { tokenId: bed().tokenId("app-pull"), name: "password1" }, { updateIntervalInMs: 0 });
     assert.equal(authenticates(passwordOf(first)).ok, false, "the regeneration must invalidate the stack's password");
     await session.refresh();
+    assert.match(String(driftOf(session)), /regenerated out of band/);
+    assert.notEqual(planByName((await session.preview()).plan)[PASSWORD], "same", "after refresh the preview must plan the repair");
     const repaired = await session.up();
     assert.deepEqual(authenticates(passwordOf(repaired)), { ok: true, slot: "password1" }, "the password in the stack outputs does not log in");
   });
@@ -163,6 +167,7 @@ describe("e2e: quickstart through the harness", function () {
     bed().emu.clock.advance({ days: 91 });
     assert.deepEqual(authenticates(passwordOf(first)), { ok: false, reason: "expired" });
     await session.refresh();
+    assert.match(String(driftOf(session)), /expired/);
     const renewed = await session.up();
     assert.deepEqual(authenticates(passwordOf(renewed)), { ok: true, slot: "password1" }, "the password in the stack outputs is expired");
   });
