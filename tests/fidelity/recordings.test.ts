@@ -3,6 +3,7 @@ import { randomBytes } from "node:crypto";
 import { startEmulator, type Emulator } from "acr-tokens/emulator";
 import {
   ADJUSTMENTS,
+  HeaderNotes,
   EXCLUSIONS,
   EXPECTED_COUNTS,
   NameMap,
@@ -63,6 +64,7 @@ describe("fidelity: recorded azure-cli traffic replayed against the emulator", f
   const runTag = randomBytes(3).toString("hex");
   /** Every bearer token the replay sent (memory only), for the request-log canary at the end. */
   const bearers = new Set<string>();
+  const headerNotes = new HeaderNotes();
 
   before(async function () {
     emulator = await startEmulator({});
@@ -124,7 +126,7 @@ describe("fidelity: recorded azure-cli traffic replayed against the emulator", f
         // Recordings span minutes; a day-long token minted at the recording's start covers them.
         bearer = emulator.issueToken({ expiresInSeconds: 24 * 3600 });
         bearers.add(bearer);
-        replayer = new Replayer({ armEndpoint: emulator.armEndpoint, caCertPem: emulator.caCertPem, bearer: () => bearer }, names, recording.file);
+        replayer = new Replayer({ armEndpoint: emulator.armEndpoint, caCertPem: emulator.caCertPem, bearer: () => bearer, headerNotes }, names, recording.file);
         await createResourceGroups(recording, names, replayer);
       });
 
@@ -154,6 +156,11 @@ describe("fidelity: recorded azure-cli traffic replayed against the emulator", f
 
   // Mocha runs a describe's own tests before its nested describes: this one comes last.
   describe("after every recording", function () {
+    it("sent the ARM front-door headers the recorded responses had", function () {
+      const lines = headerNotes.lines();
+      if (lines.length > 0) assert.fail(`Header differences over the whole replay:\n  - ${lines.join("\n  - ")}`);
+    });
+
     it("left no bearer token in the emulator's request log", function () {
       assert.ok(bearers.size === recordings.length, `expected one bearer per recording, got ${bearers.size}`);
       assert.ok(emulator.requests.length >= 452, `the emulator logged only ${emulator.requests.length} requests`);

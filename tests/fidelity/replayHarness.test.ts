@@ -1,5 +1,6 @@
 import { strict as assert } from "node:assert";
 import {
+  HeaderNotes,
   NameMap,
   compareShape,
   decodeRecordedBody,
@@ -149,6 +150,15 @@ describe("fidelity: replay harness", function () {
       assert.deepEqual(compareShape({ value: [own("a")] }, { value: [own("a"), own("b")] }, options), [
         "value: unexpected element /subscriptions/s/resourceGroups/mine/providers/P/registries/b",
       ]);
+    });
+  });
+
+  describe("HeaderNotes", function () {
+    it("counts one header difference across responses and keeps the first place it was seen", function () {
+      const notes = new HeaderNotes();
+      notes.add('strict-transport-security: missing (recorded e.g. "max-age=1")', "a.yaml:2 (#0 GET)");
+      notes.add('strict-transport-security: missing (recorded e.g. "max-age=2")', "a.yaml:9 (#1 PUT)");
+      assert.deepEqual(notes.lines(), ['strict-transport-security: missing — on 2 response(s), first at a.yaml:2 (#0 GET) (recorded e.g. "max-age=1")']);
     });
   });
 

@@ -692,15 +692,54 @@ export interface StepResult {
   diffs: string[];
 }
 
+/**
+ * Header differences no client acts on (ARM front-door headers, the `api-supported-versions`
+ * list), gathered over the whole replay and asserted once, so that one missing header does not
+ * fail every request's test and hide the differences that matter.
+ */
+export class HeaderNotes {
+  private readonly notes = new Map<string, { count: number; example: string }>();
+
+  /** Records a difference; notes that differ only in an `e.g. "…"` example are counted together. */
+  add(note: string, where: string): void {
+    const key = note.replace(/ \(recorded e\.g\. "[^"]*"\)$/, "");
+    const n = this.notes.get(key);
+    if (n) n.count++;
+    else this.notes.set(key, { count: 1, example: `${where}${note === key ? "" : note.slice(key.length)}` });
+  }
+
+  /** One line per difference: what, on how many responses, and the first recording line. */
+  lines(): string[] {
+    return [...this.notes].map(([note, { count, example }]) => `${note} — on ${count} response(s), first at ${example}`);
+  }
+}
+
 /** The emulator endpoints the replayer needs. */
 export interface ReplayTarget {
   armEndpoint: string;
   caCertPem: string;
   /** A bearer token for ARM (from the emulator's `issueToken()`). */
   bearer: () => string;
+  /** Where front-door header differences go (see {@link HeaderNotes}). */
+  headerNotes: HeaderNotes;
 }
 
 const LRO_HEADERS = ["azure-asyncoperation", "location"] as const;
+
+/**
+ * ARM front-door headers the recordings show; the emulator must send each one the recorded
+ * response had (presence only). Not checked: `server`, `vary`, `x-cache`, `x-msedge-ref`,
+ * `transfer-encoding` (CDN and transport details no client reads).
+ */
+const ARM_HEADERS = [
+  "cache-control",
+  "pragma",
+  "expires",
+  "x-content-type-options",
+  "strict-transport-security",
+  "x-ms-ratelimit-remaining-subscription-writes",
+  "x-ms-ratelimit-remaining-subscription-deletes",
+] as const;
 
 /** The path of an LRO URL with its operation id replaced, e.g. `…/operationStatuses/token-*`. */
 function lroShape(path: string): string {
@@ -818,6 +857,10 @@ export class Replayer {
     return { url, response, diffs };
   }
 
+  private note(what: string, i: RecordedInteraction): void {
+    this.target.headerNotes.add(what, `${this.recordingFile}:${i.line} (#${i.index} ${i.method})`);
+  }
+
   private correlate(recorded: string, value: string, at: string): string[] {
     const first = this.times.get(recorded);
     if (!first) {
@@ -863,6 +906,9 @@ export class Replayer {
       diffs.push(`header retry-after: "${response.headers["retry-after"]}" not in the recorded response`);
     }
     if (!response.headers["x-ms-request-id"]) diffs.push("header x-ms-request-id: missing (issue #4 §1: on every response)");
+    for (const h of ARM_HEADERS) {
+      if (i.responseHeaders[h] !== undefined && response.headers[h] === undefined) this.note(`${h}: missing (recorded e.g. "${i.responseHeaders[h]}")`, i);
+    }
     const supported = i.responseHeaders["api-supported-versions"];
     if (supported) {
       const got = response.headers["api-supported-versions"];
@@ -872,7 +918,8 @@ export class Replayer {
         diffs.push(`header api-supported-versions: ${got === undefined ? "missing" : "does not list"} the request's api-version ${sent}`);
       } else if (supported === sent && got !== sent) {
         // Registry routes answered with the requested version alone; token routes list many.
-        diffs.push(`header api-supported-versions: recorded only the requested "${sent}", got "${got}"`);
+        const route = i.uri.pathname.replace(/.*\/providers\//i, "…/").replace(/\/registries\/[^/]+/i, "/registries/{name}").replace(/\/operationStatuses\/[^/]+/i, "/operationStatuses/{id}");
+        this.note(`api-supported-versions: the recording has only the requested version on ${route}; the emulator lists every version`, i);
       }
     }
     const recordedType = i.responseHeaders["content-type"];
