@@ -3,9 +3,9 @@ import { randomBytes } from "node:crypto";
 import { startEmulator, type Emulator } from "acr-tokens/emulator";
 import {
   ADJUSTMENTS,
-  HeaderNotes,
   EXCLUSIONS,
   EXPECTED_COUNTS,
+  HeaderNotes,
   NameMap,
   RELAXATIONS,
   Replayer,
@@ -22,8 +22,11 @@ import { rawRequest } from "../helpers/emulator";
  * Every ARM request azure-cli's tests recorded against the real service
  * (../shared/acr/recordings) is replayed against the emulator in recorded order, with names and
  * ids mapped to fresh ones; the status code, LRO headers and the body's shape must match the
- * recorded response. Requests outside the emulator's surface are excluded only through the
- * allow-list in tests/helpers/recordings.ts (EXCLUSIONS, with a reason each).
+ * recorded response (see `compareShape` and `Replayer` in tests/helpers/recordings.ts: keys,
+ * types, fixed values, timestamp forms, password formats, times the recording repeats or shares
+ * between fields). Requests outside the emulator's surface are excluded only through the
+ * allow-list there (EXCLUSIONS, with a reason each); ARM front-door headers are checked once for
+ * the whole replay ("after every recording").
  *
  * The emulator's clock follows the recording's `Date` headers, so recorded password expiries
  * (2020–2023) are in the future for the emulator exactly as they were for the service; and each
