@@ -1,9 +1,16 @@
 import { ProviderHost, type Props } from "../tests/helpers/providerHost";
 
+/** The config namespace the package's providers read. */
+const PROVIDER_NAMESPACE = "acr-tokens:";
+
 /**
  * The dynamic-provider hosts of a session: one real `@pulumi/pulumi/cmd/dynamic-provider` process per
- * distinct stack config, started on first use and configured with that config (the host configures
+ * distinct `acr-tokens:*` config, started on first use and configured with it (the host configures
  * each provider once per process, so another config needs another host: harness pitfall 3).
+ *
+ * The engine sends the whole stack config to Configure; the pool sends, and keys hosts by, the
+ * `acr-tokens:` namespace only, the one the package's providers read. Otherwise every change of a
+ * program's own config (a repository name) would cost a new host process (seconds on 2 cores).
  */
 export class HostPool {
   private readonly hosts = new Map<string, Promise<ProviderHost>>();
@@ -17,8 +24,9 @@ export class HostPool {
     private readonly project: string,
   ) {}
 
-  /** The host for this namespaced stack config (secure values as secret sentinels). */
-  get(config: Props): Promise<ProviderHost> {
+  /** The host for this namespaced stack config (secure values as secret sentinels); see the class comment. */
+  get(stackConfig: Props): Promise<ProviderHost> {
+    const config = Object.fromEntries(Object.entries(stackConfig).filter(([k]) => k.startsWith(PROVIDER_NAMESPACE)));
     const key = JSON.stringify(Object.entries(config).sort(([a], [b]) => a.localeCompare(b)));
     let host = this.hosts.get(key);
     if (!host) {

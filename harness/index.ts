@@ -13,8 +13,9 @@
  *   read-after-write stored as outputs, replacement on a path-parameter change, and a refresh that
  *   writes changed properties back into the stored inputs (a Token's passwords land in `credentials`).
  * - Dynamic resources (`pulumi-nodejs:dynamic/*`) go to the real dynamic-provider host of
- *   `@pulumi/pulumi`, spawned and configured with the stack config: Check, Diff, Create, Update,
- *   Delete, Read, with secrets stripped from inputs and outputs annotated as the engine does.
+ *   `@pulumi/pulumi`, spawned and configured with the stack config's `acr-tokens:*` keys (harness/hosts.ts):
+ *   Check, Diff, Create, Update, Delete, Read, with secrets stripped from inputs and outputs annotated
+ *   as the engine does.
  * - The engine's decisions as far as these programs need them: `ignoreChanges` applied before
  *   Check/Diff; create / same / update / replace (create-before-delete, or delete-before-replace when
  *   the option or the provider asks); deletion, dependents first, of what the program stopped
