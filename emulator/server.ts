@@ -160,7 +160,8 @@ async function handle(deps: PipelineDeps, req: IncomingMessage, res: ServerRespo
     // 8. api-version
     if (apiVersion === undefined || apiVersion === "") throw missingApiVersion();
     if (!isSupported(family, apiVersion)) throw unsupportedApiVersion(apiVersion, family.resourceType, family.versions, family.providerRoute);
-    if (family.advertise) res.setHeader("api-supported-versions", family.versions.join(", "));
+    // ACR's token and scope-map routes list every version; its registry routes name only the one requested (as recorded).
+    if (family.advertise) res.setHeader("api-supported-versions", route.family === "registries" ? apiVersion : family.versions.join(", "));
 
     // 9. body
     let json: unknown;
@@ -202,10 +203,16 @@ async function handle(deps: PipelineDeps, req: IncomingMessage, res: ServerRespo
 /** Writes a route result as ARM does (JSON, no-cache headers). */
 function send(res: ServerResponse, r: RouteResult): void {
   for (const [k, v] of Object.entries(r.headers ?? {})) res.setHeader(k, v);
+  // ARM front-door headers, as on every recorded response (rate-limit counters on writes and deletes;
+  // the emulator does not throttle, so they stay at ARM's hourly allowance minus one).
   res.setHeader("Cache-Control", "no-cache");
   res.setHeader("Pragma", "no-cache");
   res.setHeader("Expires", "-1");
   res.setHeader("X-Content-Type-Options", "nosniff");
+  res.setHeader("Strict-Transport-Security", "max-age=31536000; includeSubDomains");
+  const method = res.req.method;
+  if (method === "PUT" || method === "PATCH" || method === "POST") res.setHeader("x-ms-ratelimit-remaining-subscription-writes", "1199");
+  if (method === "DELETE") res.setHeader("x-ms-ratelimit-remaining-subscription-deletes", "14999");
   res.statusCode = r.status;
   if (r.body === undefined || r.status === 204 || res.req.method === "HEAD") {
     res.setHeader("Content-Length", "0");

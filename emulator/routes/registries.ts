@@ -133,7 +133,14 @@ export function createRegistry(
   systemData: RegistryRecord["systemData"],
 ): RegistryRecord {
   const ticks = ticksFromClock(env.clock.now());
-  const record: RegistryRecord = { ...r, provisioningState: r.provisioningState ?? "Succeeded", creationDate: formatTicks(ticks, "Z"), systemData };
+  // creationDate and systemData.createdAt are one instant in real answers (`Z` and `+00:00` forms).
+  const at = formatTicks(ticks);
+  const record: RegistryRecord = {
+    ...r,
+    provisioningState: r.provisioningState ?? "Succeeded",
+    creationDate: formatTicks(ticks, "Z"),
+    systemData: { ...systemData, createdAt: at, lastModifiedAt: at },
+  };
   const id = idOf.registry(record);
   env.store.registries.put(id, record);
   for (const m of SYSTEM_SCOPE_MAPS) {

@@ -72,11 +72,25 @@ describe("emulator pipeline", () => {
       assert.equal((rg.json() as { error: { code: string } }).error.code, "InvalidApiVersionParameter");
     });
 
-    it("advertises api-supported-versions on ACR routes only", async () => {
+    it("advertises api-supported-versions on ACR routes only: the full list on token and scope-map routes", async () => {
       const acr = await rawRequest(emu(), "GET", `${base()}/scopeMaps?api-version=2020-11-01-preview`);
       assert.match(String(acr.headers["api-supported-versions"]), /^2019-05-01-preview, 2020-11-01-preview, .*2025-11-01$/);
+      const reg = await rawRequest(emu(), "GET", `${base()}?api-version=2021-06-01-preview`);
+      assert.equal(reg.headers["api-supported-versions"], "2021-06-01-preview", "registry routes name the requested version alone, as recorded");
       const rg = await rawRequest(emu(), "GET", `/subscriptions/${emu().subscriptionId}/resourcegroups/${RG}?api-version=2021-04-01`);
       assert.equal(rg.headers["api-supported-versions"], undefined);
+    });
+
+    it("sends ARM's front-door headers (no-cache, nosniff, HSTS, rate-limit counters on writes and deletes)", async () => {
+      const get = await rawRequest(emu(), "GET", `${base()}/scopeMaps?api-version=2025-11-01`);
+      assert.equal(get.headers["cache-control"], "no-cache");
+      assert.equal(get.headers["x-content-type-options"], "nosniff");
+      assert.equal(get.headers["strict-transport-security"], "max-age=31536000; includeSubDomains");
+      assert.equal(get.headers["x-ms-ratelimit-remaining-subscription-writes"], undefined);
+      const put = await rawRequest(emu(), "PUT", `${base()}/scopeMaps/header-map?api-version=2025-11-01`, { body: JSON.stringify({ properties: { actions: ["repositories/a/content/read"] } }) });
+      assert.match(String(put.headers["x-ms-ratelimit-remaining-subscription-writes"]), /^\d+$/);
+      const del = await rawRequest(emu(), "DELETE", `${base()}/scopeMaps/header-map?api-version=2025-11-01`);
+      assert.match(String(del.headers["x-ms-ratelimit-remaining-subscription-deletes"]), /^\d+$/);
     });
   });
 

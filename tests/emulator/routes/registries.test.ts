@@ -31,6 +31,8 @@ describe("emulator registries", () => {
     assert.equal(body.type, "Microsoft.ContainerRegistry/registries");
     assert.equal(body.properties.provisioningState, "Creating");
     assert.match(body.properties.creationDate, /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{7}Z$/);
+    const systemData = (body as unknown as { systemData: { createdAt: string } }).systemData;
+    assert.equal(systemData.createdAt, body.properties.creationDate.replace(/Z$/, "+00:00"), "one instant, two forms, as recorded");
     const first = await rawRequest(emu(), "GET", new URL(op).pathname + new URL(op).search);
     assert.deepEqual(first.json(), { status: "Creating" });
     assert.equal(first.headers["azure-asyncoperation"], op);

@@ -46,8 +46,14 @@ describe("emulator scope maps", () => {
 
   it("shows Updating on the PATCH answer and on the first status poll, then Succeeded", async () => {
     await rawRequest(emu(), "PUT", `${base()}/scopeMaps/wire-patch?api-version=2020-11-01-preview`, { body: JSON.stringify({ properties: { actions: ["repositories/x/content/read"] } }) });
+    const before = (await rawRequest(emu(), "GET", `${base()}/scopeMaps/wire-patch?api-version=2020-11-01-preview`)).json() as { systemData: { createdAt: string }; properties: { creationDate: string } };
+    emu().clock.advance({ seconds: 8 });
     const res = await rawRequest(emu(), "PATCH", `${base()}/scopeMaps/wire-patch?api-version=2020-11-01-preview`, { body: JSON.stringify({ properties: { actions: ["repositories/y/content/read"] } }) });
     assert.equal(res.status, 201);
+    const after = res.json() as { systemData: { createdAt: string; lastModifiedAt: string }; properties: { creationDate: string } };
+    assert.equal(after.properties.creationDate, before.properties.creationDate, "creationDate keeps the original creation");
+    assert.equal(after.systemData.createdAt, after.systemData.lastModifiedAt, "ACR rewrites systemData on every write, as recorded");
+    assert.notEqual(after.systemData.createdAt, before.systemData.createdAt);
     assert.equal((res.json() as { properties: { provisioningState: string } }).properties.provisioningState, "Updating");
     const op = new URL(String(res.headers["azure-asyncoperation"]));
     assert.match(op.pathname, /\/scopeMaps\/wire-patch\/operationStatuses\/token-[0-9a-f-]{36}$/);
