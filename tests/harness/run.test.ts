@@ -133,6 +133,22 @@ describe("harness: runProgram, preview, refresh and destroy on azure-native reso
     assert.deepEqual((await harness.arm.scopeMaps.get(RG, REG, "first-map")).actions, ["repositories/a/content/read"]);
   });
 
+  it("a program's own Registry: created by PUT, looked up by the getRegistry invoke, updated in place, destroyed after its scope map", async () => {
+    const s = harness.session({ program: "tests/harness/programs/registry.ts", config: { resourceGroupName: RG } });
+    sessions.push(s);
+    const up = await s.up();
+    assert.equal(planByName(up.plan)["azure-native:containerregistry:Registry::registry"], "create");
+    assert.equal(up.outputs["loginServer"], "harnessowned.azurecr.io");
+    assert.equal(up.outputs["lookedUpLoginServer"], "harnessowned.azurecr.io");
+    s.config = { ...s.config, sku: "Standard" };
+    assert.equal(planByName((await s.up()).plan)["azure-native:containerregistry:Registry::registry"], "update");
+    assert.equal((await harness.arm.registries.get(RG, "harnessowned")).sku.name, "Standard");
+    const mark = emu.requests.length;
+    await s.destroy();
+    assert.deepEqual(writes(mark), ["scopeMaps.delete", "registries.delete"]);
+    await assert.rejects(harness.arm.registries.get(RG, "harnessowned"), (err: { statusCode?: number }) => err.statusCode === 404);
+  });
+
   it("a failing step is reported with ARM's message, and the resources after it are not carried out", async () => {
     const s = session({ registryName: "missingregistry", second: "yes" });
     const failed = await s.up({ allowErrors: true });
