@@ -71,7 +71,9 @@ export async function startFaultBed(): Promise<FaultBed> {
 
   const makeSdk = (e: Emulator) =>
     new ContainerRegistryManagementClient(
-      { getToken: async () => ({ token: e.issueToken(), expiresOnTimestamp: e.clock.now().getTime() + 3_600_000 }) },
+      // Reported as expiring now, so the bearer policy asks again on every call and each
+      // call gets a token minted at the emulator's current time, however far a test moves its clock.
+      { getToken: async () => ({ token: e.issueToken(), expiresOnTimestamp: Date.now() }) },
       e.subscriptionId,
       {
         endpoint: e.armEndpoint,
