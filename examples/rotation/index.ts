@@ -15,18 +15,18 @@ import { RegistryToken, RotatingTokenPassword } from "acr-tokens";
 
 const config = new pulumi.Config();
 
-// The token: made here (a pull token for repository "app"), or, with `tokenId` set, an existing one
+// The token: made here (the pull token "app-rotating" for repository "app"), or, with `tokenId` set, an existing one
 // managed elsewhere (this stack then owns only its two password slots).
 const existingTokenId = config.get("tokenId") || undefined;
 const token =
   existingTokenId ??
-  new RegistryToken("app-pull", {
+  new RegistryToken("app-rotating", {
     registryName: config.require("registryName"),
     resourceGroupName: config.require("resourceGroupName"),
     repositories: { app: ["content/read", "metadata/read"] },
   });
 
-const rotating = new RotatingTokenPassword("app-pull", {
+const rotating = new RotatingTokenPassword("app-rotating", {
   token,
   rotationPeriodDays: config.getNumber("rotationPeriodDays") ?? 30,
 });
