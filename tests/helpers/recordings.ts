@@ -196,8 +196,8 @@ export const ADJUSTMENTS: readonly ReplayAdjustment[] = [
  *   (none is needed at present; kept for excluded requests that change later responses).
  * - `mayBeAbsent`: the real service changed at the same api-version between recordings; the
  *   emulator follows the newest recording, so the field may be missing (if present, it must match).
- * - `independentTimes`: times that happen to be equal within this object in the recording need not
- *   be equal in the emulator's (the equality was a lag, not a rule).
+ * - `independentTimes`: times that happen to be equal in the recording (within this object, or with
+ *   times elsewhere in the replay) need not be equal in the emulator's (the equality was a lag).
  */
 export interface ShapeRelaxation {
   file: string;
@@ -414,13 +414,6 @@ const FIXED_KEYS = new Set([
 /** Arrays that must be equal element by element (action lists). */
 const FIXED_ARRAYS = new Set(["actions"]);
 
-/**
- * Times whose recorded repetition is the service's contract: a password's `creationTime` is the
- * same in generateCredentials and every later GET (and equal for both passwords of one call); a
- * resource's `creationDate` never changes. (systemData times are not correlated: ARM rewrites them.)
- */
-const CORRELATED_TIMES = new Set(["creationTime", "creationDate"]);
-
 const DATE_TIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(?:\.(\d+))?(Z|[+-]\d{2}:\d{2})$/;
 
 /** The two password formats ACR has produced: 32 base64 characters (2020–2021), 52 with "+ACR" at 42–45 (2023). */
@@ -453,9 +446,10 @@ export interface CompareOptions {
   /** For list pages (`value` arrays of resources): which mapped ids belong to this replay. */
   ownsId: (mappedId: string) => boolean;
   /**
-   * Called for every recorded `creationTime`/`creationDate` (as `key=value`) with the emulator's
-   * value at the same place; returns differences (times equal in the recording must be equal in
-   * the replay).
+   * Called for every recorded timestamp with the emulator's value at the same place; returns
+   * differences. Times equal in the recording must be equal in the replay: a password's
+   * `creationTime` in generateCredentials and in later GETs, both passwords of one call, a
+   * resource's `creationDate` and `systemData` across reads, policy times.
    */
   correlate?: (recorded: string, actual: string, at: string) => string[];
 }
@@ -497,7 +491,9 @@ export function compareShape(expected: unknown, actual: unknown, options: Compar
       if (!digitsOk || !zoneOk) {
         return [`${at}: timestamp format differs: recorded ${show(expected)} (${eDigits} fraction digits, "${e[2]}"), got ${show(actual)}`];
       }
-      return CORRELATED_TIMES.has(key) ? (options.correlate?.(`${key}=${expected}`, actual, at) ?? []) : [];
+      // A time the recording repeats (anywhere later in the replay) must repeat in the emulator's answers.
+      const lagging = options.independentTimes?.has(normalizePath(path.replace(/\.[^.]*$/, ""))) ?? false;
+      return lagging ? [] : (options.correlate?.(expected, actual, at) ?? []);
     }
     return [];
   }
@@ -753,10 +749,10 @@ export class Replayer {
   /** Mapped, lower-cased path of a recorded LRO URL → the URL the emulator gave at the same position. */
   private readonly lroUrls = new Map<string, string>();
   /**
-   * Recorded `creationTime`/`creationDate` → where the emulator first answered it (its value and
-   * the step). A time the recording shows twice (a password's creationTime in generateCredentials
-   * and in the next GET, both passwords of one generate call, a token's creationDate in PUT and
-   * GET) must come back equal from the emulator too.
+   * Recorded timestamp (as written) → where the emulator first answered it (its value and the
+   * step). A time the recording shows twice (a password's creationTime in generateCredentials and
+   * in the next GET, both passwords of one generate call, a token's creationDate and systemData in
+   * PUT and GET) must come back equal from the emulator too.
    */
   private readonly times = new Map<string, { value: string; at: string }>();
 
