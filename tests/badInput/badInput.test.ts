@@ -1,0 +1,211 @@
+import * as assert from "node:assert/strict";
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import * as path from "node:path";
+import { startEmulator, type Emulator } from "acr-tokens/emulator";
+import { main } from "../../cli";
+import { EmulatorHarness } from "../../harness";
+import { jwt } from "../credential/fixtures";
+import { recordFigure } from "../faults/figures";
+
+const RG = "rg-bad-input";
+const REGISTRY = "badinputreg";
+const PROGRAM = "tests/badInput/programs/component.ts";
+const OTHER_TENANT = "11111111-2222-3333-4444-555555555555";
+
+/** Every message must say what to do: an action, or the valid values/shape to write instead. */
+const NAMES_A_FIX = /\b(use|set|give|remove|run|get|write|pass|unset|choose|rename|raise|add|sign in|grant|check|did you mean|allowed|valid \w+:|expected|names are)\b/i;
+
+/** A component built by the program: which one, and its args (beyond the registry names). */
+interface ComponentRow {
+  surface: "ScopeMap" | "RegistryToken" | "TokenPassword" | "stack config";
+  what: string;
+  component: "ScopeMap" | "RegistryToken" | "TokenPassword";
+  args: Record<string, unknown>;
+  /** Extra stack config (credential settings). */
+  config?: Record<string, string>;
+  expect: RegExp;
+}
+
+/** The check CLI with an environment: flags and credential settings. */
+interface CliRow {
+  surface: "CLI flags" | "credential settings";
+  what: string;
+  argv: string[];
+  env?: Record<string, string | undefined>;
+  expect: RegExp;
+}
+
+/**
+ * One table of what a user can get wrong, for every surface: the components (ScopeMap,
+ * RegistryToken, TokenPassword, through the mini-up harness and the real dynamic-provider host, so
+ * the provider's `check` is the one judging TokenPassword), the stack's credential config, the check
+ * CLI's flags and the credential environment. Each row must fail with a message that names the fix,
+ * and the emulator must have seen no ARM request for it. Control rows (valid input) show the same
+ * path does reach ARM, so "no ARM request" is a real observation.
+ */
+describe("bad input: rejected before any ARM request, with the fix", function () {
+  // The harness spawns the dynamic-provider host under ts-node and loads azure-native (seconds on 2 cores).
+  this.timeout(60_000);
+
+  let emu: Emulator;
+  let harness: EmulatorHarness;
+  let dir: string;
+
+  before(async () => {
+    dir = mkdtempSync(path.join(tmpdir(), "acr-tokens-bad-input-"));
+    emu = await startEmulator({
+      seed: { resourceGroups: [{ name: RG }], registries: [{ resourceGroup: RG, name: REGISTRY, sku: "Premium" }] },
+      clockFile: path.join(dir, "clock"),
+    });
+    harness = EmulatorHarness.start(emu, "bad");
+  });
+  after(async () => {
+    await harness?.close();
+    await emu?.close();
+    if (dir) rmSync(dir, { recursive: true, force: true });
+  });
+
+  const registryId = () => `/subscriptions/${emu.subscriptionId}/resourceGroups/${RG}/providers/Microsoft.ContainerRegistry/registries/${REGISTRY}`;
+  const armCalls = (mark: number) => emu.requests.slice(mark).filter((r) => r.kind === "arm").map((r) => r.operation ?? r.path);
+  const validToken = () => emu.issueToken({ expiresInSeconds: 6 * 3600 });
+  const nowSeconds = () => Math.floor(emu.clock.now().getTime() / 1000);
+
+  async function up(component: string, args: Record<string, unknown>, config: Record<string, string> = {}): Promise<void> {
+    const session = harness.session({
+      program: PROGRAM,
+      config: { component, args: JSON.stringify(args), registryName: REGISTRY, resourceGroupName: RG, ...config },
+    });
+    await session.up();
+  }
+
+  async function cli(argv: string[], env: Record<string, string | undefined> = {}): Promise<{ code: number; stderr: string; stdout: string }> {
+    let stdout = "";
+    let stderr = "";
+    const base: Record<string, string | undefined> = {
+      ACR_TOKENS_ARM_ENDPOINT: emu.armEndpoint,
+      ACR_TOKENS_CA_CERT_FILE: emu.caCertPath,
+      ACR_TOKENS_ACCESS_TOKEN: validToken(),
+      ACR_TOKENS_SUBSCRIPTION_ID: emu.subscriptionId,
+      ACR_TOKENS_CLOCK_FILE: path.join(dir, "clock"),
+    };
+    const merged: NodeJS.ProcessEnv = {};
+    for (const [k, v] of Object.entries({ ...base, ...env })) if (v !== undefined) merged[k] = v;
+    const code = await main(argv, { stdout: { write: (s: string) => (stdout += s) }, stderr: { write: (s: string) => (stderr += s) }, env: merged, isTTY: false });
+    return { code, stderr, stdout };
+  }
+
+  const tokenId = (name: string) => `${registryId()}/tokens/${name}`;
+  const grants = { repositories: { app: ["content/read"] } };
+
+  const componentRows = (): ComponentRow[] => [
+    { surface: "ScopeMap", what: "an unknown action", component: "ScopeMap", args: { scopeMapName: "bad-map", repositories: { app: ["content/reed"] } }, expect: /repositories\["app"\] has unknown action "content\/reed"\. Did you mean "content\/read"\? Allowed: / },
+    { surface: "ScopeMap", what: "no grants at all", component: "ScopeMap", args: { scopeMapName: "bad-map" }, expect: /ScopeMap "bad"/ },
+    { surface: "ScopeMap", what: "an empty action list", component: "ScopeMap", args: { scopeMapName: "bad-map", repositories: { app: [] } }, expect: /ScopeMap "bad".*app/ },
+    { surface: "ScopeMap", what: "an invalid repository name", component: "ScopeMap", args: { scopeMapName: "bad-map", repositories: { "App!": ["content/read"] } }, expect: /ScopeMap "bad".*App!/ },
+    { surface: "ScopeMap", what: "a too-short scope map name", component: "ScopeMap", args: { scopeMapName: "x", ...grants }, expect: /scopeMapName "x" is not a valid scope map name: it is 1 character long\. Scope map names are 5–50/ },
+    { surface: "ScopeMap", what: "registryId together with registryName", component: "ScopeMap", args: { scopeMapName: "bad-map", registryId: "/subscriptions/x", ...grants }, expect: /registryId and registryName and resourceGroupName are both set.*Remove registryId, or remove registryName and resourceGroupName/ },
+    { surface: "ScopeMap", what: "an unknown gateway action", component: "ScopeMap", args: { scopeMapName: "bad-map", ...grants, gateways: { gw: ["config/reed"] } }, expect: /ScopeMap "bad".*config\/reed/ },
+    { surface: "ScopeMap", what: "an invalid registry name", component: "ScopeMap", args: { scopeMapName: "bad-map", registryName: "reg1", ...grants }, expect: /registryName "reg1" is not a valid registry name: it is 4 characters long\. Registry names are 5–50/ },
+    { surface: "RegistryToken", what: "neither scopeMap nor repositories", component: "RegistryToken", args: { tokenName: "bad-token" }, expect: /RegistryToken "bad"/ },
+    { surface: "RegistryToken", what: "both scopeMap and repositories", component: "RegistryToken", args: { tokenName: "bad-token", scopeMap: `${registryId()}/scopeMaps/_repositories_pull`, ...grants }, expect: /RegistryToken "bad".*scopeMap/ },
+    { surface: "RegistryToken", what: "a too-short token name", component: "RegistryToken", args: { tokenName: "ab", ...grants }, expect: /tokenName "ab" is not a valid token name: it is 2 characters long\. Token names are 5–50/ },
+    { surface: "RegistryToken", what: "an unknown status", component: "RegistryToken", args: { tokenName: "bad-token", status: "on", ...grants }, expect: /RegistryToken "bad".*"on"/ },
+    { surface: "RegistryToken", what: "a scope map that is not an id", component: "RegistryToken", args: { tokenName: "bad-token", scopeMap: "not-an-id" }, expect: /RegistryToken "bad".*not-an-id/ },
+    { surface: "RegistryToken", what: "a scope map of another registry", component: "RegistryToken", args: { tokenName: "bad-token", scopeMap: registryId().replace(REGISTRY, "otherregistry") + "/scopeMaps/_repositories_pull" }, expect: /belongs to registry "otherregistry"/ },
+    { surface: "TokenPassword", what: "a token that is not an id", component: "TokenPassword", args: { token: "not-an-id" }, expect: /token "not-an-id" is not a token resource id; expected \/subscriptions\/<subscription id>/ },
+    { surface: "TokenPassword", what: "a third slot", component: "TokenPassword", args: { token: tokenId("some-token"), slot: "password3" }, expect: /slot is "password3"; use "password1" or "password2"/ },
+    { surface: "TokenPassword", what: "an expiry in the past", component: "TokenPassword", args: { token: tokenId("some-token"), expiry: "2020-01-01T00:00:00Z" }, expect: /expiry 2020-01-01T00:00:00Z is not in the future .*give a later time or use expiresInDays/ },
+    { surface: "TokenPassword", what: "an expiry that is not ISO 8601 UTC", component: "TokenPassword", args: { token: tokenId("some-token"), expiry: "tomorrow" }, expect: /expiry "tomorrow" is not an ISO 8601 UTC time; write it like/ },
+    { surface: "TokenPassword", what: "an expiry in local time", component: "TokenPassword", args: { token: tokenId("some-token"), expiry: "2099-01-31T00:00:00+02:00" }, expect: /is not an ISO 8601 UTC time; write it like "2027-01-31T00:00:00Z"/ },
+    { surface: "TokenPassword", what: "a date that does not exist", component: "TokenPassword", args: { token: tokenId("some-token"), expiry: "2099-02-31T00:00:00Z" }, expect: /expiry "2099-02-31T00:00:00Z" is not an ISO 8601 UTC time/ },
+    { surface: "TokenPassword", what: "zero days", component: "TokenPassword", args: { token: tokenId("some-token"), expiresInDays: 0 }, expect: /expiresInDays is 0; use a whole number of days greater than 0/ },
+    { surface: "TokenPassword", what: "fractional days", component: "TokenPassword", args: { token: tokenId("some-token"), expiresInDays: 1.5 }, expect: /expiresInDays is 1\.5; use a whole number of days/ },
+    { surface: "TokenPassword", what: "days past the year 9999", component: "TokenPassword", args: { token: tokenId("some-token"), expiresInDays: 3_000_000 }, expect: /ends after the year 9999; use a smaller number of days/ },
+    { surface: "TokenPassword", what: "both expiry and expiresInDays", component: "TokenPassword", args: { token: tokenId("some-token"), expiresInDays: 30, expiry: "2099-01-01T00:00:00Z" }, expect: /give either expiry \(a fixed time\) or expiresInDays \(days from creation\), not both/ },
+    { surface: "TokenPassword", what: "an unknown credential selector", component: "TokenPassword", args: { token: tokenId("some-token"), credential: "magic" }, expect: /credential "magic" is not a credential source; use one of: / },
+    { surface: "stack config", what: "an expired access token in config", component: "TokenPassword", args: { token: tokenId("some-token") }, config: { "acr-tokens:accessToken": jwt({ aud: "https://management.azure.com/", tid: emu.tenantId, exp: nowSeconds() - 3600 }) }, expect: /expired at .*Get a new one: .*az account get-access-token/ },
+    { surface: "stack config", what: "an access token for another audience", component: "TokenPassword", args: { token: tokenId("some-token") }, config: { "acr-tokens:accessToken": jwt({ aud: "https://vault.azure.net", tid: emu.tenantId, exp: nowSeconds() + 3600 }) }, expect: /az account get-access-token --resource/ },
+    { surface: "stack config", what: "an access token of another tenant", component: "TokenPassword", args: { token: tokenId("some-token") }, config: { "acr-tokens:accessToken": jwt({ aud: "https://management.azure.com/", tid: emu.tenantId, exp: nowSeconds() + 3600 }), "acr-tokens:tenantId": OTHER_TENANT }, expect: /tenant/ },
+    { surface: "stack config", what: "an unknown cloud", component: "TokenPassword", args: { token: tokenId("some-token") }, config: { "acr-tokens:cloud": "AzureMars" }, expect: /AzureMars/ },
+  ];
+
+  const cliRows = (): CliRow[] => [
+    { surface: "CLI flags", what: "no --registry", argv: ["check"], expect: /--registry is required\. Pass the registry's name/ },
+    { surface: "CLI flags", what: "an unknown option", argv: ["check", "--registry", REGISTRY, "--expiring-whithin", "3d"], expect: /Unknown option "--expiring-whithin"\. Did you mean --expiring-within\?/ },
+    { surface: "CLI flags", what: "an az acr habit (-n)", argv: ["check", "-n", REGISTRY], expect: /Unknown option "-n"\. Did you mean --registry\?/ },
+    { surface: "CLI flags", what: "an option without its value", argv: ["check", "--registry"], expect: /--registry needs a value\. Write it as --registry myregistry/ },
+    { surface: "CLI flags", what: "a malformed registry name", argv: ["check", "--registry", "my-registry!"], expect: /is not a valid registry name/ },
+    { surface: "CLI flags", what: "a token id given as the registry", argv: ["check", "--registry", `${registryId()}/tokens/ci-pull`], expect: /is not a container registry resource id/ },
+    { surface: "CLI flags", what: "a contradicting resource group", argv: ["check", "--registry", registryId(), "-g", "rg-other"], expect: /--resource-group "rg-other" differs from the resource group/ },
+    { surface: "CLI flags", what: "a subscription name", argv: ["check", "--registry", REGISTRY, "--subscription", "production"], expect: /--subscription "production" is not a subscription id/ },
+    { surface: "CLI flags", what: "a malformed token name", argv: ["check", "--registry", REGISTRY, "-g", RG, "--token", "ci_pull"], expect: /--token "ci_pull" is not a valid token name/ },
+    { surface: "CLI flags", what: "a window in weeks", argv: ["check", "--registry", REGISTRY, "-g", RG, "--expiring-within", "2w"], expect: /--expiring-within "2w" has the unit "w", which is not accepted/ },
+    { surface: "CLI flags", what: "an unknown output format", argv: ["check", "--registry", REGISTRY, "-g", RG, "--output", "yaml"], expect: /--output "yaml" is not a format this command writes/ },
+    { surface: "credential settings", what: "an expired token in ACR_TOKENS_ACCESS_TOKEN", argv: ["check", "--registry", REGISTRY, "-g", RG], env: { ACR_TOKENS_ACCESS_TOKEN: jwt({ aud: "https://management.azure.com/", tid: emu.tenantId, exp: nowSeconds() - 60 }) }, expect: /expired at .*az account get-access-token/ },
+    { surface: "credential settings", what: "a token for Key Vault", argv: ["check", "--registry", REGISTRY, "-g", RG], env: { ACR_TOKENS_ACCESS_TOKEN: jwt({ aud: "https://vault.azure.net", tid: emu.tenantId, exp: nowSeconds() + 3600 }) }, expect: /az account get-access-token --resource/ },
+    { surface: "credential settings", what: "a token of another tenant", argv: ["check", "--registry", REGISTRY, "-g", RG], env: { ACR_TOKENS_TENANT_ID: OTHER_TENANT }, expect: /tenant/ },
+    { surface: "credential settings", what: "a token file that does not exist", argv: ["check", "--registry", REGISTRY, "-g", RG], env: { ACR_TOKENS_ACCESS_TOKEN: undefined, ACR_TOKENS_ACCESS_TOKEN_FILE: path.join(tmpdir(), "acr-tokens-no-such-file") }, expect: /ACR_TOKENS_ACCESS_TOKEN_FILE/ },
+    { surface: "credential settings", what: "an unknown cloud", argv: ["check", "--registry", REGISTRY, "-g", RG], env: { ACR_TOKENS_CLOUD: "AzureMars" }, expect: /AzureMars/ },
+    { surface: "credential settings", what: "an unknown credential name", argv: ["check", "--registry", REGISTRY, "-g", RG], env: { ACR_TOKENS_ACCESS_TOKEN: undefined, ACR_TOKENS_CREDENTIAL: "magic" }, expect: /magic/ },
+    { surface: "credential settings", what: "a subscription id that is not a GUID", argv: ["check", "--registry", REGISTRY, "-g", RG], env: { ACR_TOKENS_SUBSCRIPTION_ID: "my-subscription" }, expect: /ACR_TOKENS_SUBSCRIPTION_ID is not a valid subscription id: "my-subscription"\. Use the id alone \(a GUID/ },
+    { surface: "credential settings", what: "an ARM endpoint that is not a URL", argv: ["check", "--registry", REGISTRY, "-g", RG], env: { ACR_TOKENS_ARM_ENDPOINT: "management dot azure" }, expect: /ACR_TOKENS_ARM_ENDPOINT/ },
+  ];
+
+  it("control: valid input through the same paths does reach ARM", async () => {
+    let mark = emu.requests.length;
+    await up("ScopeMap", { scopeMapName: "good-map", ...grants });
+    assert.ok(armCalls(mark).includes("scopeMaps.create"), "the harness created the scope map");
+    mark = emu.requests.length;
+    const run = await cli(["check", "--registry", REGISTRY, "-g", RG]);
+    assert.equal(run.code, 0, run.stderr);
+    assert.ok(armCalls(mark).length > 0, "the CLI listed tokens through ARM");
+  });
+
+  describe("components and stack config (mini-up through the real host)", () => {
+    // Rows are built when the tests run (they need the emulator's ids and clock); the titles are static.
+    const titles = [
+      ...Array.from({ length: 29 }, (_, i) => i),
+    ];
+    for (const i of titles) {
+      it(`component row ${i + 1}`, async function () {
+        const row = componentRows()[i];
+        assert.ok(row, `no component row ${i + 1}`);
+        this.test!.title = `${row.surface}: ${row.what}`;
+        const mark = emu.requests.length;
+        await assert.rejects(up(row.component, row.args, row.config), (err: Error) => {
+          assert.match(err.message, row.expect);
+          assert.match(err.message, NAMES_A_FIX, `the message names no fix: ${err.message}`);
+          return true;
+        });
+        assert.deepEqual(armCalls(mark), [], `${row.surface} "${row.what}" reached ARM`);
+        recordFigure("badInput", row.surface);
+      });
+    }
+    it("has a test for every component row", () => {
+      assert.equal(componentRows().length, titles.length);
+    });
+  });
+
+  describe("check CLI flags and credential environment", () => {
+    const count = 19;
+    for (let i = 0; i < count; i++) {
+      it(`cli row ${i + 1}`, async function () {
+        const row = cliRows()[i];
+        assert.ok(row, `no cli row ${i + 1}`);
+        this.test!.title = `${row.surface}: ${row.what}`;
+        const mark = emu.requests.length;
+        const run = await cli(row.argv, row.env);
+        assert.equal(run.code, 2, `exit code (stderr: ${run.stderr})`);
+        assert.equal(run.stdout, "");
+        assert.match(run.stderr, row.expect);
+        assert.match(run.stderr, NAMES_A_FIX, `the message names no fix: ${run.stderr}`);
+        assert.deepEqual(armCalls(mark), [], `${row.surface} "${row.what}" reached ARM`);
+        recordFigure("badInput", row.surface);
+      });
+    }
+    it("has a test for every CLI row", () => {
+      assert.equal(cliRows().length, count);
+    });
+  });
+});

@@ -1,0 +1,14 @@
+// One acr-tokens component built from config, for the bad-input table: `component` (ScopeMap,
+// RegistryToken or TokenPassword) and `args` (JSON), on top of the registry names in config.
+import * as pulumi from "@pulumi/pulumi";
+import { RegistryToken, ScopeMap, TokenPassword } from "acr-tokens";
+
+const config = new pulumi.Config();
+const component = config.require("component");
+const args = config.requireObject<Record<string, unknown>>("args");
+const registry = { registryName: config.require("registryName"), resourceGroupName: config.require("resourceGroupName") };
+
+if (component === "ScopeMap") new ScopeMap("bad", { ...registry, ...args });
+else if (component === "RegistryToken") new RegistryToken("bad", { ...registry, ...args });
+else if (component === "TokenPassword") new TokenPassword("bad", args as never);
+else throw new Error(`unknown component ${component}`);
