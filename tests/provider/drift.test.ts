@@ -1,7 +1,7 @@
 import * as assert from "node:assert/strict";
 import { ContainerRegistryManagementClient } from "@azure/arm-containerregistry";
 import { ProviderHost, reveal, secret, withProvider, type Props } from "../helpers/providerHost";
-import { PASSWORD_TYPE, REGISTRY, RG, armOperationsSince, createPassword, providerTexts, startTestBed, type ProviderTestBed } from "./setup";
+import { PASSWORD_TYPE, REGISTRY, RG, SETTINGS_TYPE, armOperationsSince, createPassword, providerTexts, startTestBed, type ProviderTestBed } from "./setup";
 
 const DAY_MS = 86_400_000;
 
@@ -189,6 +189,26 @@ describe("TokenPassword drift on refresh (host + emulator)", function () {
     assert.deepEqual(await reasons({ expiresInDays: 30, rotateBeforeExpiryDays: 1.5 }), [
       "TokenPassword: rotateBeforeExpiryDays is 1.5; use a whole number of days greater than 0, e.g. 14.",
     ]);
+  });
+
+  it("TokenSettings: a token rebound to another scope map out of band shows on read; the diff PATCHes it back and the password survives", async () => {
+    const made = await make("rebound-token", { expiresInDays: 30 });
+    const settingsText = (await providerTexts()).settings;
+    const program = { tokenId: made.tokenId, scopeMapId: bed.scopeMapId("_repositories_pull"), status: "enabled" };
+    const checked = await host.check(SETTINGS_TYPE, "rebound", {}, withProvider(settingsText, program));
+    const created = await host.create(SETTINGS_TYPE, "rebound", checked.inputs);
+    await arm.tokens.update(RG, REGISTRY, "rebound-token", { scopeMapId: bed.scopeMapId("_repositories_push") }, { updateIntervalInMs: 0 });
+
+    const seen = await host.read(SETTINGS_TYPE, "rebound", created.id, created.outs, checked.inputs);
+    assert.equal(String(seen.outs["scopeMapId"]).toLowerCase(), bed.scopeMapId("_repositories_push").toLowerCase());
+    assert.equal(String(seen.inputs?.["scopeMapId"]).toLowerCase(), bed.scopeMapId("_repositories_push").toLowerCase());
+    const news = withProvider(settingsText, program);
+    assert.deepEqual(await host.diff(SETTINGS_TYPE, "rebound", created.id, seen.outs, news), { changes: "some", replaces: [], deleteBeforeReplace: false });
+    await host.update(SETTINGS_TYPE, "rebound", created.id, seen.outs, news);
+    const token = await arm.tokens.get(RG, REGISTRY, "rebound-token");
+    assert.equal(token.scopeMapId?.toLowerCase(), program.scopeMapId.toLowerCase());
+    assert.deepEqual(logsIn(made.tokenId, made.outs), { ok: true, slot: "password1" }, "the PATCH kept the password");
+    assert.equal((await read("rebound-token", made)).outs["drift"], null, "the password saw no drift");
   });
 
   it("no generated password appears in the host's output or the emulator log", () => {
