@@ -42,8 +42,7 @@ export async function resolveCredential(source: CredentialSettingsSource = {}): 
   const cloud = resolveCloud(settings);
   const subscription = readSetting(settings, "subscriptionId", ["ACR_TOKENS_SUBSCRIPTION_ID", "AZURE_CLI_SUBSCRIPTION_ID"]);
   const tenant = readSetting(settings, "tenantId", ["ACR_TOKENS_TENANT_ID", "AZURE_CLI_TENANT_ID"]);
-  // ARM subscription ids are always GUIDs (a tenant may also be a domain name, so it is checked loosely).
-  if (subscription) checkId(subscription, "subscription id", /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i);
+  if (subscription) checkId(subscription, "subscription id");
   if (tenant) checkId(tenant, "tenant id");
   const selector = readSelector(source, settings);
   const tlsSetting = readSetting(settings, "caCertFile", ["ACR_TOKENS_CA_CERT_FILE"]);
@@ -177,8 +176,8 @@ function readSelector(source: CredentialSettingsSource, settings: SettingsReader
   return { kind, source: setting.source };
 }
 
-function checkId(setting: Setting, what: string, shape: RegExp = /^[0-9A-Za-z._-]+$/): void {
-  if (!shape.test(setting.value)) {
+function checkId(setting: Setting, what: string): void {
+  if (!/^[0-9A-Za-z._-]+$/.test(setting.value)) {
     throw new CredentialSettingsError(
       `${setting.source} is not a valid ${what}: "${setting.value}". Use the id alone (a GUID such as 00000000-0000-0000-0000-000000000000), not a name or a resource path.`,
     );
