@@ -1,0 +1,144 @@
+import * as assert from "node:assert/strict";
+import { main } from "../../cli";
+import { ProviderHost, isSecret, reveal, secret, withProvider, type Props } from "../helpers/providerHost";
+import { recordFigure } from "../faults/figures";
+import { PASSWORD_TYPE, REGISTRY, RG, createPassword, providerTexts, startTestBed, type ProviderTestBed } from "../provider/setup";
+
+/** The sentinel's recognisable claim: the object id it is minted for. */
+const SENTINEL_OID = "5e171e15-ca4a-4b1e-8e4e-5e171e15ca4a";
+
+/**
+ * Secret-hygiene canary: the package's main flows run with a sentinel bring-your-own token (minted by
+ * the emulator for a recognisable object id), with every debug log the processes honour switched on,
+ * and everything they produce is captured and searched for the token, its payload and signature
+ * parts, and every password generated on the way.
+ *
+ * Debug logging of the dynamic-provider host: it has no verbosity flag of its own (`-v=9` and
+ * `--logtostderr` are the engine's), and `pulumi.log` goes to the engine, which is absent here. What
+ * a host process honours is: AZURE_LOG_LEVEL=verbose (@azure/logger: every pipeline step, request
+ * and response, headers after redaction, retries, LRO polls), DEBUG=* (the `debug` module, which
+ * @azure/logger also feeds), GRPC_VERBOSITY=DEBUG with GRPC_TRACE=all (grpc-js, which carries the
+ * create response holding the password), and PULUMI_DEBUG_PROMISE_LEAKS=true (the SDK's leak report).
+ */
+describe("canary: no token or password anywhere, with debug logging on", function () {
+  // Spawns the dynamic-provider host under ts-node with full logging (seconds on 2 cores).
+  this.timeout(60_000);
+
+  let bed: ProviderTestBed;
+  let host: ProviderHost;
+  let sentinel: string;
+  const passwords: string[] = [];
+  /** Every captured text, by where it came from. */
+  const captured: Array<{ where: string; text: string }> = [];
+
+  before(async () => {
+    bed = await startTestBed();
+    sentinel = bed.emu.issueToken({ objectId: SENTINEL_OID, expiresInSeconds: 6 * 3600 });
+    host = await ProviderHost.start({
+      env: bed.hostEnv({
+        AZURE_LOG_LEVEL: "verbose",
+        DEBUG: "*",
+        GRPC_VERBOSITY: "DEBUG",
+        GRPC_TRACE: "all",
+        PULUMI_DEBUG_PROMISE_LEAKS: "true",
+        ACR_TOKENS_RETRY_DELAY_MS: "0",
+      }),
+    });
+    await host.configure({ "acr-tokens:accessToken": secret(sentinel) });
+  });
+  after(async () => {
+    await host?.close();
+    await bed?.close();
+  });
+
+  const keepOutputs = (where: string, outs: Props) => {
+    assert.ok(isSecret(outs["password"]), `${where}: the password output must be secret`);
+    if (typeof reveal(outs["password"]) === "string") passwords.push(reveal<string>(outs["password"]));
+    captured.push({ where: `${where}: non-secret outputs`, text: JSON.stringify(Object.fromEntries(Object.entries(outs).filter(([, v]) => !isSecret(v)))) });
+  };
+  const keepError = async (where: string, p: Promise<unknown>) => {
+    await assert.rejects(p, (err: Error) => {
+      captured.push({ where: `${where}: error`, text: `${err.name}: ${err.message}\n${err.stack ?? ""}` });
+      return true;
+    });
+  };
+
+  it("runs the flows: create both slots, read, update, delete, failures, throttling, the check CLI", async () => {
+    const tokenId = await bed.createToken("canary-token");
+    const one = await createPassword(host, "canary-1", { tokenId, slot: "password1", expiresInDays: 30 });
+    keepOutputs("create password1", one.outs);
+    // Throttled and reset on the way: retries are logged verbosely.
+    bed.emu.faults.add({ method: "POST", route: /generateCredentials$/, fault: { kind: "status", status: 429, retryAfterSeconds: 0 } });
+    bed.emu.faults.add({ method: "POST", route: /generateCredentials$/, fault: { kind: "reset" } });
+    const two = await createPassword(host, "canary-2", { tokenId, slot: "password2" });
+    keepOutputs("create password2", two.outs);
+    keepOutputs("read", (await host.read(PASSWORD_TYPE, "canary-1", one.id, one.outs, one.inputs, ["password"])).outs);
+    keepOutputs("update", (await host.update(PASSWORD_TYPE, "canary-1", one.id, one.outs, { ...one.inputs, credential: "accessToken" }, ["password"])).outs);
+    await host.delete(PASSWORD_TYPE, "canary-2", two.id, two.outs);
+    // Failures: ARM 404, ARM 500s beyond the retries, a check failure.
+    await keepError("create on a missing token", createPassword(host, "canary-missing", { tokenId: bed.tokenId("no-such-token") }));
+    bed.emu.faults.add({ method: "POST", route: /generateCredentials$/, count: 4, fault: { kind: "status", status: 500 } });
+    await keepError("create through a 500 burst", createPassword(host, "canary-500", { tokenId }));
+    const { password: providerText } = await providerTexts();
+    const checked = await host.check(PASSWORD_TYPE, "canary-bad", {}, withProvider(providerText, { tokenId: "not-an-id", slot: "password9" }));
+    captured.push({ where: "check failures", text: JSON.stringify(checked.failures) });
+    bed.emu.faults.add({ method: "GET", route: "/tokens/canary-token", count: 4, fault: { kind: "status", status: 500 } });
+    await keepError("delete through a 500 burst", host.delete(PASSWORD_TYPE, "canary-1", one.id, one.outs));
+    captured.push({ where: "__provider text", text: providerText });
+
+    // The check CLI at its most verbose (progress on, JSON), with the sentinel in its environment.
+    for (const [output, isTTY] of [["json", true], ["table", true]] as const) {
+      let stdout = "";
+      let stderr = "";
+      const code = await main(["check", "--registry", REGISTRY, "-g", RG, "--output", output], {
+        stdout: { write: (s: string) => (stdout += s) },
+        stderr: { write: (s: string) => (stderr += s) },
+        env: {
+          ACR_TOKENS_ACCESS_TOKEN: sentinel,
+          ACR_TOKENS_ARM_ENDPOINT: bed.emu.armEndpoint,
+          ACR_TOKENS_CA_CERT_FILE: bed.emu.caCertPath,
+          ACR_TOKENS_SUBSCRIPTION_ID: bed.emu.subscriptionId,
+          ACR_TOKENS_CLOCK_FILE: bed.clockFile,
+        },
+        isTTY,
+      });
+      assert.ok(code === 0 || code === 1, `check exited ${code}: ${stderr}`);
+      captured.push({ where: `check CLI --output ${output} stdout`, text: stdout }, { where: `check CLI --output ${output} stderr`, text: stderr });
+    }
+    let cliError = "";
+    await main(["check", "--registry", REGISTRY, "-g", RG], {
+      stdout: { write: () => undefined },
+      stderr: { write: (s: string) => (cliError += s) },
+      env: { ACR_TOKENS_ACCESS_TOKEN: bed.emu.issueToken({ objectId: SENTINEL_OID, untrustedSignature: true }), ACR_TOKENS_ARM_ENDPOINT: bed.emu.armEndpoint, ACR_TOKENS_CA_CERT_FILE: bed.emu.caCertPath, ACR_TOKENS_SUBSCRIPTION_ID: bed.emu.subscriptionId },
+      isTTY: true,
+    });
+    captured.push({ where: "check CLI refused-token stderr", text: cliError });
+    assert.equal(passwords.length >= 3, true, "passwords were generated and captured for the search");
+  });
+
+  it("finds neither the sentinel (token, payload, signature) nor any password in anything captured", async () => {
+    captured.push({ where: "host stdout", text: host.stdout }, { where: "host stderr", text: host.stderr });
+    captured.push({ where: "emulator request log", text: JSON.stringify(bed.emu.requests) });
+    // The logging really was on: the scan covers verbose Azure SDK and grpc output, not an empty stream.
+    assert.match(host.stderr, /azure:core-rest-pipeline/, "AZURE_LOG_LEVEL=verbose output was captured");
+    assert.ok(bed.emu.requests.some((r) => r.principal === SENTINEL_OID), "the sentinel token was the one used");
+
+    const [, payload, signature] = sentinel.split(".");
+    const needles = [
+      { name: "the sentinel token", value: sentinel },
+      { name: "the sentinel's payload", value: payload! },
+      { name: "the sentinel's signature", value: signature! },
+      ...passwords.map((value, i) => ({ name: `generated password #${i + 1}`, value })),
+    ];
+    const leaks: string[] = [];
+    for (const { where, text } of captured) {
+      for (const n of needles) if (text.includes(n.value)) leaks.push(`${n.name} in ${where}`); // names only, never the value
+    }
+    assert.deepEqual(leaks, []);
+    const bytes = captured.reduce((n, c) => n + Buffer.byteLength(c.text), 0);
+    recordFigure("canary", "processes", 2); // the provider host and the emulator (the CLI runs in this process)
+    recordFigure("canary", "streams", captured.length);
+    recordFigure("canary", "bytes", bytes);
+    recordFigure("canary", "sentinels", needles.length);
+  });
+});
