@@ -69,7 +69,7 @@ describe("importing acr-tokens", function () {
   });
 
   it("exports the components, their error and the value sets", () => {
-    for (const name of ["ScopeMap", "RegistryToken", "InvalidArgumentsError", "RepositoryAction", "GatewayAction", "TokenStatus", "BuiltInScopeMap", "PasswordSlot"]) {
+    for (const name of ["ScopeMap", "RegistryToken", "TokenPassword", "TokenSettings", "RotatingTokenPassword", "InvalidArgumentsError", "RepositoryAction", "GatewayAction", "TokenStatus", "BuiltInScopeMap", "PasswordSlot"]) {
       assert.ok(report.exports.includes(name), `missing export ${name}`);
     }
   });
