@@ -136,7 +136,7 @@ describe("canary: no token or password anywhere, with debug logging on", functio
     }
     assert.deepEqual(leaks, []);
     const bytes = captured.reduce((n, c) => n + Buffer.byteLength(c.text), 0);
-    recordFigure("canary", "processes", 2); // the provider host and the emulator (the CLI runs in this process)
+    recordFigure("canary", "processes", 1); // the spawned provider host (the emulator and the CLI run in the test process)
     recordFigure("canary", "streams", captured.length);
     recordFigure("canary", "bytes", bytes);
     recordFigure("canary", "sentinels", needles.length);

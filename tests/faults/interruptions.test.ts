@@ -122,9 +122,10 @@ describe("faults: expiry mid-run, host killed before the state write, emulator r
     const token = await newToken("slow-arm");
     // A slow peer by design: the emulator holds these requests for real milliseconds.
     const host = await bed.startHost({ env: { ACR_TOKENS_ARM_TIMEOUT_MS: "1500" } });
-    bed.emu.faults.add({ method: "POST", route: "/tokens/slow-arm/", fault: { kind: "latency", ms: 300 } });
+    bed.emu.faults.add({ method: "GET", route: /\/registries\/[^/]+$/, fault: { kind: "latency", ms: 300 } });
     bed.emu.faults.add({ method: "POST", route: /\/generateCredentials$/, fault: { kind: "latency", ms: 300 } });
     await up(host, "slow-1", token);
+    assert.equal(bed.emu.faults.pending, 0, "both slow requests were answered within the timeout");
     const s = state.get("slow-1")!;
     bed.emu.faults.add({ method: "GET", route: "/tokens/slow-arm", fault: { kind: "latency", ms: 4000 } });
     const mark = bed.emu.requests.length;
