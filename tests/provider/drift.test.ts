@@ -9,7 +9,8 @@ const DAY_MS = 86_400_000;
  * Drift of a TokenPassword, through the real dynamic-provider host against the emulator: what Read
  * (one GET of the token) records after an out-of-band change or the passing of time, what Diff then
  * plans (olds = the refreshed outputs, as the engine sends them), and that carrying out the plan
- * (delete-before-replace, then create) leaves a password that logs in (emulator checkPassword).
+ * (create the new password, then delete the old: the engine's default order, also on the same slot)
+ * leaves a password that logs in (emulator checkPassword).
  * Its own emulator and host: the suite moves the emulator clock by months, which must not expire the
  * shared host's access token.
  */
@@ -52,11 +53,11 @@ describe("TokenPassword drift on refresh (host + emulator)", function () {
   const diff = (name: string, id: string, olds: Props, inputs: Props) => host.diff(PASSWORD_TYPE, `${name}-pw`, id, olds, withProvider(text, inputs));
   const logsIn = (tokenId: string, outs: Props) => bed.emu.checkPassword(tokenId, reveal<string>(outs["password"]));
 
-  /** What `up` does with a replacement the diff asked to delete first: delete the old, create the new. */
+  /** A replacement as the engine carries out create-before-delete: the new resource, then the old one's delete. */
   async function replace(name: string, id: string, olds: Props, inputs: Props): Promise<Props> {
-    await host.delete(PASSWORD_TYPE, `${name}-pw`, id, olds);
     const fresh = await createPassword(host, `${name}-pw`, inputs);
     generated.push(reveal<string>(fresh.outs["password"]));
+    await host.delete(PASSWORD_TYPE, `${name}-pw`, id, olds);
     return fresh.outs;
   }
 
@@ -86,11 +87,11 @@ describe("TokenPassword drift on refresh (host + emulator)", function () {
     assert.equal(seen.outs["creationTime"], made.outs["creationTime"], "state still describes our password");
 
     const planned = await diff("regen-drift", made.id, seen.outs, made.inputs);
-    assert.deepEqual(planned, { changes: "some", replaces: ["drift"], deleteBeforeReplace: true });
+    assert.deepEqual(planned, { changes: "some", replaces: ["drift"], deleteBeforeReplace: false });
     const mark = bed.emu.requests.length;
     const fresh = await replace("regen-drift", made.id, seen.outs, made.inputs);
     const ops = armOperationsSince(bed.emu, mark);
-    assert.deepEqual(ops, ["tokens.get", "registries.generateCredentials"], "delete leaves the other's password alone; create generates once");
+    assert.deepEqual(ops, ["registries.generateCredentials", "tokens.get"], "create generates once; the old delete leaves the slot alone");
     assert.deepEqual(logsIn(made.tokenId, fresh), { ok: true, slot: "password1" });
     assert.equal(Date.parse(fresh["expiry"] as string), Date.parse(expiry));
     assert.equal(fresh["drift"], null);
@@ -102,7 +103,7 @@ describe("TokenPassword drift on refresh (host + emulator)", function () {
     const seen = await read("slot-drift", made);
     assert.equal(seen.outs["drift"], "password1 was deleted out of band");
     assert.deepEqual(seen.outs["driftCodes"], ["slotDeleted"]);
-    assert.deepEqual(await diff("slot-drift", made.id, seen.outs, made.inputs), { changes: "some", replaces: ["drift"], deleteBeforeReplace: true });
+    assert.deepEqual(await diff("slot-drift", made.id, seen.outs, made.inputs), { changes: "some", replaces: ["drift"], deleteBeforeReplace: false });
     const fresh = await replace("slot-drift", made.id, seen.outs, made.inputs);
     assert.deepEqual(logsIn(made.tokenId, fresh), { ok: true, slot: "password1" });
   });
@@ -136,7 +137,7 @@ describe("TokenPassword drift on refresh (host + emulator)", function () {
     assert.equal(seen.outs["drift"], `password1 expires at ${made.outs["expiry"] as string} — inside the 14-day rotation window`);
     assert.deepEqual(seen.outs["driftCodes"], ["inRotationWindow"]);
     // Without a refresh too: diff compares the stored expiry with the clock.
-    assert.deepEqual(await diff("window-drift", made.id, made.outs, made.inputs), { changes: "some", replaces: ["expiry"], deleteBeforeReplace: true });
+    assert.deepEqual(await diff("window-drift", made.id, made.outs, made.inputs), { changes: "some", replaces: ["expiry"], deleteBeforeReplace: false });
     const fresh = await replace("window-drift", made.id, seen.outs, made.inputs);
     assert.deepEqual(logsIn(made.tokenId, fresh), { ok: true, slot: "password1" });
     const lifetime = Date.parse(fresh["expiry"] as string) - bed.emu.clock.now().getTime();

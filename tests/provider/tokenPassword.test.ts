@@ -3,6 +3,7 @@ import { isSecret, reveal, withProvider, type ProviderHost, type Props } from ".
 import {
   PASSWORD_TYPE,
   REGISTRY,
+  RG,
   armCallsSince,
   armOperationsSince,
   createPassword,
@@ -150,18 +151,40 @@ describe("TokenPassword through the host (access token from stack config)", func
     });
   });
 
-  it("one TokenPassword replaced on the same slot: the diff deletes first, so the new password survives", async () => {
+  it("an expiry change on password1 is create-before-delete: one POST, then the old delete is one GET and no PATCH", async () => {
     const { password } = await providerTexts();
     const tokenId = await bed.createToken("replace-token");
     const old = await createPassword(host, "rep", { tokenId, expiry: "2099-01-01T00:00:00Z" });
+    const other = await createPassword(host, "rep-2", { tokenId, slot: "password2" });
     remember(old.outs);
+    remember(other.outs);
     const news = withProvider(password, { tokenId, slot: "password1", expiry: "2099-06-01T00:00:00.000Z" });
     const diff = await host.diff(PASSWORD_TYPE, "rep", old.id, old.outs, news);
-    assert.deepEqual(diff, { changes: "some", replaces: ["expiry"], deleteBeforeReplace: true });
-    await host.delete(PASSWORD_TYPE, "rep", old.id, old.outs);
+    assert.deepEqual(diff, { changes: "some", replaces: ["expiry"], deleteBeforeReplace: false });
+
+    // The old creationTime must differ from the new one, as between two deployments; moving the
+    // emulator clock makes that certain instead of relying on real time passing.
+    bed.emu.clock.advance({ seconds: 1 });
+    const mark = bed.emu.requests.length;
     const fresh = await createPassword(host, "rep", { tokenId, expiry: "2099-06-01T00:00:00Z" });
     remember(fresh.outs);
-    assert.deepEqual(await passwordNames(bed, "replace-token"), ["password1"]);
+    const login = (outs: Props) => bed.emu.checkPassword(tokenId, reveal<string>(outs["password"]));
+    assert.deepEqual(login(fresh.outs), { ok: true, slot: "password1" }, "the new password logs in as soon as it exists");
+    assert.deepEqual(login(old.outs), { ok: false, reason: "no-matching-password" }, "generating the slot again ends the old password");
+    await host.delete(PASSWORD_TYPE, "rep", old.id, old.outs);
+
+    const calls = armCallsSince(bed.emu, mark);
+    assert.deepEqual(
+      calls.map((r) => r.operation),
+      ["registries.generateCredentials", "tokens.get"],
+      "create is one POST; the old delete sees another creationTime in the slot and sends no PATCH",
+    );
+    assert.deepEqual(login(fresh.outs), { ok: true, slot: "password1" }, "the old delete left the new password in place");
+    assert.deepEqual(login(old.outs), { ok: false, reason: "no-matching-password" });
+    assert.deepEqual(login(other.outs), { ok: true, slot: "password2" }, "password2 is untouched");
+    const slots = (await bed.sdk.tokens.get(RG, REGISTRY, "replace-token")).credentials?.passwords ?? [];
+    const seen = Object.fromEntries(slots.map((p) => [p.name, p.creationTime?.toISOString()]));
+    assert.deepEqual(seen, { password1: fresh.outs["creationTime"], password2: other.outs["creationTime"] });
   });
 
   it("leaves no access token or password in host output, the emulator log, errors or plain outputs", async () => {

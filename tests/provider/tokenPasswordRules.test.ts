@@ -89,13 +89,23 @@ describe("TokenPassword rules (check, diff, read observation)", () => {
       assert.deepEqual(diffTokenPassword(olds, { ...same, credential: "managedIdentity" }), { changes: true, replaces: [], deleteBeforeReplace: false });
     });
 
-    it("replaces on another expiry, removing the old password of that slot first", () => {
+    it("replaces on another expiry, creating the new password of that slot before deleting the old", () => {
       assert.deepEqual(diffTokenPassword(olds, { ...same, expiry: "2028-01-31T00:00:00.000Z" }), {
         changes: true,
         replaces: ["expiry"],
-        deleteBeforeReplace: true,
+        deleteBeforeReplace: false,
       });
       assert.deepEqual(diffTokenPassword(olds, { tokenId: TOKEN_ID, slot: "password1" }).replaces, ["expiry"]);
+    });
+
+    it("deletes first on the same slot only when state has no creationTime to tell our password from the new one", () => {
+      const legacy: Partial<TokenPasswordOutputs> = { ...olds };
+      delete legacy.creationTime;
+      const news = { ...same, expiry: "2028-01-31T00:00:00.000Z" };
+      assert.deepEqual(diffTokenPassword(legacy, news), { changes: true, replaces: ["expiry"], deleteBeforeReplace: true });
+      assert.equal(diffTokenPassword({ ...olds, creationTime: "" }, news).deleteBeforeReplace, true);
+      // Another slot is never overwritten by the new password, so there is nothing to order.
+      assert.equal(diffTokenPassword(legacy, { ...news, slot: "password2" }).deleteBeforeReplace, false);
     });
 
     it("replaces on another slot or token, creating the new password before removing the old", () => {
