@@ -102,8 +102,8 @@ interface CallCounts {
 /**
  * ARM calls per operation for 100 passwords through a fresh host with a bring-your-own token, with
  * the emulator's recorded LRO pacing (one in-progress status poll), plus network token acquisitions.
- * Rotation: what the engine does when a password's expiry changes (diff → delete → check → create on
- * the same slot), for 10 passwords.
+ * Rotation: what the engine does when a password's expiry changes (diff → check → create → delete of
+ * the old resource, on the same slot), for 10 passwords.
  */
 async function countCalls(emu: Emulator, text: string, tokenIds: string[], accessToken: string): Promise<CallCounts> {
   const host = await startHost(hostEnv(emu, { ACR_TOKENS_ACCESS_TOKEN: accessToken }));
@@ -130,9 +130,9 @@ async function countCalls(emu: Emulator, text: string, tokenIds: string[], acces
     for (const old of olds) {
       const inputs = { tokenId: old.outs["tokenId"], slot: "password1", expiry: "2099-06-01T00:00:00Z" };
       const diff = await host.diff(PASSWORD_TYPE, old.name, old.id, old.outs, { ...inputs, __provider: text });
-      if (!diff.deleteBeforeReplace) throw new Error(`rotation of ${old.name}: expected a delete-before-replace diff, got ${JSON.stringify(diff)}`);
-      await host.delete(PASSWORD_TYPE, old.name, old.id, old.outs);
+      if (diff.replaces.length === 0 || diff.deleteBeforeReplace) throw new Error(`rotation of ${old.name}: expected a create-before-delete replacement, got ${JSON.stringify(diff)}`);
       news.push(await hostCreate(host, text, old.name, inputs));
+      await host.delete(PASSWORD_TYPE, old.name, old.id, old.outs);
     }
     const rotations = armSince(emu, mark);
     for (const s of news) await host.delete(PASSWORD_TYPE, s.name, s.id, s.outs);

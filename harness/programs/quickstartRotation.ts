@@ -3,7 +3,8 @@
 // quickstart to this program changes nothing until the config asks for it:
 // - `password2: "yes"` adds a second TokenPassword in the token's other slot (`password2`);
 // - `password1Days` sets password1's lifetime (default 90, as in the quickstart); changing it
-//   replaces password1: its slot is regenerated (delete-before-replace, the same slot).
+//   replaces password1: its slot is regenerated in place (create-before-delete: the new password
+//   overwrites the slot, then the old resource's delete finds another creationTime and keeps it).
 import * as pulumi from "@pulumi/pulumi";
 import { RegistryToken, TokenPassword } from "acr-tokens";
 
