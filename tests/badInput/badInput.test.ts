@@ -14,13 +14,13 @@ const PROGRAM = "tests/badInput/programs/component.ts";
 const OTHER_TENANT = "11111111-2222-3333-4444-555555555555";
 
 /** Every message must say what to do: an action, or the valid values/shape to write instead. */
-const NAMES_A_FIX = /\b(use|set|give|remove|run|get|write|pass|unset|choose|rename|raise|add|sign in|grant|check|did you mean|allowed|valid \w+:|expected|names are)\b/i;
+const NAMES_A_FIX = /\b(use|set|give|remove|run|get|write|pass|unset|choose|rename|raise|add|sign in|grant|check|did you mean|allowed|valid \w+:|expected|names are)\b|\(e\.g\. /i;
 
 /** A component built by the program: which one, and its args (beyond the registry names). */
 interface ComponentRow {
-  surface: "ScopeMap" | "RegistryToken" | "TokenPassword" | "stack config";
+  surface: "ScopeMap" | "RegistryToken" | "TokenPassword" | "RotatingTokenPassword" | "stack config";
   what: string;
-  component: "ScopeMap" | "RegistryToken" | "TokenPassword";
+  component: "ScopeMap" | "RegistryToken" | "TokenPassword" | "RotatingTokenPassword";
   args: Record<string, unknown>;
   /** Extra stack config (credential settings). */
   config?: Record<string, string>;
@@ -38,7 +38,7 @@ interface CliRow {
 
 /**
  * One table of what a user can get wrong, for every surface: the components (ScopeMap,
- * RegistryToken, TokenPassword, through the mini-up harness and the real dynamic-provider host, so
+ * RegistryToken, TokenPassword, RotatingTokenPassword, through the mini-up harness and the real dynamic-provider host, so
  * the provider's `check` is the one judging TokenPassword), the stack's credential config, the check
  * CLI's flags and the credential environment. Each row must fail with a message that names the fix,
  * and the emulator must have seen no ARM request for it. Control rows (valid input) show the same
@@ -124,6 +124,12 @@ describe("bad input: rejected before any ARM request, with the fix", function ()
     { surface: "TokenPassword", what: "days past the year 9999", component: "TokenPassword", args: { token: tokenId("some-token"), expiresInDays: 3_000_000 }, expect: /ends after the year 9999; use a smaller number of days/ },
     { surface: "TokenPassword", what: "both expiry and expiresInDays", component: "TokenPassword", args: { token: tokenId("some-token"), expiresInDays: 30, expiry: "2099-01-01T00:00:00Z" }, expect: /give either expiry \(a fixed time\) or expiresInDays \(days from creation\), not both/ },
     { surface: "TokenPassword", what: "an unknown credential selector", component: "TokenPassword", args: { token: tokenId("some-token"), credential: "magic" }, expect: /credential "magic" is not a credential source; use one of: / },
+    { surface: "RotatingTokenPassword", what: "no schedule at all", component: "RotatingTokenPassword", args: { token: tokenId("some-token") }, expect: /RotatingTokenPassword "bad": no schedule given\. Set rotationPeriodDays \(e\.g\. 30\), or expiresInDays and rotateBeforeExpiryDays/ },
+    { surface: "RotatingTokenPassword", what: "both schedules", component: "RotatingTokenPassword", args: { token: tokenId("some-token"), rotationPeriodDays: 30, expiresInDays: 90, rotateBeforeExpiryDays: 14 }, expect: /RotatingTokenPassword "bad": rotationPeriodDays and expiresInDays\/rotateBeforeExpiryDays are mutually exclusive\. Give rotationPeriodDays alone/ },
+    { surface: "RotatingTokenPassword", what: "a zero-day period", component: "RotatingTokenPassword", args: { token: tokenId("some-token"), rotationPeriodDays: 0 }, expect: /RotatingTokenPassword "bad": rotationPeriodDays is 0; use a whole number of days, at least 1\./ },
+    { surface: "RotatingTokenPassword", what: "expiresInDays without rotateBeforeExpiryDays", component: "RotatingTokenPassword", args: { token: tokenId("some-token"), expiresInDays: 90 }, expect: /RotatingTokenPassword "bad": rotateBeforeExpiryDays is missing: expiresInDays and rotateBeforeExpiryDays go together \(e\.g\. 90 and 14\)/ },
+    { surface: "RotatingTokenPassword", what: "a rotation window as long as the lifetime", component: "RotatingTokenPassword", args: { token: tokenId("some-token"), expiresInDays: 14, rotateBeforeExpiryDays: 13 }, expect: /RotatingTokenPassword "bad": rotateBeforeExpiryDays 13 leaves less than 2 days of expiresInDays 14 .*Use a smaller window or a longer lifetime/ },
+    { surface: "RotatingTokenPassword", what: "a token that is not an id", component: "RotatingTokenPassword", args: { token: "not-an-id", rotationPeriodDays: 30 }, expect: /RotatingTokenPassword\$pulumi-nodejs:dynamic\/acr-tokens:TokenPassword::bad-password1: tokenId: TokenPassword: token "not-an-id" is not a token resource id/ },
     { surface: "stack config", what: "an expired access token in config", component: "TokenPassword", args: { token: tokenId("some-token") }, config: { "acr-tokens:accessToken": jwt({ aud: "https://management.azure.com/", tid: emu.tenantId, exp: nowSeconds() - 3600 }) }, expect: /expired at .*Get a new one: .*az account get-access-token/ },
     { surface: "stack config", what: "an access token for another audience", component: "TokenPassword", args: { token: tokenId("some-token") }, config: { "acr-tokens:accessToken": jwt({ aud: "https://vault.azure.net", tid: emu.tenantId, exp: nowSeconds() + 3600 }) }, expect: /az account get-access-token --resource/ },
     { surface: "stack config", what: "an access token of another tenant", component: "TokenPassword", args: { token: tokenId("some-token") }, config: { "acr-tokens:accessToken": jwt({ aud: "https://management.azure.com/", tid: emu.tenantId, exp: nowSeconds() + 3600 }), "acr-tokens:tenantId": OTHER_TENANT }, expect: /tenant/ },
@@ -166,7 +172,7 @@ describe("bad input: rejected before any ARM request, with the fix", function ()
   describe("components and stack config (mini-up through the real host)", () => {
     // Rows are built when the tests run (they need the emulator's ids and clock); the titles are static.
     const titles = [
-      ...Array.from({ length: 29 }, (_, i) => i),
+      ...Array.from({ length: 35 }, (_, i) => i),
     ];
     for (const i of titles) {
       it(`component row ${i + 1}`, async function () {

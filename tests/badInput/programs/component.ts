@@ -1,7 +1,7 @@
 // One acr-tokens component built from config, for the bad-input table: `component` (ScopeMap,
-// RegistryToken or TokenPassword) and `args` (JSON), on top of the registry names in config.
+// RegistryToken, TokenPassword or RotatingTokenPassword) and `args` (JSON), on top of the registry names in config.
 import * as pulumi from "@pulumi/pulumi";
-import { RegistryToken, ScopeMap, TokenPassword } from "acr-tokens";
+import { RegistryToken, RotatingTokenPassword, ScopeMap, TokenPassword } from "acr-tokens";
 
 const config = new pulumi.Config();
 const component = config.require("component");
@@ -11,4 +11,5 @@ const registry = { registryName: config.require("registryName"), resourceGroupNa
 if (component === "ScopeMap") new ScopeMap("bad", { ...registry, ...args });
 else if (component === "RegistryToken") new RegistryToken("bad", { ...registry, ...args });
 else if (component === "TokenPassword") new TokenPassword("bad", args as never);
+else if (component === "RotatingTokenPassword") new RotatingTokenPassword("bad", args as never);
 else throw new Error(`unknown component ${component}`);
