@@ -187,6 +187,22 @@ describe("TokenPassword through the host (access token from stack config)", func
     assert.deepEqual(seen, { password1: fresh.outs["creationTime"], password2: other.outs["creationTime"] });
   });
 
+  it("state without a creationTime (older state): the same-slot replacement deletes first, and that delete removes the slot", async () => {
+    const { password } = await providerTexts();
+    const tokenId = await bed.createToken("legacy-token");
+    const old = await createPassword(host, "legacy", { tokenId, expiry: "2099-01-01T00:00:00Z" });
+    remember(old.outs);
+    const legacy: Props = { ...old.outs };
+    delete legacy["creationTime"];
+    const news = withProvider(password, { tokenId, slot: "password1", expiry: "2099-06-01T00:00:00.000Z" });
+    assert.deepEqual(await host.diff(PASSWORD_TYPE, "legacy", old.id, legacy, news), { changes: "some", replaces: ["expiry"], deleteBeforeReplace: true });
+    await host.delete(PASSWORD_TYPE, "legacy", old.id, legacy);
+    assert.deepEqual(await passwordNames(bed, "legacy-token"), [], "without a creationTime the slot is taken to be ours");
+    const fresh = await createPassword(host, "legacy", { tokenId, expiry: "2099-06-01T00:00:00Z" });
+    remember(fresh.outs);
+    assert.deepEqual(bed.emu.checkPassword(tokenId, reveal<string>(fresh.outs["password"])), { ok: true, slot: "password1" });
+  });
+
   it("leaves no access token or password in host output, the emulator log, errors or plain outputs", async () => {
     assert.ok(generated.length >= 8, `only ${generated.length} passwords were generated`);
     const haystacks = {

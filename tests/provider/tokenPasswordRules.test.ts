@@ -135,5 +135,13 @@ describe("TokenPassword rules (check, diff, read observation)", () => {
       });
       assert.equal((observeSlot(token, "password1", "2026-06-02T00:00:00.000Z") as { replaced: boolean }).replaced, true);
     });
+
+    it("compares at millisecond precision and takes a slot to be ours when state has no creationTime", () => {
+      const token = { credentials: { passwords: [{ name: "password1", creationTime: created }] } };
+      // ACR's seven fractional digits reach us as a Date: the sub-millisecond digits are gone on both sides.
+      assert.equal((observeSlot(token, "password1", "2026-06-01T12:00:00.123+00:00") as { replaced: boolean }).replaced, false);
+      assert.equal((observeSlot(token, "password1", "2026-06-01T12:00:00.124Z") as { replaced: boolean }).replaced, true);
+      assert.equal((observeSlot(token, "password1", null) as { replaced: boolean }).replaced, false);
+    });
   });
 });
