@@ -60,7 +60,10 @@ export interface EmulatorOptions {
   tls?: { caCertPem?: string; caKeyPem?: string };
   /** Initial state, as an object or the path of a JSON file. Applied on top of a loaded `statePath`. */
   seed?: EmulatorSeed | string;
-  /** Persist the state to this JSON file after every change and reload it on start. */
+  /**
+   * Persist the state to this JSON file after every change and reload it on start. The file also
+   * keeps the token-signing key, so tokens issued before a restart are accepted after it.
+   */
   statePath?: string;
   /** Start time of the emulator clock (default: now). */
   startTime?: Date | string;
@@ -165,12 +168,23 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
 
   const clock = new ManualClock({ start: options.startTime, mirrorFile: options.clockFile });
   const store: EmulatorStore = options.statePath ? new JsonFileStore(options.statePath) : new MemoryStore();
-  const identity = createIdentityService({
-    tenantId,
-    clock,
-    principals: seed.principals,
-    enforceRoleAssignments: options.enforceRoleAssignments ?? false,
-  });
+  // With a state file, the signing key and managed-identity header persist with the state, so a
+  // restart accepts the tokens issued before it (see JsonFileStore for why the file may hold them).
+  const kept = store instanceof JsonFileStore ? store.identityKeys : undefined;
+  let identity: IdentityService;
+  try {
+    identity = createIdentityService({
+      tenantId,
+      clock,
+      principals: seed.principals,
+      enforceRoleAssignments: options.enforceRoleAssignments ?? false,
+      ...(kept ? { signingKeyPem: kept.signingKeyPem, managedIdentityHeader: kept.managedIdentityHeader } : {}),
+    });
+  } catch (e) {
+    if (!kept) throw e;
+    throw new Error(`Emulator state file '${options.statePath ?? ""}' holds unusable identity keys: ${(e as Error).message}`, { cause: e });
+  }
+  if (store instanceof JsonFileStore && !kept) store.identityKeys = identity.exportKeys();
   const env: RouteEnv = {
     store,
     clock,

@@ -3,13 +3,14 @@ import type { IncomingMessage, ServerResponse } from "node:http";
 import * as armErrors from "./armErrors";
 import type { IdentityContext } from "./context";
 import { handleEntra } from "./entra";
-import { decodeJwt, verifyJwtSignature } from "./jwt";
+import { decodeJwt, signingKeyFromPem, signingKeyToPem, verifyJwtSignature } from "./jwt";
 import { handleManagedIdentity } from "./managedIdentity";
 import { PrincipalDirectory } from "./principals";
 import { findRole, roleAllows, scopeCovers } from "./roles";
 import { stsIssuer, TokenIssuer } from "./tokenIssuer";
 import type {
   AuthFailure,
+  IdentityKeys,
   IdentityService,
   IdentityServiceOptions,
   IdentityStats,
@@ -30,9 +31,10 @@ const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 /**
  * Creates the emulator's identity service: token issuance (Entra ID client credentials, ADFS, managed
  * identity, `issueToken`), ARM-style bearer-token validation and role assignments. Each instance has
- * its own RSA signing key, so tokens of one emulator are rejected by another.
+ * its own RSA signing key, so tokens of one emulator are rejected by another, unless it is started
+ * with another's `exportKeys()` (a restart from a state file).
  *
- * @param options - The emulator's tenant, clock, seeded principals and whether role assignments are enforced.
+ * @param options - The emulator's tenant, clock, seeded principals, whether role assignments are enforced, and optionally the keys to reuse.
  */
 export function createIdentityService(options: IdentityServiceOptions): IdentityService {
   return new EmulatorIdentityService(options);
@@ -68,7 +70,10 @@ class EmulatorIdentityService implements IdentityService {
     }
     this.managedIdentityHeader = options.managedIdentityHeader ?? randomBytes(24).toString("base64url");
     this.directory = new PrincipalDirectory(options.tenantId);
-    this.issuer = new TokenIssuer(options.clock);
+    this.issuer = new TokenIssuer(
+      options.clock,
+      options.signingKeyPem !== undefined ? signingKeyFromPem(options.signingKeyPem, "createIdentityService [signingKeyPem]") : undefined,
+    );
     for (const seed of options.principals ?? []) this.directory.add(seed);
     this.ctx = {
       clock: options.clock,
@@ -182,6 +187,10 @@ class EmulatorIdentityService implements IdentityService {
 
   assignRole(assignment: RoleAssignment): void {
     this.directory.assign(assignment);
+  }
+
+  exportKeys(): IdentityKeys {
+    return { signingKeyPem: signingKeyToPem(this.issuer.key), managedIdentityHeader: this.managedIdentityHeader };
   }
 
   /** ARM's checks, in ARM's order: header, token shape, signature, expiry, not-before, audience, tenant. */

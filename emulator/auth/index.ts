@@ -15,7 +15,7 @@
  *   `AZURE_POD_IDENTITY_AUTHORITY_HOST=<origin>`).
  *
  * Tokens are RS256 JWTs (v1.0 claims as Entra issues them for ARM) signed with a key generated per
- * instance and timed by the emulator clock; `authenticate` and `authorize` answer as ARM does.
+ * instance (or given as `signingKeyPem`, see `exportKeys`) and timed by the emulator clock; `authenticate` and `authorize` answer as ARM does.
  */
 export { createIdentityService, DEFAULT_TEST_OBJECT_ID } from "./identityService";
 export { ARM_AUDIENCES } from "./armErrors";
@@ -23,6 +23,7 @@ export { ROLE_DEFINITIONS } from "./roles";
 export { defaultObjectId } from "./principals";
 export type {
   AuthFailure,
+  IdentityKeys,
   IdentityService,
   IdentityServiceOptions,
   IdentityStats,

@@ -1,4 +1,4 @@
-import { createHash, generateKeyPairSync, sign, verify, type KeyObject } from "node:crypto";
+import { createHash, createPrivateKey, createPublicKey, generateKeyPairSync, sign, verify, type KeyObject } from "node:crypto";
 
 /*
  * RS256 JSON Web Tokens, hand-written on node:crypto: signing and verifying RS256 is one
@@ -44,11 +44,38 @@ export interface PublicJwk {
 /** Generates an RSA-2048 key pair; `kid` is its RFC 7638 JWK thumbprint (SHA-256, base64url). */
 export function createSigningKey(): SigningKey {
   const { privateKey, publicKey } = generateKeyPairSync("rsa", { modulusLength: 2048 });
+  return { kid: thumbprintOf(publicKey), privateKey, publicKey };
+}
+
+/** The PKCS#8 PEM of `key`'s private half, for {@link signingKeyFromPem} (the emulator's state file). */
+export function signingKeyToPem(key: SigningKey): string {
+  return key.privateKey.export({ format: "pem", type: "pkcs8" }).toString();
+}
+
+/**
+ * The signing key whose private half `pem` (PKCS#8) holds; same `kid` as when it was created.
+ * Throws a message naming `source` when `pem` is not an RSA private key.
+ */
+export function signingKeyFromPem(pem: string, source: string): SigningKey {
+  let privateKey: KeyObject;
+  try {
+    privateKey = createPrivateKey(pem);
+  } catch (e) {
+    throw new Error(`${source}: the token-signing key is not a PEM private key (${(e as Error).message}). Delete the file to start with a new key.`, { cause: e });
+  }
+  if (privateKey.asymmetricKeyType !== "rsa") {
+    throw new Error(`${source}: the token-signing key is ${String(privateKey.asymmetricKeyType)}, not RSA. Delete the file to start with a new key.`);
+  }
+  const publicKey = createPublicKey(privateKey);
+  return { kid: thumbprintOf(publicKey), privateKey, publicKey };
+}
+
+/** RFC 7638 JWK thumbprint (SHA-256, base64url) of an RSA public key. */
+function thumbprintOf(publicKey: KeyObject): string {
   const jwk = publicKey.export({ format: "jwk" });
   // RFC 7638: the required members in lexicographic order, no whitespace.
   const thumbprint = JSON.stringify({ e: jwk.e, kty: "RSA", n: jwk.n });
-  const kid = createHash("sha256").update(thumbprint).digest("base64url");
-  return { kid, privateKey, publicKey };
+  return createHash("sha256").update(thumbprint).digest("base64url");
 }
 
 /** The public half of `key` as a JWKS entry (`x5t` repeats `kid`, as Entra's entries do). */

@@ -60,9 +60,16 @@ export class TokenIssuer {
   private untrustedKey: SigningKey | undefined;
   private trusted: ReadonlyMap<string, KeyObject> | undefined;
 
-  constructor(private readonly clock: Clock) {}
+  /** @param signingKey - A key to sign with (one kept in a state file); default: one generated on first use. */
+  constructor(
+    private readonly clock: Clock,
+    signingKey?: SigningKey,
+  ) {
+    this.signingKey = signingKey;
+  }
 
-  private get key(): SigningKey {
+  /** The key tokens are signed with (generated now if no token was minted yet). */
+  get key(): SigningKey {
     return (this.signingKey ??= createSigningKey());
   }
 

@@ -93,6 +93,19 @@ export interface IdentityServiceOptions {
   enforceRoleAssignments?: boolean;
   /** Value clients must send in `x-identity-header` to the App Service managed-identity route. Default: random per instance. */
   managedIdentityHeader?: string;
+  /** PKCS#8 PEM of the RSA key tokens are signed with (from {@link IdentityService.exportKeys}). Default: generated per instance. */
+  signingKeyPem?: string;
+}
+
+/**
+ * What makes tokens of one identity service valid for another: its signing key and managed-identity
+ * header. The emulator keeps them in its state file (`statePath`) so a restart accepts earlier tokens.
+ */
+export interface IdentityKeys {
+  /** PKCS#8 PEM of the RSA token-signing key. */
+  signingKeyPem: string;
+  /** The App Service managed-identity header secret. */
+  managedIdentityHeader: string;
 }
 
 /** Tokens issued per surface, and bearer-token checks, since the service was created. */
@@ -139,4 +152,6 @@ export interface IdentityService {
   authorize(principal: Principal, scope: string, action: string): AuthFailure | undefined;
   addPrincipal(seed: PrincipalSeed): void;
   assignRole(assignment: RoleAssignment): void;
+  /** The signing key and managed-identity header, to start another instance that accepts this one's tokens. */
+  exportKeys(): IdentityKeys;
 }

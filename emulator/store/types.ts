@@ -2,7 +2,8 @@
  * The emulator's state: plain records keyed by ARM id (case-insensitive), behind a small
  * interface so a backend can be swapped (Azurite's `IBlobMetadataStore` pattern). Password
  * *values* are never stored: the real service shows them once, in the generateCredentials
- * response, and so does the emulator; nothing secret reaches memory snapshots or `--state` files.
+ * response, and so does the emulator; no password reaches memory snapshots or `--state` files.
+ * (A `--state` file does keep the emulator's own token-signing key: see jsonFile.ts.)
  */
 
 /** ARM `systemData`. Times use ACR's `+00:00` form. */

@@ -1,10 +1,10 @@
 import assert from "node:assert/strict";
-import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { startEmulator } from "acr-tokens/emulator";
 import { JsonFileStore } from "../../../emulator/store";
-import { armClient, FAST_LRO } from "../../helpers/emulator";
+import { armClient, FAST_LRO, rawRequest } from "../../helpers/emulator";
 
 describe("emulator state persistence (statePath / --state)", () => {
   let dir = "";
@@ -46,6 +46,30 @@ describe("emulator state persistence (statePath / --state)", () => {
     assert.ok(!readFileSync(statePath, "utf8").includes("kept-token"), "the deletion was written too");
   });
 
+  it("keeps the token-signing key: a token issued before a restart is accepted after it, one from another state file is not", async () => {
+    const statePath = join(dir, "keys.json");
+    const first = await startEmulator({ statePath });
+    const before = first.issueToken({ expiresInSeconds: 3600 });
+    const header = first.identity.managedIdentityHeader;
+    const at = first.clock.now();
+    await first.close();
+    assert.equal(statSync(statePath).mode & 0o777, 0o600, "the state file holding the key is private to its owner");
+
+    const second = await startEmulator({ statePath, startTime: at });
+    const other = await startEmulator({ statePath: join(dir, "other.json"), startTime: at });
+    try {
+      const path = `/subscriptions/${second.subscriptionId}/resourcegroups?api-version=2022-09-01`;
+      assert.equal((await rawRequest(second, "GET", path, { token: before })).status, 200, "the restarted emulator accepts the earlier token");
+      assert.equal(second.identity.managedIdentityHeader, header, "the managed-identity header survives too");
+      const refused = await rawRequest(other, "GET", path, { token: before });
+      assert.equal(refused.status, 401, "another emulator's key does not verify it");
+      assert.match(refused.text, /InvalidAuthenticationTokenSignature|signature/i);
+    } finally {
+      await second.close();
+      await other.close();
+    }
+  });
+
   it("writes atomically (no temporary file left) and refuses a corrupt or foreign state file with a clear error", () => {
     const path = join(dir, "atomic.json");
     const store = new JsonFileStore(path);
@@ -59,5 +83,8 @@ describe("emulator state persistence (statePath / --state)", () => {
     const foreign = join(dir, "foreign.json");
     writeFileSync(foreign, JSON.stringify({ hello: "world" }));
     assert.throws(() => new JsonFileStore(foreign), /is not an acr-tokens emulator state \(version 1\)/);
+    const badKey = join(dir, "bad-key.json");
+    writeFileSync(badKey, JSON.stringify({ ...JSON.parse(readFileSync(path, "utf8")), identity: { signingKeyPem: "not a key", managedIdentityHeader: "0123456789abcdef" } }));
+    return assert.rejects(startEmulator({ statePath: badKey }), /bad-key\.json.*token-signing key is not a PEM private key.*Delete the file/);
   });
 });
