@@ -74,14 +74,21 @@ describe("faults: expiry mid-run, host killed before the state write, emulator r
     const doomed = await bed.startHost();
     // (The token id is in the POST's body, not its path; this is the only create in flight.)
     const answered = bed.nextRequest((e) => e.operation === "registries.generateCredentials" && e.status === 200);
-    // Killed as the emulator answers, before the response bytes leave: the engine never sees the value.
+    // SIGKILLed as the emulator answers, before the response bytes leave: a crash (no handler, no
+    // graceful shutdown), so the engine never sees the value.
+    let died: Promise<NodeJS.Signals | null> | undefined;
     bed.onAnswer((e) => {
-      if (e.operation === "registries.generateCredentials") void doomed.close();
+      if (e.operation === "registries.generateCredentials") died ??= doomed.kill("SIGKILL");
     });
-    const attempt = createPassword(doomed, "crash-1", { tokenId: bed.tokenId(token), slot: "password1" });
+    const attempt = assert.rejects(
+      createPassword(doomed, "crash-1", { tokenId: bed.tokenId(token), slot: "password1" }),
+      /./,
+      "the engine got no create result from the killed host",
+    );
     await answered;
-    await assert.rejects(attempt, /./, "the engine got no create result from the killed host");
     bed.onAnswer(undefined);
+    assert.equal(await died, "SIGKILL", "the host died of SIGKILL");
+    await attempt;
 
     // ARM holds a password1 that no state holds: the orphan.
     const orphan = (await bed.sdk.tokens.get("rg-tokens", "tokenregistry", token)).credentials?.passwords?.find((p) => p.name === "password1");

@@ -293,6 +293,17 @@ export class ProviderHost {
     return res.getVersion();
   }
 
+  /**
+   * Sends `signal` to the host at once (synchronously, so a caller can kill it at an exact moment) and
+   * resolves with the signal it died of. SIGKILL is a crash: no handler runs, nothing is flushed.
+   */
+  kill(signal: NodeJS.Signals): Promise<NodeJS.Signals | null> {
+    const gone = new Promise<NodeJS.Signals | null>((resolve) => this.child.once("exit", (_code, sig) => resolve(sig)));
+    this.child.kill(signal);
+    this.client.close();
+    return gone;
+  }
+
   /** Closes the channel and ends the host. */
   async close(): Promise<void> {
     this.client.close();
