@@ -102,7 +102,12 @@ async function handle(deps: PipelineDeps, req: IncomingMessage, res: ServerRespo
     finish(res.statusCode);
     return end(...args);
   }) as ServerResponse["end"];
-  res.once("close", () => finish(res.headersSent ? res.statusCode : 0));
+  // While the request is still being handled (a latency fault), a closed connection does not end the
+  // entry: ARM finishes work its client gave up waiting for, and the entry records what it did.
+  let handling = true;
+  res.once("close", () => {
+    if (!handling) finish(res.headersSent ? res.statusCode : 0);
+  });
 
   try {
     let url: URL;
@@ -117,8 +122,12 @@ async function handle(deps: PipelineDeps, req: IncomingMessage, res: ServerRespo
     // 3. fault injection
     const fault = deps.faults.take(method, rawPath);
     let lroFailed = false;
+    let body: Buffer | undefined;
     if (fault) {
       entry.fault = faultLabel(fault);
+      // A slow ARM still does the work after its client stopped waiting: take the body before the
+      // delay, so a request whose client timed out is processed (its effect real, its answer unseen).
+      if (fault.kind === "latency") body = await readBody(req, deps.maxBodyBytes);
       const outcome = await applyFault(fault, req, res);
       if (outcome === "answered") return;
       lroFailed = outcome === "lroFailed";
@@ -126,7 +135,7 @@ async function handle(deps: PipelineDeps, req: IncomingMessage, res: ServerRespo
 
     // 4. parse / limits
     const segments = parsePath(rawPath);
-    const body = await readBody(req, deps.maxBodyBytes);
+    body ??= await readBody(req, deps.maxBodyBytes);
 
     // 5. identity routes
     if (!ARM_PREFIXES.some((p) => rawPath.toLowerCase().startsWith(p))) {
@@ -197,6 +206,9 @@ async function handle(deps: PipelineDeps, req: IncomingMessage, res: ServerRespo
     }
     process.stderr.write(`acr-tokens emulator: request ${requestId} failed: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}\n`);
     sendError(res, internalError(requestId));
+  } finally {
+    handling = false;
+    if (res.destroyed) finish(res.headersSent ? res.statusCode : 0);
   }
 }
 

@@ -1,5 +1,5 @@
 import * as assert from "node:assert/strict";
-import type { ProviderHost } from "../helpers/providerHost";
+import { reveal, type ProviderHost } from "../helpers/providerHost";
 import { PASSWORD_TYPE, createPassword } from "../provider/setup";
 import { startFaultBed, type FaultBed, type PasswordState } from "./bed";
 import { recordFaults, recordFigure } from "./figures";
@@ -147,6 +147,38 @@ describe("faults: expiry mid-run, host killed before the state write, emulator r
     const gets = bed.emu.requests.slice(mark).filter((r) => r.method === "GET" && r.path.includes("/tokens/slow-arm"));
     assert.ok(gets.length <= 1, "a timed-out attempt is not retried");
     await assertRegistryMatchesState(bed, tokens, state, { valuesFrom: checkable });
+    recordFaults(before, bed.emu.faults.counts());
+  });
+
+  it("a timeout during password generation: the create fails naming the setting; the value ARM generated unseen is dead after the next up", async () => {
+    const before = bed.emu.faults.counts();
+    const token = await newToken("slow-post");
+    // A slow peer by design: the emulator holds the POST for real milliseconds, past the host's timeout,
+    // and then still generates the password (as ARM would): a value nobody received.
+    const host = await bed.startHost({ env: { ACR_TOKENS_ARM_TIMEOUT_MS: "1000" } });
+    bed.emu.faults.add({ method: "POST", route: /\/generateCredentials$/, fault: { kind: "latency", ms: 2500 } });
+    const generated = bed.nextRequest((e) => e.method === "POST" && e.path.endsWith("/generateCredentials"));
+    const mark = bed.emu.requests.length;
+    await assert.rejects(
+      createPassword(host, "slow-post-1", { tokenId: bed.tokenId(token), slot: "password1" }),
+      /no answer from ARM to a POST request within 1000 ms \(ACR_TOKENS_ARM_TIMEOUT_MS\).*raise ACR_TOKENS_ARM_TIMEOUT_MS/s,
+    );
+    assert.equal((await generated).status, 200, "the emulator generated the password after the client gave up");
+    const posts = bed.emu.requests.slice(mark).filter((r) => r.method === "POST" && r.path.endsWith("/generateCredentials"));
+    assert.equal(posts.length, 1, "a timed-out POST is not retried (it may have generated a password)");
+    const unseen = (await bed.sdk.tokens.get("rg-tokens", "tokenregistry", token)).credentials?.passwords?.find((p) => p.name === "password1");
+    assert.ok(unseen?.creationTime, "ARM holds a password1 no state holds");
+    assert.ok(!state.has("slow-post-1"));
+
+    // The next `up` (the same host: the timeout is no problem without the latency) creates again.
+    bed.emu.clock.advance(60_000);
+    await up(host, "slow-post-1", token, "password1");
+    const now = (await bed.sdk.tokens.get("rg-tokens", "tokenregistry", token)).credentials?.passwords?.find((p) => p.name === "password1");
+    assert.notEqual(now?.creationTime?.toISOString(), unseen.creationTime.toISOString(), "the unseen value's slot was regenerated");
+    const s = state.get("slow-post-1")!;
+    assert.deepEqual(bed.emu.checkPassword(bed.tokenId(token), reveal<string>(s.outs["password"])), { ok: true, slot: "password1" });
+    await assertRegistryMatchesState(bed, tokens, state, { valuesFrom: checkable });
+    recordFigure("faults", "timeout during generateCredentials", 1);
     recordFaults(before, bed.emu.faults.counts());
   });
 });
