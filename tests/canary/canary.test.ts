@@ -1,5 +1,6 @@
 import * as assert from "node:assert/strict";
 import { main } from "../../cli";
+import { EmulatorHarness, isSecret as isRunSecret, redacted, reveal as revealRun, secret as runSecret, type RunResult } from "../../harness";
 import { ProviderHost, isSecret, reveal, secret, withProvider, type Props } from "../helpers/providerHost";
 import { recordFigure } from "../faults/figures";
 import { PASSWORD_TYPE, REGISTRY, RG, createPassword, providerTexts, startTestBed, type ProviderTestBed } from "../provider/setup";
@@ -11,7 +12,9 @@ const SENTINEL_OID = "5e171e15-ca4a-4b1e-8e4e-5e171e15ca4a";
  * Secret-hygiene canary: the package's main flows run with a sentinel bring-your-own token (minted by
  * the emulator for a recognisable object id), with every debug log the processes honour switched on,
  * and everything they produce is captured and searched for the token, its payload and signature
- * parts, and every password generated on the way.
+ * parts, and every password generated on the way. The mini-up harness flows (quickstart up, refresh,
+ * out-of-band regeneration, up, destroy) run with the sentinel as `acr-tokens:accessToken` too; their
+ * errors, plain state, non-secret outputs and hosts' output join the scan.
  *
  * Debug logging of the dynamic-provider host: it has no verbosity flag of its own (`-v=9` and
  * `--logtostderr` are the engine's), and `pulumi.log` goes to the engine, which is absent here. What
@@ -21,11 +24,13 @@ const SENTINEL_OID = "5e171e15-ca4a-4b1e-8e4e-5e171e15ca4a";
  * create response holding the password), and PULUMI_DEBUG_PROMISE_LEAKS=true (the SDK's leak report).
  */
 describe("canary: no token or password anywhere, with debug logging on", function () {
-  // Spawns the dynamic-provider host under ts-node with full logging (seconds on 2 cores).
-  this.timeout(60_000);
+  // Spawns the dynamic-provider host under ts-node with full logging, and the harness's hosts for the
+  // mini-up flows (program runs and closure serialization take several seconds on 2 cores).
+  this.timeout(120_000);
 
   let bed: ProviderTestBed;
   let host: ProviderHost;
+  let harness: EmulatorHarness | undefined;
   let sentinel: string;
   const passwords: string[] = [];
   /** Every captured text, by where it came from. */
@@ -48,6 +53,7 @@ describe("canary: no token or password anywhere, with debug logging on", functio
   });
   after(async () => {
     await host?.close();
+    await harness?.close();
     await bed?.close();
   });
 
@@ -116,6 +122,42 @@ describe("canary: no token or password anywhere, with debug logging on", functio
     assert.equal(passwords.length >= 3, true, "passwords were generated and captured for the search");
   });
 
+  it("runs the mini-up flows with the sentinel as acr-tokens:accessToken: quickstart up, refresh, out-of-band regeneration, up, destroy", async () => {
+    harness = EmulatorHarness.start(bed.emu, "acr-tokens-canary");
+    const session = harness.session({
+      program: "examples/quickstart/index.ts",
+      config: { registryName: REGISTRY, resourceGroupName: RG, "acr-tokens:accessToken": runSecret(sentinel) },
+    });
+    const keepRun = (where: string, r: RunResult) => {
+      if (r.outputs["password"] !== undefined) assert.ok(isRunSecret(r.outputs["password"]), `${where}: the password stack output must be secret`);
+      const password = revealRun<unknown>(r.outputs["password"]);
+      if (typeof password === "string") passwords.push(password);
+      captured.push(
+        { where: `${where}: errors`, text: JSON.stringify(r.errors) },
+        { where: `${where}: plain state`, text: JSON.stringify(redacted(r.state)) },
+        { where: `${where}: non-secret outputs`, text: JSON.stringify(Object.fromEntries(Object.entries(r.outputs).filter(([, v]) => !isRunSecret(v)))) },
+      );
+    };
+    const mark = bed.emu.requests.length;
+    keepRun("harness up", await session.up());
+    keepRun("harness refresh", await session.refresh());
+    // Out of band: someone regenerates the slot in the portal; the value is a password to look for too.
+    const tokenId = bed.tokenId("app-pull");
+    const oob = await harness.arm.registries.generateCredentials(RG, REGISTRY, { tokenId, name: "password1" }, { updateIntervalInMs: 0 });
+    for (const p of oob.passwords ?? []) if (p.value) passwords.push(p.value);
+    keepRun("harness refresh after regeneration", await session.refresh({ allowErrors: true }));
+    keepRun("harness up after regeneration", await session.up({ allowErrors: true }));
+    keepRun("harness destroy", await session.destroy());
+    assert.deepEqual(session.state.resources, [], "destroy removed everything");
+    // The sentinel really drove the TokenPassword steps (azure-native steps use the harness's own client).
+    assert.ok(
+      bed.emu.requests.slice(mark).some((r) => r.principal === SENTINEL_OID && r.operation === "registries.generateCredentials"),
+      "the sentinel token generated the quickstart's password",
+    );
+    captured.push({ where: "harness hosts stdout/stderr", text: await harness.hostOutput() });
+    recordFigure("canary", "harness flows", 5);
+  });
+
   it("finds neither the sentinel (token, payload, signature) nor any password in anything captured", async () => {
     captured.push({ where: "host stdout", text: host.stdout }, { where: "host stderr", text: host.stderr });
     captured.push({ where: "emulator request log", text: JSON.stringify(bed.emu.requests) });
@@ -136,7 +178,9 @@ describe("canary: no token or password anywhere, with debug logging on", functio
     }
     assert.deepEqual(leaks, []);
     const bytes = captured.reduce((n, c) => n + Buffer.byteLength(c.text), 0);
-    recordFigure("canary", "processes", 1); // the spawned provider host (the emulator and the CLI run in the test process)
+    // The spawned provider host (the emulator and the CLI run in the test process); the harness's hosts
+    // are covered by the "harness flows" figure.
+    recordFigure("canary", "processes", 1);
     recordFigure("canary", "streams", captured.length);
     recordFigure("canary", "bytes", bytes);
     recordFigure("canary", "sentinels", needles.length);
