@@ -80,6 +80,7 @@ function main(): void {
     "| Secret scan | |",
     "|---|---:|",
     `| spawned processes captured (provider host, debug logging on) | ${canary.get("processes") ?? 0} |`,
+    `| mini-up harness flows with the sentinel (up, refresh, regeneration, up, destroy) | ${canary.get("harness flows") ?? 0} |`,
     `| streams and texts scanned | ${canary.get("streams") ?? 0} |`,
     `| bytes scanned | ${canary.get("bytes") ?? 0} |`,
     `| sentinels searched (token, payload, signature, each password) | ${canary.get("sentinels") ?? 0} |`,
