@@ -1,46 +1,10 @@
 import * as pulumi from "@pulumi/pulumi";
 import type { CredentialKind } from "./credential/types";
-import { loadProviderModule } from "./provider/loader";
+import { providerShim } from "./provider/loader";
 import type { PasswordSlot } from "./types";
 
-/**
- * The provider Pulumi serializes into state as `__provider` (and runs again from state on refresh and
- * destroy). It is deliberately a shim whose every method loads the installed `acr-tokens/provider`
- * when it runs:
- * - it captures nothing but the few-line loader (components/provider/loader.ts) — no credential, no
- *   config, no logic — so `__provider` is a short plain string with no secret and no absolute path (the
- *   closure serializer leaves `require` and `process` uncaptured and keeps the package specifier as
- *   written; tests/provider/serialization.test.ts checks the text);
- * - upgrading the package does not change `__provider`, so no `~__provider` diff on every resource
- *   (pulumi/pulumi#12401), and refresh/destroy run the installed code, not stale code kept in state
- *   (pulumi/pulumi#6490).
- * The cost: the host must be able to resolve `acr-tokens/provider` from the project directory (its
- * working directory), which holds for any project that installed the package, and for this package's
- * own examples through the package self-reference.
- */
-const tokenPasswordShim: pulumi.dynamic.ResourceProvider = {
-  async configure(req) {
-    loadProviderModule().tokenPasswordProvider.configure(req);
-  },
-  async check(olds, news) {
-    return loadProviderModule().tokenPasswordProvider.check(olds, news);
-  },
-  async diff(id, olds, news) {
-    return loadProviderModule().tokenPasswordProvider.diff(id, olds, news);
-  },
-  async create(inputs) {
-    return loadProviderModule().tokenPasswordProvider.create(inputs);
-  },
-  async read(id, props) {
-    return loadProviderModule().tokenPasswordProvider.read(id, props);
-  },
-  async update(id, olds, news) {
-    return loadProviderModule().tokenPasswordProvider.update(id, olds, news);
-  },
-  async delete(id, props) {
-    return loadProviderModule().tokenPasswordProvider.delete(id, props);
-  },
-};
+/** Serialized into state as `__provider`; why it is a call-time shim: see `providerShim`. */
+const tokenPasswordShim = providerShim("tokenPasswordProvider");
 
 /** Arguments of {@link TokenPassword}. */
 export interface TokenPasswordArgs {

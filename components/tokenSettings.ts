@@ -1,34 +1,9 @@
 import * as pulumi from "@pulumi/pulumi";
-import { loadProviderModule } from "./provider/loader";
+import { providerShim } from "./provider/loader";
 import type { TokenStatus } from "./types";
 
-/**
- * Serialized into state as `__provider`: a shim that loads the installed `acr-tokens/provider` at call
- * time and captures nothing. Why: see the comment on the TokenPassword shim (components/tokenPassword.ts).
- */
-const tokenSettingsShim: pulumi.dynamic.ResourceProvider = {
-  async configure(req) {
-    loadProviderModule().tokenSettingsProvider.configure(req);
-  },
-  async check(olds, news) {
-    return loadProviderModule().tokenSettingsProvider.check(olds, news);
-  },
-  async diff(id, olds, news) {
-    return loadProviderModule().tokenSettingsProvider.diff(id, olds, news);
-  },
-  async create(inputs) {
-    return loadProviderModule().tokenSettingsProvider.create(inputs);
-  },
-  async read(id, props) {
-    return loadProviderModule().tokenSettingsProvider.read(id, props);
-  },
-  async update(id, olds, news) {
-    return loadProviderModule().tokenSettingsProvider.update(id, olds, news);
-  },
-  async delete() {
-    return loadProviderModule().tokenSettingsProvider.delete();
-  },
-};
+/** Serialized into state as `__provider`; why it is a call-time shim: see `providerShim`. */
+const tokenSettingsShim = providerShim("tokenSettingsProvider");
 
 /** Arguments of {@link TokenSettings}. */
 export interface TokenSettingsArgs {
