@@ -39,8 +39,9 @@ export function throwIfInvalid(component: string, resourceName: string, problems
 /**
  * Validates one group of a component's arguments with the pure function `check`, before any Azure
  * call, and returns the checked value for the children:
- * - when every argument of the group is a plain value, also synchronously, so the constructor throws;
- * - always inside one `apply` over the group, whose result feeds the children, so Output arguments
+ * - when every argument of the group is a plain value, synchronously, so the constructor throws, and
+ *   the checked value is returned as a known Output;
+ * - otherwise inside one `apply` over the group, whose result feeds the children, so Output arguments
  *   are validated as soon as they are known and a bad value fails the children's registration instead
  *   of reaching Azure.
  * Groups are kept small (the registry, a name, the grants) so that one argument unknown during a
@@ -53,7 +54,10 @@ export function validated<A extends object, P>(
   check: (resolved: pulumi.Unwrap<A>) => Checked<P>,
 ): pulumi.Output<P> {
   if (isPlain(args)) {
-    throwIfInvalid(component, resourceName, check(args as pulumi.Unwrap<A>).problems);
+    const result = check(args as pulumi.Unwrap<A>);
+    throwIfInvalid(component, resourceName, result.problems);
+    // Already checked: no apply (and its promise chain) for values known at construction.
+    if (result.plan !== undefined) return pulumi.output(result.plan) as pulumi.Output<P>;
   }
   return pulumi.output(args).apply<P>((resolved) => {
     const result = check(resolved);

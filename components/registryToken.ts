@@ -1,11 +1,13 @@
 import * as containerregistry from "@pulumi/azure-native/containerregistry";
 import * as pulumi from "@pulumi/pulumi";
+import { azureNativeChildOptions } from "./childOptions";
 import { isPlain, throwIfInvalid, validated } from "./errors";
+import { registryLoginServer } from "./registryLookup";
 import { ScopeMap } from "./scopeMap";
 import { TokenSettings } from "./tokenSettings";
 import type { GatewayAction, RepositoryAction, TokenStatus } from "./types";
 import { checkScope } from "./validation/actions";
-import { checkRegistryPlan, checkScopeMapReference, type RegistryCoordinates, type ScopeMapReference } from "./validation/registry";
+import { checkRegistryPlan, checkScopeMapReference, type RegistryCoordinates, type RegistryInput, type ScopeMapReference } from "./validation/registry";
 import {
   INLINE_SCOPE_MAP_SUFFIX,
   checkScopePresence,
@@ -185,7 +187,10 @@ export class RegistryToken extends pulumi.ComponentResource {
     const registry = validated(component, name, registryArgs, checkRegistryPlan);
     const tokenName = validated(component, name, { tokenName: args.tokenName }, (r) => checkTokenName(name, r.tokenName, inline));
     const status = validated(component, name, { status: args.status }, (r) => checkStatus(r.status));
-    super("acr-tokens:index:RegistryToken", name, { ...args, scopeMap: scopeMapInput }, opts);
+    // No component inputs in state: the children record every argument (the Token its registry, name
+    // and status, the scope map its actions), and each input would cost the program an Output and four
+    // promises per token for a copy nobody diffs (see README, "Large programs").
+    super("acr-tokens:index:RegistryToken", name, {}, opts);
 
     const registryName = registry.registryName;
     const resourceGroupName = registry.resourceGroupName;
@@ -223,7 +228,7 @@ export class RegistryToken extends pulumi.ComponentResource {
       name,
       { registryName, resourceGroupName, tokenName, scopeMapId, status },
       // Never let azure-native update the token: its update is a PUT that wipes passwords (see above).
-      { parent: this, ignoreChanges: ["scopeMapId", "status", "credentials"] },
+      azureNativeChildOptions(this, { ignoreChanges: ["scopeMapId", "status", "credentials"] }),
     );
     const settings = new TokenSettings(
       `${name}-settings`,
@@ -231,14 +236,14 @@ export class RegistryToken extends pulumi.ComponentResource {
       { parent: this, dependsOn: [token] },
     );
     // Looked up once the token exists, so the registry does too (also when created by this program).
-    const registryResource = containerregistry.getRegistryOutput({ registryName, resourceGroupName }, { parent: this, dependsOn: [token] });
+    const loginServer = registryLoginServer(this, registry, isPlain(registryArgs) ? checkRegistryPlan(registryArgs as RegistryInput).plan : undefined, token);
 
     this.id = token.id;
     this.tokenName = token.name;
     this.username = token.name;
     this.scopeMapId = settings.scopeMapId;
     this.status = settings.status;
-    this.loginServer = registryResource.loginServer;
+    this.loginServer = loginServer;
     this.registerOutputs({
       id: this.id,
       tokenName: this.tokenName,

@@ -1,5 +1,6 @@
 import * as containerregistry from "@pulumi/azure-native/containerregistry";
 import * as pulumi from "@pulumi/pulumi";
+import { azureNativeChildOptions } from "./childOptions";
 import { isPlain, throwIfInvalid, validated } from "./errors";
 import type { GatewayAction, RepositoryAction } from "./types";
 import { checkScope } from "./validation/actions";
@@ -111,7 +112,9 @@ export class ScopeMap extends pulumi.ComponentResource {
       const checked = checkScope(r);
       return { plan: checked.actions, problems: checked.problems };
     });
-    super("acr-tokens:index:ScopeMap", name, args, opts);
+    // No component inputs in state: the azure-native ScopeMap child records every argument (see
+    // RegistryToken's constructor).
+    super("acr-tokens:index:ScopeMap", name, {}, opts);
 
     const scopeMap = new containerregistry.ScopeMap(
       name,
@@ -122,7 +125,7 @@ export class ScopeMap extends pulumi.ComponentResource {
         actions,
         description: args.description,
       },
-      { parent: this },
+      azureNativeChildOptions(this),
     );
 
     this.id = scopeMap.id;

@@ -71,9 +71,11 @@ describe("RegistryToken", () => {
 
   describe("with scopeMap", () => {
     it("resolves a built-in name under registryId without a lookup", async () => {
-      const token = new RegistryToken("ci-pull", { registryId, scopeMap: "_repositories_pull" });
+      // A registry no other test in this deployment looked up, so its login server lookup is not cached yet.
+      const id = registryId.replace("/contoso", "/contosobyid");
+      const token = new RegistryToken("ci-pull", { registryId: id, scopeMap: "_repositories_pull" });
       await settled(token);
-      assert.equal(recorder.findCreatedResource(AZURE_TOKEN, "ci-pull").inputs["scopeMapId"], `${registryId}/scopeMaps/_repositories_pull`);
+      assert.equal(recorder.findCreatedResource(AZURE_TOKEN, "ci-pull").inputs["scopeMapId"], `${id}/scopeMaps/_repositories_pull`);
       assert.equal(token.inlineScopeMap, undefined);
       assert.deepEqual(recorder.ofType(AZURE_SCOPE_MAP), []);
       // The only invoke is the login server lookup.
@@ -84,13 +86,13 @@ describe("RegistryToken", () => {
       const token = new RegistryToken("ci-push", { ...registry, scopeMap: "_repositories_push" });
       await settled(token);
       assert.equal(recorder.findCreatedResource(AZURE_TOKEN, "ci-push").inputs["scopeMapId"], `${registryId}/scopeMaps/_repositories_push`);
+      // The scope map id's lookup (before the token exists) is the token's own; the login server's
+      // was made by an earlier token of this deployment in the same registry, and is shared.
       assert.deepEqual(
         recorder.invokes.map((i) => [i.token, i.inputs]),
-        [
-          [GET_REGISTRY, { registryName: "contoso", resourceGroupName: "rg-registry" }],
-          [GET_REGISTRY, { registryName: "contoso", resourceGroupName: "rg-registry" }],
-        ],
+        [[GET_REGISTRY, { registryName: "contoso", resourceGroupName: "rg-registry" }]],
       );
+      assert.equal(await valueOf(token.loginServer), "contoso.azurecr.io");
     });
 
     it("uses a ScopeMap's id and depends on it", async () => {
@@ -232,4 +234,71 @@ describe("RegistryToken", () => {
     });
     assert.deepEqual(recorder.ofType(AZURE_TOKEN), []);
   });
+});
+
+describe("RegistryToken login server lookup", () => {
+  /** The getRegistry invokes made since the last reset, as "resourceGroup/registry". */
+  const lookedUp = () => recorder.invokes.filter((i) => i.token === GET_REGISTRY).map((i) => `${String(i.inputs["resourceGroupName"])}/${String(i.inputs["registryName"])}`);
+  // Inline grants: a built-in scope map by name would add its own (unshared) registry id lookup.
+  const pull = { repositories: { app: ["content/read" as const] } };
+  const idOf = (resourceGroup: string, name: string) => `/subscriptions/${SUBSCRIPTION_ID}/resourceGroups/${resourceGroup}/providers/Microsoft.ContainerRegistry/registries/${name}`;
+
+  describe("in one deployment", () => {
+    useMocks();
+
+    it("looks a registry up once for all its tokens, whether given by name or id and in any case", async () => {
+      const tokens = [
+        new RegistryToken("token-a1", { registryName: "fabrikam", resourceGroupName: "rg-one", ...pull }),
+        new RegistryToken("token-a2", { registryName: "fabrikam", resourceGroupName: "RG-One", ...pull }),
+        new RegistryToken("token-a3", { registryId: idOf("rg-one", "fabrikam"), ...pull }),
+      ];
+      const servers = await Promise.all(tokens.map((t) => valueOf(t.loginServer)));
+      assert.deepEqual(servers, ["fabrikam.azurecr.io", "fabrikam.azurecr.io", "fabrikam.azurecr.io"]);
+      assert.deepEqual(lookedUp(), ["rg-one/fabrikam"]);
+    });
+
+    it("looks up each registry, and the same name in another resource group, separately", async () => {
+      const tokens = [
+        new RegistryToken("token-b1", { registryName: "northwind", resourceGroupName: "rg-one", ...pull }),
+        new RegistryToken("token-b2", { registryName: "adventureworks", resourceGroupName: "rg-one", ...pull }),
+        new RegistryToken("token-b3", { registryName: "northwind", resourceGroupName: "rg-two", ...pull }),
+      ];
+      await Promise.all(tokens.map((t) => valueOf(t.loginServer)));
+      assert.deepEqual(lookedUp().sort(), ["rg-one/adventureworks", "rg-one/northwind", "rg-two/northwind"]);
+    });
+
+    it("looks up per provider: a token under another azure-native provider (e.g. another subscription) gets its own lookup", async () => {
+      class AzureNativeProvider extends pulumi.ProviderResource {
+        constructor(name: string) {
+          super("azure-native", name, {});
+        }
+      }
+      const other = new AzureNativeProvider("other-subscription");
+      const tokens = [
+        new RegistryToken("token-c1", { registryName: "wingtip", resourceGroupName: "rg-one", ...pull }),
+        new RegistryToken("token-c2", { registryName: "wingtip", resourceGroupName: "rg-one", ...pull }, { providers: [other] }),
+        new RegistryToken("token-c3", { registryName: "wingtip", resourceGroupName: "rg-one", ...pull }, { providers: [other] }),
+      ];
+      await Promise.all(tokens.map((t) => valueOf(t.loginServer)));
+      assert.deepEqual(lookedUp(), ["rg-one/wingtip", "rg-one/wingtip"]);
+    });
+
+    it("looks up per token when the registry is an Output (its value is not known at construction)", async () => {
+      const tokens = ["token-d1", "token-d2"].map((n) => new RegistryToken(n, { registryName: pulumi.output("tailspin"), resourceGroupName: "rg-one", ...pull }));
+      await Promise.all(tokens.map((t) => valueOf(t.loginServer)));
+      assert.deepEqual(lookedUp(), ["rg-one/tailspin", "rg-one/tailspin"]);
+    });
+  });
+
+  // Each describe installs its own mocks: a new resource monitor, as a new `pulumi up` has.
+  for (const deployment of ["first", "second"]) {
+    describe(`in the ${deployment} of two deployments`, () => {
+      useMocks();
+      it("looks the registry up again (nothing is cached across deployments)", async () => {
+        const token = new RegistryToken("token-f1", { registryName: "proseware", resourceGroupName: "rg-one", ...pull });
+        assert.equal(await valueOf(token.loginServer), "proseware.azurecr.io");
+        assert.deepEqual(lookedUp(), ["rg-one/proseware"]);
+      });
+    });
+  }
 });

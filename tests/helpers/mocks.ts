@@ -29,6 +29,8 @@ export interface RecordedResource {
   readonly dependencies: readonly string[];
   readonly ignoreChanges: readonly string[];
   readonly additionalSecretOutputs: readonly string[];
+  /** The aliases sent with the registration: a spec's type (or its name when it has no type), or a URN. */
+  readonly aliases: readonly string[];
   /** Set once the mock monitor answered the registration. */
   urn?: string;
 }
@@ -39,7 +41,7 @@ export interface RecordedInvoke {
   readonly inputs: Record<string, unknown>;
 }
 
-type RequestOptions = Pick<RecordedResource, "parent" | "dependencies" | "ignoreChanges" | "additionalSecretOutputs">;
+type RequestOptions = Pick<RecordedResource, "parent" | "dependencies" | "ignoreChanges" | "additionalSecretOutputs" | "aliases">;
 
 class MockRecorder {
   readonly resources: RecordedResource[] = [];
@@ -106,6 +108,7 @@ function hookMonitor(): void {
       dependencies: req.getDependenciesList(),
       ignoreChanges: req.getIgnorechangesList(),
       additionalSecretOutputs: req.getAdditionalsecretoutputsList(),
+      aliases: req.getAliasesList().map((a) => (a.hasSpec() ? a.getSpec()!.getType() || a.getSpec()!.getName() : a.getUrn())),
     });
     return registerResource.call(this, req, (err, resp) => {
       const record = recorder.resources.find((r) => `${r.type}::${r.name}` === key && r.urn === undefined);
@@ -202,6 +205,7 @@ export function useMocks(project = "acr-tokens"): void {
             dependencies: options?.dependencies ?? [],
             ignoreChanges: options?.ignoreChanges ?? [],
             additionalSecretOutputs: options?.additionalSecretOutputs ?? [],
+            aliases: options?.aliases ?? [],
           });
           return markSecrets(mockState(args), options?.additionalSecretOutputs ?? []);
         },

@@ -1,0 +1,50 @@
+import * as containerregistry from "@pulumi/azure-native/containerregistry";
+import * as pulumi from "@pulumi/pulumi";
+import type { RegistryCoordinates } from "./validation/registry";
+
+/** The getRegistry invoke's token, which also selects the provider a parent passes on to it. */
+const GET_REGISTRY = "azure-native:containerregistry:getRegistry";
+
+/**
+ * Login-server lookups already made, per deployment (the resource monitor: a new one per `pulumi up`,
+ * per Automation API stack, per `setMocks`), then per azure-native provider (`undefined`: the default
+ * provider), then per registry.
+ */
+const lookups = new WeakMap<object, Map<pulumi.ProviderResource | undefined, Map<string, pulumi.Output<string>>>>();
+
+/**
+ * The registry's login server, looked up with azure-native's getRegistry invoke (its data-plane host
+ * is not derivable from the name: sovereign clouds and registries with a domain-name-label hash have
+ * other hosts), after `after` exists, so that a registry created by the same program exists too.
+ *
+ * One lookup per registry and provider per deployment when the registry is known at construction
+ * (`known`): a program with 1,000 tokens in one registry makes one ARM read, not 1,000. The later
+ * tokens' `loginServer` then waits for the first token in that registry instead of their own, which
+ * only matters for ordering: the registry is the same. Registries given as Outputs are looked up per
+ * token, as before.
+ */
+export function registryLoginServer(
+  parent: pulumi.Resource,
+  registry: pulumi.Output<RegistryCoordinates>,
+  known: RegistryCoordinates | undefined,
+  after: pulumi.Resource,
+): pulumi.Output<string> {
+  const lookup = () =>
+    containerregistry.getRegistryOutput({ registryName: registry.registryName, resourceGroupName: registry.resourceGroupName }, { parent, dependsOn: [after] })
+      .loginServer;
+  const monitor = pulumi.runtime.getMonitor();
+  if (known === undefined || monitor === undefined) return lookup();
+  const byProvider = lookups.get(monitor) ?? new Map<pulumi.ProviderResource | undefined, Map<string, pulumi.Output<string>>>();
+  lookups.set(monitor, byProvider);
+  const provider = parent.getProvider(GET_REGISTRY);
+  const byRegistry = byProvider.get(provider) ?? new Map<string, pulumi.Output<string>>();
+  byProvider.set(provider, byRegistry);
+  // ARM names are case-insensitive: Contoso and contoso in one resource group are one registry.
+  const key = `${known.resourceGroupName}/${known.registryName}`.toLowerCase();
+  let loginServer = byRegistry.get(key);
+  if (loginServer === undefined) {
+    loginServer = lookup();
+    byRegistry.set(key, loginServer);
+  }
+  return loginServer;
+}
