@@ -76,9 +76,13 @@ export function hostEnv(emu: Emulator, credential: Record<string, string | undef
   };
 }
 
-/** Starts and configures a host (the engine's Configure comes before any CRUD call). */
-export async function startHost(env: Record<string, string | undefined>): Promise<ProviderHost> {
-  const host = await ProviderHost.start({ env });
+/**
+ * Starts and configures a host (the engine's Configure comes before any CRUD call). With
+ * `projectDir` (bench/compiledProject.ts), the host runs the compiled package there with plain
+ * `node`, as for a user's project; without it, the TypeScript source under ts-node.
+ */
+export async function startHost(env: Record<string, string | undefined>, projectDir?: string): Promise<ProviderHost> {
+  const host = await ProviderHost.start({ env, ...(projectDir ? { projectDir, runtime: "compiled" as const } : {}) });
   await host.configure({});
   return host;
 }
@@ -160,9 +164,17 @@ export async function azLifecycle(cli: AzCli, tokenNames: readonly string[], par
 
 /**
  * The raw-SDK lifecycle in a child process of its own (bench/rawSdkChild.ts), as the provider host
- * is: returns the seconds the child measured after its warm-up (process start excluded).
+ * is: returns the seconds the child measured after its warm-up (process start excluded). `extraEnv`
+ * is for diagnostics (bench/overheadProbe.ts preloads a counter with it).
  */
-export async function rawSdkLifecycleInChild(emu: Emulator, accessToken: string, tokenNames: readonly string[], warmName: string, parallel: number): Promise<number> {
+export async function rawSdkLifecycleInChild(
+  emu: Emulator,
+  accessToken: string,
+  tokenNames: readonly string[],
+  warmName: string,
+  parallel: number,
+  extraEnv: Record<string, string> = {},
+): Promise<number> {
   const { spawn } = await import("node:child_process");
   const path = await import("node:path");
   const child = spawn(process.execPath, ["-r", "ts-node/register/transpile-only", "--conditions=acr-tokens-source", path.join(__dirname, "rawSdkChild.ts")], {
@@ -177,6 +189,7 @@ export async function rawSdkLifecycleInChild(emu: Emulator, accessToken: string,
       BENCH_TOKEN_ID_PREFIX: tokenIdOf(emu, ""),
       BENCH_WARM_TOKEN: warmName,
       BENCH_PARALLEL: String(parallel),
+      ...extraEnv,
     },
     stdio: ["pipe", "pipe", "pipe"],
   });

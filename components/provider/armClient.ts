@@ -11,8 +11,14 @@ import { ArmTimeoutError, RetryAfterTooLongError } from "./errors";
 
 /**
  * The `@azure/arm-containerregistry` client the providers use: one per (resolved credential,
- * subscription) per provider process, so every resource of a run shares one HTTP pipeline and one
- * token cache.
+ * subscription, retry settings) per provider process, so every resource of a run shares one HTTP
+ * pipeline, one keep-alive connection pool and one token cache (bench/overheadProbe.ts: 100
+ * sequential passwords open one TLS connection). The credential module memoizes the resolved
+ * credential per settings (a changed credential variable or stack config resolves to a new one, and
+ * so gets a new client); the retry settings are read from the environment on every call and are part
+ * of the key, so a changed `ACR_TOKENS_*` retry or timeout variable gets a new client too. The
+ * cache holds no secret of its own: it is keyed by the resolved credential object, which it does not
+ * keep alive (WeakMap).
  *
  * - `endpoint` and `credentials.scopes` come from the resolved credential: the SDK derives the scope
  *   from the endpoint (`<endpoint>/.default`), which is wrong for the emulator and for sovereign
@@ -57,17 +63,17 @@ export interface RetrySettings {
   timeoutMs: number;
 }
 
-/** Returns the process-wide client for this credential and subscription. */
+/** Returns the process-wide client for this credential, subscription and the current retry settings. */
 export function armClientFor(resolved: ResolvedCredential, subscriptionId: string): ContainerRegistryManagementClient {
   let bySubscription = clients.get(resolved);
   if (!bySubscription) {
     bySubscription = new Map();
     clients.set(resolved, bySubscription);
   }
-  const key = subscriptionId.toLowerCase();
+  const settings = retrySettings();
+  const key = `${subscriptionId.toLowerCase()} ${settings.retryDelayInMs} ${settings.maxRetryAfterSeconds} ${settings.timeoutMs}`;
   let client = bySubscription.get(key);
   if (!client) {
-    const settings = retrySettings();
     client = new ContainerRegistryManagementClient(resolved.credential, subscriptionId, {
       endpoint: resolved.armEndpoint,
       credentials: { scopes: resolved.scopes },

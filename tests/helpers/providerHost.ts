@@ -121,6 +121,18 @@ export interface ProviderHostOptions {
   env?: Record<string, string | undefined>;
   /** Pulumi project name (`PULUMI_NODEJS_PROJECT`). Default `acr-tokens-test`. */
   project?: string;
+  /**
+   * The host's working directory, where the serialized shims resolve `acr-tokens/provider` from
+   * (a project that installed the package). Default: the repo root, with ts-node and the
+   * `acr-tokens-source` condition so that it resolves to the TypeScript source.
+   */
+  projectDir?: string;
+  /**
+   * `"source"` (default): `node -r ts-node/register --conditions=acr-tokens-source`, the provider's
+   * TypeScript source. `"compiled"`: plain `node`, as the engine runs the host for a user's project;
+   * `projectDir` must then resolve `acr-tokens/provider` to compiled JavaScript.
+   */
+  runtime?: "source" | "compiled";
 }
 
 /**
@@ -154,6 +166,7 @@ export class ProviderHost {
    * with cwd = the repo root, as the engine runs it for a program in this repo: the serialized shims
    * resolve `acr-tokens/provider` from the working directory (the package self-reference here; a
    * consumer's node_modules in a real project), and the condition maps it to the TypeScript source.
+   * With `runtime: "compiled"`, plain `node <host> 127.0.0.1:1` in `projectDir` (see the options).
    */
   static async start(options: ProviderHostOptions = {}): Promise<ProviderHost> {
     const hostScript = require.resolve("@pulumi/pulumi/cmd/dynamic-provider");
@@ -161,16 +174,17 @@ export class ProviderHost {
       PATH: process.env["PATH"],
       HOME: process.env["HOME"],
       PULUMI_NODEJS_PROJECT: options.project ?? "acr-tokens-test",
-      TS_NODE_TRANSPILE_ONLY: "true",
     };
+    const compiled = options.runtime === "compiled";
+    if (!compiled) env["TS_NODE_TRANSPILE_ONLY"] = "true";
     for (const [k, v] of Object.entries(options.env ?? {})) {
       if (v === undefined) delete env[k];
       else env[k] = v;
     }
     const child = spawn(
       process.execPath,
-      ["-r", "ts-node/register", "--conditions=acr-tokens-source", hostScript, "127.0.0.1:1"],
-      { cwd: REPO_ROOT, env, stdio: ["ignore", "pipe", "pipe"] },
+      compiled ? [hostScript, "127.0.0.1:1"] : ["-r", "ts-node/register", "--conditions=acr-tokens-source", hostScript, "127.0.0.1:1"],
+      { cwd: options.projectDir ?? REPO_ROOT, env, stdio: ["ignore", "pipe", "pipe"] },
     );
     let early = "";
     const port = await new Promise<number>((resolve, reject) => {
