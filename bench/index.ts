@@ -6,6 +6,7 @@ import { startEmulator, type Emulator, type RequestLogEntry } from "acr-tokens/e
 import { AzCli, findAz } from "../tests/helpers/azCli";
 import { armClient } from "../tests/helpers/emulator";
 import type { ProviderHost } from "../tests/helpers/providerHost";
+import { compiledProject } from "./compiledProject";
 import { buildPackage, measureImports, measureMocksProgram, REPO_ROOT } from "./imports";
 import {
   PASSWORD_TYPE,
@@ -34,7 +35,13 @@ import { measureThroughput } from "./throughput";
  * bench/results/latest.md (gitignored). Not part of `npm test`.
  */
 
-const USAGE = "Usage: npm run bench [-- --json] [-- --quick]\n  --json   print one JSON object on stdout instead of the table\n  --quick  fewer runs and smaller az samples (a rough look, about half the time)\n";
+const USAGE =
+  "Usage: npm run bench [-- --json] [-- --quick] [-- --only lifecycle] [-- --host compiled|source]\n" +
+  "  --json            print one JSON object on stdout instead of the table\n" +
+  "  --quick           fewer runs and smaller az samples (a rough look, about half the time)\n" +
+  "  --only lifecycle  only the ARM call counts and the lifecycle timings of ours and the raw SDK (no az, throughput, imports, mocks)\n" +
+  "  --host compiled   (default) the provider host runs the compiled package in a project directory, as for a user\n" +
+  "  --host source     the provider host runs the TypeScript source under ts-node, as the tests do\n";
 
 interface Plan {
   /** Passwords per lifecycle run on our side and the raw SDK's. */
@@ -57,12 +64,35 @@ const MOCK_TOKENS = 1000;
 const AZ_IDENTITY = "7c1f0f64-3a52-4f5e-9d67-0a4e2c1b9d10";
 const BENCH_APP = "5a0c3f7e-1b2d-4c6e-8f90-b3c4d5e6f708";
 
-function parseArgs(argv: string[]): { json: boolean; quick: boolean } {
-  const flags = { json: false, quick: false };
-  for (const a of argv) {
+interface Flags {
+  json: boolean;
+  quick: boolean;
+  /** Only the lifecycle part (`--only lifecycle`). */
+  onlyLifecycle: boolean;
+  /** What the provider host runs (`--host`). */
+  host: "compiled" | "source";
+}
+
+function parseArgs(argv: string[]): Flags {
+  const flags: Flags = { json: false, quick: false, onlyLifecycle: false, host: "compiled" };
+  const fail = (message: string): never => {
+    process.stderr.write(`bench: ${message}\n${USAGE}`);
+    process.exit(2);
+  };
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i]!;
     if (a === "--json") flags.json = true;
     else if (a === "--quick") flags.quick = true;
-    else if (a === "-h" || a === "--help") {
+    else if (a === "--only") {
+      if (argv[i + 1] !== "lifecycle") fail(`--only takes "lifecycle", got "${argv[i + 1] ?? ""}".`);
+      flags.onlyLifecycle = true;
+      i++;
+    } else if (a === "--host") {
+      const v = argv[i + 1];
+      if (v !== "compiled" && v !== "source") fail(`--host takes "compiled" or "source", got "${v ?? ""}".`);
+      flags.host = v as Flags["host"];
+      i++;
+    } else if (a === "-h" || a === "--help") {
       process.stdout.write(USAGE);
       process.exit(0);
     } else {
@@ -76,6 +106,24 @@ function parseArgs(argv: string[]): { json: boolean; quick: boolean } {
 /** ARM requests in the log since `mark`. */
 function armSince(emu: Emulator, mark: number): RequestLogEntry[] {
   return emu.requests.slice(mark).filter((r) => r.kind === "arm");
+}
+
+/** ARM requests of `entries` counted by operation, e.g. "tokens.get ×2, tokens.update" (order of first appearance). */
+function countOps(entries: RequestLogEntry[]): Map<string, number> {
+  const counts = new Map<string, number>();
+  for (const e of entries) counts.set(e.operation ?? `${e.method} ${e.path}`, (counts.get(e.operation ?? `${e.method} ${e.path}`) ?? 0) + 1);
+  return counts;
+}
+
+/**
+ * Throws unless both sides made the same ARM calls (by operation and count): the raw-SDK baseline
+ * must make exactly the calls the provider makes, no fewer and no more.
+ */
+function assertSameCalls(what: string, ours: RequestLogEntry[], raw: RequestLogEntry[]): void {
+  const a = countOps(ours);
+  const b = countOps(raw);
+  const same = a.size === b.size && [...a].every(([op, n]) => b.get(op) === n);
+  if (!same) throw new Error(`${what}: the raw SDK made other ARM calls than the provider (ours: ${describeOps(ours)}; raw: ${describeOps(raw)}).`);
 }
 
 /** Token requests to Entra ID, ADFS or a managed-identity endpoint since `mark` (network token acquisitions). */
@@ -105,8 +153,8 @@ interface CallCounts {
  * Rotation: what the engine does when a password's expiry changes (diff → check → create → delete of
  * the old resource, on the same slot), for 10 passwords.
  */
-async function countCalls(emu: Emulator, text: string, tokenIds: string[], accessToken: string): Promise<CallCounts> {
-  const host = await startHost(hostEnv(emu, { ACR_TOKENS_ACCESS_TOKEN: accessToken }));
+async function countCalls(emu: Emulator, text: string, tokenIds: string[], accessToken: string, projectDir: string | undefined): Promise<CallCounts> {
+  const host = await startHost(hostEnv(emu, { ACR_TOKENS_ACCESS_TOKEN: accessToken }), projectDir);
   try {
     const n = tokenIds.length;
     const start = emu.requests.length;
@@ -155,9 +203,10 @@ async function countCalls(emu: Emulator, text: string, tokenIds: string[], acces
 }
 
 /** Network token acquisitions for 100 passwords created (10 at a time) by a host using a client secret through @azure/identity. */
-async function clientSecretAcquisitions(emu: Emulator, text: string, tokenIds: string[], clientSecret: string): Promise<number> {
+async function clientSecretAcquisitions(emu: Emulator, text: string, tokenIds: string[], clientSecret: string, projectDir: string | undefined): Promise<number> {
   const host = await startHost(
     hostEnv(emu, { AZURE_CLIENT_ID: BENCH_APP, AZURE_CLIENT_SECRET: clientSecret, AZURE_TENANT_ID: emu.tenantId, AZURE_AUTHORITY_HOST: emu.authorityHost }),
+    projectDir,
   );
   try {
     const mark = emu.requests.length;
@@ -203,6 +252,7 @@ async function main(): Promise<void> {
   progress(`machine: ${machine.cpuModel}, ${machine.cores} cores, Node ${machine.node}, load ${machine.loadAverage1mAtStart}; ${flags.quick ? "quick" : "full"} plan`);
 
   await buildPackage();
+  const projectDir = flags.host === "compiled" ? compiledProject() : undefined;
 
   const clientSecret = randomBytes(24).toString("base64url");
   const emu = await startEmulator({
@@ -232,18 +282,19 @@ async function main(): Promise<void> {
     // 1. ARM calls and token acquisitions (deterministic counts, one pass), recorded LRO pacing.
     progress("counting ARM calls per operation (fresh host, bring-your-own token, recorded LRO pacing) …");
     emu.lro.inProgressPolls = 1;
-    const calls = await countCalls(emu, text, tokenIds, accessToken);
+    const calls = await countCalls(emu, text, tokenIds, accessToken, projectDir);
     progress("counting token acquisitions with a client secret (@azure/identity) …");
-    const secretAcquisitions = await clientSecretAcquisitions(emu, text, tokenIds, clientSecret);
+    const secretAcquisitions = await clientSecretAcquisitions(emu, text, tokenIds, clientSecret, projectDir);
     extra["armCallSequences"] = calls.sequences;
 
     // 2. Timed lifecycles. LRO: no in-progress poll, so that az (azure-core ARMPolling sleeps 30 s before
     // a second poll without Retry-After) is not penalised by the emulator; the same for every side.
     emu.lro.inProgressPolls = 0;
-    const azPath = findAz();
+    const azPath = flags.onlyLifecycle ? undefined : findAz();
     let cli: AzCli | undefined;
     let azReason: string | undefined;
-    if (!azPath) azReason = "the Azure CLI (az) is not on PATH; install it (sudo apt-get install azure-cli) to measure it";
+    if (flags.onlyLifecycle) azReason = "--only lifecycle";
+    else if (!azPath) azReason = "the Azure CLI (az) is not on PATH; install it (sudo apt-get install azure-cli) to measure it";
     else {
       cli = await AzCli.create(azPath, emu);
       progress("warming the az config dir (first command builds its command index) …");
@@ -258,33 +309,47 @@ async function main(): Promise<void> {
     const raw: number[] = [];
     const azSeq: number[] = [];
     const oursPar: number[] = [];
+    const rawPar: number[] = [];
     const azPar: number[] = [];
     const azCallsPerPassword: number[] = [];
     const scale = (sample: number) => 100 / sample;
     for (let run = 0; run < plan.lifecycleRuns; run++) {
       let host: ProviderHost | undefined;
       try {
+        // Both sides warm up on one password (connection, credential, the registry's login server)
+        // and then run 100; their ARM calls, warm-up included, must be the same.
+        const warmMark = emu.requests.length;
         hostStart.push(
           await timed(async () => {
-            host = await startHost(hostEnv(emu, byo));
+            host = await startHost(hostEnv(emu, byo), projectDir);
             const warm = await hostCreate(host, text, "warm", { tokenId: tokenIdOf(emu, warmName), slot: "password1" });
             await host.read(PASSWORD_TYPE, warm.name, warm.id, warm.outs);
             await host.delete(PASSWORD_TYPE, warm.name, warm.id, warm.outs);
           }),
         );
+        const warmCalls = armSince(emu, warmMark);
         const h = host!;
         ours.push(await hostLifecycle(h, text, tokenIds, 1, `seq${run}`));
+        const oursCalls = armSince(emu, warmMark);
+        let mark = emu.requests.length;
         raw.push(await rawSdkLifecycleInChild(emu, accessToken, names, warmName, 1));
+        assertSameCalls("sequential lifecycle", oursCalls, armSince(emu, mark));
         if (cli) {
           const mark = emu.requests.length;
           azSeq.push((await azLifecycle(cli, names.slice(0, plan.azSequentialSample), 1)) * scale(plan.azSequentialSample));
           azCallsPerPassword.push(armSince(emu, mark).length / plan.azSequentialSample);
         }
+        mark = emu.requests.length;
         oursPar.push(await hostLifecycle(h, text, tokenIds, PARALLEL, `par${run}`));
+        const oursParCalls = [...warmCalls, ...armSince(emu, mark)];
+        mark = emu.requests.length;
+        rawPar.push(await rawSdkLifecycleInChild(emu, accessToken, names, warmName, PARALLEL));
+        assertSameCalls("lifecycle at parallelism 10", oursParCalls, armSince(emu, mark));
         if (cli) azPar.push((await azLifecycle(cli, names.slice(0, plan.azParallelSample), PARALLEL)) * scale(plan.azParallelSample));
         progress(
           `lifecycle run ${run + 1}/${plan.lifecycleRuns}: host start ${hostStart[run]!.toFixed(2)} s; 100 passwords ours ${ours[run]!.toFixed(2)} s, raw SDK ${raw[run]!.toFixed(2)} s` +
-            (cli ? `, az ${azSeq[run]!.toFixed(1)} s (scaled); parallel 10: ours ${oursPar[run]!.toFixed(2)} s, az ${azPar[run]!.toFixed(1)} s (scaled)` : ""),
+            `; parallel 10: ours ${oursPar[run]!.toFixed(2)} s, raw SDK ${rawPar[run]!.toFixed(2)} s` +
+            (cli ? `; az ${azSeq[run]!.toFixed(1)} s, parallel 10 ${azPar[run]!.toFixed(1)} s (scaled)` : ""),
         );
       } finally {
         await host?.close();
@@ -293,12 +358,17 @@ async function main(): Promise<void> {
     await cli?.dispose();
 
     // 3. Emulator throughput, imports, the mocks program.
-    progress("emulator throughput (32 SDK clients, emulator in a child process) …");
-    const tp = await measureThroughput({ runs: plan.throughputRuns, clients: 32, maxRequests: plan.throughputRequests, maxSeconds: 10 });
-    progress("fresh-process imports …");
-    const imports = await measureImports(plan.importRuns);
-    progress(`${MOCK_TOKENS} RegistryTokens under the mock runtime (child processes) …`);
-    const mocks = await measureMocksProgram(plan.mocksRuns, MOCK_TOKENS);
+    let tp: Awaited<ReturnType<typeof measureThroughput>> | undefined;
+    let imports: Awaited<ReturnType<typeof measureImports>> | undefined;
+    let mocks: Awaited<ReturnType<typeof measureMocksProgram>> | undefined;
+    if (!flags.onlyLifecycle) {
+      progress("emulator throughput (32 SDK clients, emulator in a child process) …");
+      tp = await measureThroughput({ runs: plan.throughputRuns, clients: 32, maxRequests: plan.throughputRequests, maxSeconds: 10 });
+      progress("fresh-process imports …");
+      imports = await measureImports(plan.importRuns);
+      progress(`${MOCK_TOKENS} RegistryTokens under the mock runtime (child processes) …`);
+      mocks = await measureMocksProgram(plan.mocksRuns, MOCK_TOKENS);
+    }
 
     // Figures.
     figures.push(
@@ -309,7 +379,9 @@ async function main(): Promise<void> {
       timing("tokenAcquisitionsFor100PasswordsByo", "token fetches, 100 pw, BYO token", "", [calls.byoAcquisitions], "With a token you bring (e.g. from `az account get-access-token`), no call to Entra ID at all.", { op: "==", value: 0 }),
       timing("tokenAcquisitionsFor100PasswordsClientSecret", "token fetches, 100 pw, client secret", "", [secretAcquisitions], "With a service principal, one token serves every password of the run.", { op: "==", value: 1 }),
       timing("lifecycle100Seconds", "create+read+delete 100 pw (ours)", "s", ours, "`up`, `refresh` and `destroy` of 100 passwords one at a time through the real provider host (host already running)."),
-      timing("hostStartSeconds", "provider host start", "s", hostStart, "Once per `pulumi up`: spawning the dynamic-provider host and the first password (ts-node here; compiled JS in a user's project is faster)."),
+      timing("hostStartSeconds", "provider host start", "s", hostStart, flags.host === "compiled"
+          ? "Once per `pulumi up`: spawning the dynamic-provider host on the compiled package and the first password."
+          : "Once per `pulumi up`: spawning the dynamic-provider host and the first password (ts-node here: compiled JS in a user's project is faster)."),
       timing("azCli100Seconds", "same 100 with az CLI", "s", cli ? azSeq : null, `A shell script running az credential generate / token show / credential delete (${plan.azSequentialSample} passwords per run, scaled to 100).`, undefined, azReason),
       timing("speedupVsAzCli", "speed-up vs az (sequential)", "×", cli ? pairedRatios(azSeq, ours) : null, "How many times sooner the same password work finishes than with az in a script.", { op: ">=", value: 50 }, azReason),
       timing("speedupVsAzCliIncludingHostStart", "speed-up vs az incl. host start", "×", cli ? pairedRatios(azSeq, ours.map((o, i) => o + hostStart[i]!)) : null, "The same, charging our side the host start as well.", undefined, azReason),
@@ -325,6 +397,11 @@ async function main(): Promise<void> {
         ours.map((o, i) => ((o - raw[i]!) / 100) * 1000),
         "(ours − raw SDK) per password, mostly the 4 engine↔host gRPC round trips: a fixed cost, small next to ARM calls that cross the internet rather than loopback.",
       ),
+      timing("rawSdk100Parallel10Seconds", "same ARM calls, raw SDK, parallel 10", "s", rawPar, "The raw SDK with 10 lifecycles in flight, as the engine's --parallel 10."),
+      timing("overheadVsRawSdkParallel10", "ours / raw SDK (parallel 10)", "×", pairedRatios(oursPar, rawPar), "The provider layer's cost when 10 passwords are in flight on each side."),
+    );
+    if (tp && imports && mocks) {
+      figures.push(
       timing("importSeconds", "import acr-tokens (fresh)", "s", imports.ours, "What `import \"acr-tokens\"` adds to every Pulumi program start."),
       timing("bareAzureNativeContainerregistryImportSeconds", "import azure-native/containerregistry", "s", imports.bare, "The floor: the azure-native submodule the package builds on (with @pulumi/pulumi)."),
       timing("importRatio", "import ratio (ours / bare)", "×", pairedRatios(imports.ours, imports.bare), "Using the package costs about the same start-up as azure-native alone.", { op: "<=", value: 1.2 }),
@@ -334,22 +411,25 @@ async function main(): Promise<void> {
       timing("mocks1000BareAzureNativePeakRssMiB", "peak RSS, bare azure-native", "MiB", mocks.bare.map((m) => m.peakRssMiB), "Memory of that floor."),
       timing("emulatorRequestsPerSecond", "emulator requests/s (32 clients)", "req/s", tp.map((r) => r.requestsPerSecond), "How much CI traffic one local emulator absorbs (client SDK cost included)."),
       timing("emulatorP99Ms", "emulator p99 latency (32 clients)", "ms", tp.map((r) => r.p99Ms), "Worst-case wait per ARM call under that load, as the SDK sees it."),
-    );
+      );
+    }
     if (cli) {
       figures.push(timing("azCliArmCallsPerPassword", "az ARM calls per password lifecycle", "calls", azCallsPerPassword, "ARM calls az makes per generate + show + delete (registry LIST before each generate; its own LRO poll)."));
     }
     extra["tokenAcquisitionsFor100Passwords"] = { byo: calls.byoAcquisitions, clientSecret: secretAcquisitions };
-    extra["plan"] = { ...plan, parallel: PARALLEL, mockTokens: MOCK_TOKENS, timedLroInProgressPolls: 0, countedLroInProgressPolls: 1 };
+    extra["plan"] = { ...plan, parallel: PARALLEL, host: flags.host, onlyLifecycle: flags.onlyLifecycle, mockTokens: MOCK_TOKENS, timedLroInProgressPolls: 0, countedLroInProgressPolls: 1 };
     notes.push(
       `ARM calls counted with the emulator's recorded LRO pacing (one in-progress poll); timings with none, so that az's 30 s poll sleep does not count against it.`,
-      `az timings: ${plan.azSequentialSample} passwords per run sequentially and ${plan.azParallelSample} at parallelism 10, each scaled to 100; ours: 100 per run. Every ratio is taken within one run.`,
+      flags.onlyLifecycle
+        ? "Lifecycle only (--only lifecycle): no az, throughput, import or mocks figures. Every ratio is taken within one run."
+        : `az timings: ${plan.azSequentialSample} passwords per run sequentially and ${plan.azParallelSample} at parallelism 10, each scaled to 100; ours: 100 per run. Every ratio is taken within one run.`,
     );
   } finally {
     await emu.close();
   }
 
   const date = new Date().toISOString();
-  const header = `acr-tokens benchmark — ${date} — ${machine.cpuModel}, ${machine.cores} cores, Node ${machine.node}, load average ${machine.loadAverage1mAtStart} at start — ${flags.quick ? "quick" : "full"} plan, ${((Date.now() - started) / 1000).toFixed(0)} s`;
+  const header = `acr-tokens benchmark — ${date} — ${machine.cpuModel}, ${machine.cores} cores, Node ${machine.node}, load average ${machine.loadAverage1mAtStart} at start — ${flags.quick ? "quick" : "full"} plan${flags.onlyLifecycle ? " (lifecycle only)" : ""}, host on the ${flags.host === "compiled" ? "compiled package" : "TypeScript source (ts-node)"}, ${((Date.now() - started) / 1000).toFixed(0)} s`;
   const markdown = [`### ${header}`, "", formatMarkdown(figures), "", ...notes.map((n) => `- ${n}`), ""].join("\n");
   const resultsDir = path.join(REPO_ROOT, "bench", "results");
   mkdirSync(resultsDir, { recursive: true });

@@ -119,15 +119,26 @@ export async function hostLifecycle(host: ProviderHost, text: string, tokenIds: 
 }
 
 /**
- * The same ARM calls made directly with `@azure/arm-containerregistry` in this process: the registry
- * GET once (the provider caches the login server per registry), one generateCredentials per password,
- * one token GET per read, and a token GET plus PATCH (with the SDK's LRO poll) per delete.
+ * The same ARM calls made directly with `@azure/arm-containerregistry` in this process, exactly the
+ * ones the provider makes: the registry GET for the login server once per registry per process
+ * (`loginServers` is that cache, as in the provider: the warm-up fills it, the timed run reuses it),
+ * one generateCredentials per password, one token GET per read, and a token GET plus PATCH (with the
+ * SDK's LRO poll and final GET) per delete. bench/index.ts checks that both sides' request logs match.
  */
-export async function rawSdkLifecycle(sdk: ContainerRegistryManagementClient, tokenNames: readonly string[], tokenId: (name: string) => string, parallel: number): Promise<number> {
+export async function rawSdkLifecycle(
+  sdk: ContainerRegistryManagementClient,
+  tokenNames: readonly string[],
+  tokenId: (name: string) => string,
+  parallel: number,
+  loginServers: Map<string, string>,
+): Promise<number> {
   return timed(async () => {
-    const registry = await sdk.registries.get(RG, REGISTRY);
-    if (!registry.loginServer) throw new Error("the registry has no login server");
     await mapPool(tokenNames, parallel, async (name) => {
+      if (!loginServers.has(REGISTRY)) {
+        const registry = await sdk.registries.get(RG, REGISTRY);
+        if (!registry.loginServer) throw new Error("the registry has no login server");
+        loginServers.set(REGISTRY, registry.loginServer);
+      }
       const result = await sdk.registries.generateCredentials(RG, REGISTRY, { tokenId: tokenId(name), name: SLOT }, { updateIntervalInMs: 0 });
       if (!result.passwords?.some((p) => p.name === SLOT && p.value)) throw new Error(`generateCredentials for ${name} returned no ${SLOT}`);
     });

@@ -7,7 +7,8 @@ import { rawSdkLifecycle } from "./lifecycle";
  * the emulator (in the bench process). Reads its setup from the environment (BENCH_ARM_ENDPOINT,
  * BENCH_CA_CERT_FILE, BENCH_SUBSCRIPTION_ID, BENCH_TOKEN_NAMES as JSON, BENCH_TOKEN_ID_PREFIX,
  * BENCH_PARALLEL) and the access token from its stdin (never from argv or the environment), warms
- * up on one token (connection, token cache), runs the lifecycle once and prints its seconds.
+ * up on one token (connection, token cache, the registry's login server), runs the lifecycle once and
+ * prints its seconds.
  */
 async function main(): Promise<void> {
   const env = (name: string): string => {
@@ -31,8 +32,10 @@ async function main(): Promise<void> {
       retryOptions: { maxRetries: 0 },
     },
   );
-  await rawSdkLifecycle(sdk, [env("BENCH_WARM_TOKEN")], (n) => `${prefix}${n}`, 1);
-  const seconds = await rawSdkLifecycle(sdk, names, (n) => `${prefix}${n}`, Number(env("BENCH_PARALLEL")));
+  // The warm-up looks up the login server, as the provider host's warm-up does; the timed run reuses it.
+  const loginServers = new Map<string, string>();
+  await rawSdkLifecycle(sdk, [env("BENCH_WARM_TOKEN")], (n) => `${prefix}${n}`, 1, loginServers);
+  const seconds = await rawSdkLifecycle(sdk, names, (n) => `${prefix}${n}`, Number(env("BENCH_PARALLEL")), loginServers);
   process.stdout.write(`${seconds}\n`);
 }
 
