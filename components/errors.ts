@@ -36,11 +36,15 @@ export function throwIfInvalid(component: string, resourceName: string, problems
   }
 }
 
+/** A checked value: plain when every argument it came from was plain, otherwise an Output. */
+export type Valid<P> = P | pulumi.Output<P>;
+
 /**
  * Validates one group of a component's arguments with the pure function `check`, before any Azure
  * call, and returns the checked value for the children:
  * - when every argument of the group is a plain value, synchronously, so the constructor throws, and
- *   the checked value is returned as a known Output;
+ *   the checked value is returned as it is: a plain input costs a child nothing, where an Output input
+ *   costs it an apply chain and a serialization await per property;
  * - otherwise inside one `apply` over the group, whose result feeds the children, so Output arguments
  *   are validated as soon as they are known and a bad value fails the children's registration instead
  *   of reaching Azure.
@@ -52,12 +56,11 @@ export function validated<A extends object, P>(
   resourceName: string,
   args: A,
   check: (resolved: pulumi.Unwrap<A>) => Checked<P>,
-): pulumi.Output<P> {
+): Valid<P> {
   if (isPlain(args)) {
     const result = check(args as pulumi.Unwrap<A>);
     throwIfInvalid(component, resourceName, result.problems);
-    // Already checked: no apply (and its promise chain) for values known at construction.
-    if (result.plan !== undefined) return pulumi.output(result.plan) as pulumi.Output<P>;
+    if (result.plan !== undefined) return result.plan;
   }
   return pulumi.output(args).apply<P>((resolved) => {
     const result = check(resolved);
@@ -67,6 +70,11 @@ export function validated<A extends object, P>(
     }
     return result.plan;
   });
+}
+
+/** `f` of a checked value: applied now when it is plain, inside an apply when it is an Output. */
+export function mapValid<P, R>(value: Valid<P>, f: (plain: P) => R): Valid<R> {
+  return pulumi.Output.isInstance(value) ? (value as pulumi.Output<P>).apply((v) => f(v as P)) : f(value as P);
 }
 
 /** True when `value` holds no Output or Promise at any depth, so it can be checked right now. */

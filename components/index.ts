@@ -5,7 +5,7 @@
  * (never the azure-native root, which eagerly loads ~300 modules).
  */
 export { InvalidArgumentsError } from "./errors";
-export { RegistryToken, type RegistryTokenArgs } from "./registryToken";
+export { RegistryToken, type InlineScopeMap, type RegistryTokenArgs } from "./registryToken";
 export { RotatingTokenPassword, type RotatingTokenPasswordArgs } from "./rotatingTokenPassword";
 export { ScopeMap, type ScopeMapArgs } from "./scopeMap";
 export { TokenPassword, type TokenPasswordArgs } from "./tokenPassword";

@@ -1,5 +1,6 @@
 import * as containerregistry from "@pulumi/azure-native/containerregistry";
 import * as pulumi from "@pulumi/pulumi";
+import type { Valid } from "./errors";
 import type { RegistryCoordinates } from "./validation/registry";
 
 /** The getRegistry invoke's token, which also selects the provider a parent passes on to it. */
@@ -18,22 +19,22 @@ const lookups = new WeakMap<object, Map<pulumi.ProviderResource | undefined, Map
  * other hosts), after `after` exists, so that a registry created by the same program exists too.
  *
  * One lookup per registry and provider per deployment when the registry is known at construction
- * (`known`): a program with 1,000 tokens in one registry makes one ARM read, not 1,000. The later
+ * (plain values): a program with 1,000 tokens in one registry makes one ARM read, not 1,000. The later
  * tokens' `loginServer` then waits for the first token in that registry instead of their own, which
  * only matters for ordering: the registry is the same. Registries given as Outputs are looked up per
- * token, as before.
+ * token.
  */
-export function registryLoginServer(
-  parent: pulumi.Resource,
-  registry: pulumi.Output<RegistryCoordinates>,
-  known: RegistryCoordinates | undefined,
-  after: pulumi.Resource,
-): pulumi.Output<string> {
-  const lookup = () =>
-    containerregistry.getRegistryOutput({ registryName: registry.registryName, resourceGroupName: registry.resourceGroupName }, { parent, dependsOn: [after] })
-      .loginServer;
+export function registryLoginServer(parent: pulumi.Resource, registry: Valid<RegistryCoordinates>, after: pulumi.Resource): pulumi.Output<string> {
+  const lookup = () => {
+    const coordinates = pulumi.output(registry);
+    return containerregistry.getRegistryOutput(
+      { registryName: coordinates.registryName, resourceGroupName: coordinates.resourceGroupName },
+      { parent, dependsOn: [after] },
+    ).loginServer;
+  };
   const monitor = pulumi.runtime.getMonitor();
-  if (known === undefined || monitor === undefined) return lookup();
+  if (pulumi.Output.isInstance(registry) || monitor === undefined) return lookup();
+  const known = registry as RegistryCoordinates;
   const byProvider = lookups.get(monitor) ?? new Map<pulumi.ProviderResource | undefined, Map<string, pulumi.Output<string>>>();
   lookups.set(monitor, byProvider);
   const provider = parent.getProvider(GET_REGISTRY);

@@ -1,13 +1,13 @@
 import * as containerregistry from "@pulumi/azure-native/containerregistry";
 import * as pulumi from "@pulumi/pulumi";
 import { azureNativeChildOptions } from "./childOptions";
-import { isPlain, throwIfInvalid, validated } from "./errors";
+import { isPlain, mapValid, throwIfInvalid, validated } from "./errors";
 import { registryLoginServer } from "./registryLookup";
-import { ScopeMap } from "./scopeMap";
+import { azureScopeMap, ScopeMap } from "./scopeMap";
 import { TokenSettings } from "./tokenSettings";
 import type { GatewayAction, RepositoryAction, TokenStatus } from "./types";
 import { checkScope } from "./validation/actions";
-import { checkRegistryPlan, checkScopeMapReference, type RegistryCoordinates, type RegistryInput, type ScopeMapReference } from "./validation/registry";
+import { checkRegistryPlan, checkScopeMapReference, type RegistryCoordinates, type ScopeMapReference } from "./validation/registry";
 import {
   INLINE_SCOPE_MAP_SUFFIX,
   checkScopePresence,
@@ -62,7 +62,7 @@ export interface RegistryTokenArgs {
   scopeMap?: pulumi.Input<string> | ScopeMap;
   /**
    * Inline scope: actions per repository, as in {@link ScopeMapArgs.repositories}. The token then gets
-   * its own child `ScopeMap` named `<tokenName>-scope-map` in the registry, as
+   * its own scope map named `<tokenName>-scope-map` in the registry (an azure-native ScopeMap child), as
    * `az acr token create --repository` does (so `tokenName` can have at most 40 characters).
    * Mutually exclusive with `scopeMap`. Changing the grants updates that scope map in place.
    * @default none: give this and/or `gateways`, or `scopeMap`
@@ -90,8 +90,18 @@ export interface RegistryTokenArgs {
   tokenName?: pulumi.Input<string>;
 }
 
+/** The scope map a {@link RegistryToken} created for its inline `repositories`/`gateways`. */
+export interface InlineScopeMap {
+  /** Resource id of the scope map. */
+  readonly id: pulumi.Output<string>;
+  /** Name of the scope map in the registry: `<tokenName>-scope-map`. */
+  readonly scopeMapName: pulumi.Output<string>;
+  /** The generated `repositories/<repo>/<action>` and `gateway/<registry>/<action>` strings, sorted. */
+  readonly actions: pulumi.Output<string[]>;
+}
+
 /** The inline child scope map of each token that has one (see {@link RegistryToken.inlineScopeMap}). */
-const inlineScopeMaps = new WeakMap<RegistryToken, ScopeMap>();
+const inlineScopeMaps = new WeakMap<RegistryToken, InlineScopeMap>();
 
 /**
  * An ACR repository-scoped token that never loses its passwords on an update. No output is secret;
@@ -150,12 +160,11 @@ export class RegistryToken extends pulumi.ComponentResource {
   readonly loginServer: pulumi.Output<string>;
 
   /**
-   * The child {@link ScopeMap} created for inline `repositories`/`gateways`, or `undefined` when the
-   * token uses `scopeMap`. A getter, not a field, so it stays out of the component's outputs (a field
-   * of this package's own resource type would break the cross-language schema); its `id`,
-   * `scopeMapName` and `actions` are the inline scope map's. Its Pulumi name is `${name}-scope-map`.
+   * The scope map created for inline `repositories`/`gateways` (an azure-native ScopeMap child named
+   * `${name}-scope-map`): its `id`, `scopeMapName` and `actions`; `undefined` when the token uses
+   * `scopeMap`. A getter, not a field, so it stays out of the component's outputs.
    */
-  get inlineScopeMap(): ScopeMap | undefined {
+  get inlineScopeMap(): InlineScopeMap | undefined {
     return inlineScopeMaps.get(this);
   }
 
@@ -192,30 +201,21 @@ export class RegistryToken extends pulumi.ComponentResource {
     // promises per token for a copy nobody diffs (see README, "Large programs").
     super("acr-tokens:index:RegistryToken", name, {}, opts);
 
-    const registryName = registry.registryName;
-    const resourceGroupName = registry.resourceGroupName;
+    const registryName = mapValid(registry, (r) => r.registryName);
+    const resourceGroupName = mapValid(registry, (r) => r.resourceGroupName);
     let scopeMapId: pulumi.Output<string>;
     if (inline) {
-      // Created here, never inside an apply, so it shows in preview. Its grants are validated as the
-      // token's (errors name the RegistryToken), then again, identically, by the ScopeMap itself.
-      const grants = validated(component, name, { repositories: args.repositories, gateways: args.gateways }, (r) => ({
-        plan: r as { repositories?: { [repository: string]: RepositoryAction[] }; gateways?: { [connectedRegistry: string]: GatewayAction[] } },
-        problems: checkScope(r).problems,
-      }));
-      const inlineScopeMap = new ScopeMap(
-        `${name}-scope-map`,
-        {
-          registryName,
-          resourceGroupName,
-          scopeMapName: pulumi.interpolate`${tokenName}${INLINE_SCOPE_MAP_SUFFIX}`,
-          // An absent map resolves to undefined, which ScopeMap treats as not given.
-          repositories: grants.repositories as pulumi.Output<{ [repository: string]: RepositoryAction[] }>,
-          gateways: grants.gateways as pulumi.Output<{ [connectedRegistry: string]: GatewayAction[] }>,
-        },
-        { parent: this },
-      );
+      // Created here, never inside an apply, so it shows in preview. An azure-native ScopeMap right
+      // under the token, as `az acr token create --repository` makes one, checked as a ScopeMap's grants.
+      const actions = validated(component, name, { repositories: args.repositories, gateways: args.gateways }, (r) => {
+        const checked = checkScope(r);
+        return { plan: checked.actions, problems: checked.problems };
+      });
+      const scopeMapName = mapValid(tokenName, (t) => `${t}${INLINE_SCOPE_MAP_SUFFIX}`);
+      const map = azureScopeMap(`${name}-scope-map`, this, { registry, scopeMapName, actions });
+      const inlineScopeMap: InlineScopeMap = { id: map.id, scopeMapName: map.name, actions: map.actions };
       inlineScopeMaps.set(this, inlineScopeMap);
-      scopeMapId = inlineScopeMap.id;
+      scopeMapId = map.id;
     } else {
       const reference = validated(component, name, { scopeMap: scopeMapInput, registry }, (r) => {
         const checked = checkScopeMapReference(r.scopeMap ?? "", r.registry);
@@ -228,7 +228,7 @@ export class RegistryToken extends pulumi.ComponentResource {
       name,
       { registryName, resourceGroupName, tokenName, scopeMapId, status },
       // Never let azure-native update the token: its update is a PUT that wipes passwords (see above).
-      azureNativeChildOptions(this, { ignoreChanges: ["scopeMapId", "status", "credentials"] }),
+      azureNativeChildOptions(this, ["name"], { ignoreChanges: ["scopeMapId", "status", "credentials"] }),
     );
     const settings = new TokenSettings(
       `${name}-settings`,
@@ -236,7 +236,7 @@ export class RegistryToken extends pulumi.ComponentResource {
       { parent: this, dependsOn: [token] },
     );
     // Looked up once the token exists, so the registry does too (also when created by this program).
-    const loginServer = registryLoginServer(this, registry, isPlain(registryArgs) ? checkRegistryPlan(registryArgs as RegistryInput).plan : undefined, token);
+    const loginServer = registryLoginServer(this, registry, token);
 
     this.id = token.id;
     this.tokenName = token.name;

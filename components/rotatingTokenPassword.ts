@@ -104,11 +104,13 @@ export class RotatingTokenPassword extends pulumi.ComponentResource {
    */
   constructor(name: string, args: RotatingTokenPasswordArgs, opts?: pulumi.ComponentResourceOptions) {
     const component = "RotatingTokenPassword";
-    const schedule = validated(
-      component,
-      name,
-      { rotationPeriodDays: args.rotationPeriodDays, expiresInDays: args.expiresInDays, rotateBeforeExpiryDays: args.rotateBeforeExpiryDays },
-      checkRotationArgs,
+    const schedule = pulumi.output(
+      validated(
+        component,
+        name,
+        { rotationPeriodDays: args.rotationPeriodDays, expiresInDays: args.expiresInDays, rotateBeforeExpiryDays: args.rotateBeforeExpiryDays },
+        checkRotationArgs,
+      ),
     );
     const token = args.token;
     const tokenId = typeof token === "object" && token !== null && "id" in token && !pulumi.Output.isInstance(token) ? token.id : token;

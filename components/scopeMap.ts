@@ -1,10 +1,10 @@
 import * as containerregistry from "@pulumi/azure-native/containerregistry";
 import * as pulumi from "@pulumi/pulumi";
 import { azureNativeChildOptions } from "./childOptions";
-import { isPlain, throwIfInvalid, validated } from "./errors";
+import { isPlain, mapValid, throwIfInvalid, validated, type Valid } from "./errors";
 import type { GatewayAction, RepositoryAction } from "./types";
 import { checkScope } from "./validation/actions";
-import { checkRegistryPlan } from "./validation/registry";
+import { checkRegistryPlan, type RegistryCoordinates } from "./validation/registry";
 import { checkScopeMapName, planScopeMap, type ScopeMapInput } from "./validation/scopeMapArgs";
 
 /** Arguments of {@link ScopeMap}. Give the registry as `registryName` + `resourceGroupName`, or as `registryId`. */
@@ -116,21 +116,38 @@ export class ScopeMap extends pulumi.ComponentResource {
     // RegistryToken's constructor).
     super("acr-tokens:index:ScopeMap", name, {}, opts);
 
-    const scopeMap = new containerregistry.ScopeMap(
-      name,
-      {
-        registryName: registry.registryName,
-        resourceGroupName: registry.resourceGroupName,
-        scopeMapName,
-        actions,
-        description: args.description,
-      },
-      azureNativeChildOptions(this),
-    );
+    const scopeMap = azureScopeMap(name, this, { registry, scopeMapName, actions, description: args.description });
 
     this.id = scopeMap.id;
     this.scopeMapName = scopeMap.name;
     this.actions = scopeMap.actions;
     this.registerOutputs({ id: this.id, scopeMapName: this.scopeMapName, actions: this.actions });
   }
+}
+
+/** The checked arguments of an azure-native scope map. */
+interface AzureScopeMapArgs {
+  registry: Valid<RegistryCoordinates>;
+  scopeMapName: Valid<string>;
+  actions: Valid<string[]>;
+  description?: pulumi.Input<string>;
+}
+
+/**
+ * The azure-native ScopeMap behind a {@link ScopeMap}, and behind a {@link RegistryToken}'s inline
+ * grants (registered directly under the token: a component in between would cost a program two more
+ * registrations per token and show nothing the scope map does not).
+ */
+export function azureScopeMap(name: string, parent: pulumi.Resource, args: AzureScopeMapArgs): containerregistry.ScopeMap {
+  return new containerregistry.ScopeMap(
+    name,
+    {
+      registryName: mapValid(args.registry, (r) => r.registryName),
+      resourceGroupName: mapValid(args.registry, (r) => r.resourceGroupName),
+      scopeMapName: args.scopeMapName,
+      actions: args.actions,
+      description: args.description,
+    },
+    azureNativeChildOptions(parent, ["name", "actions"]),
+  );
 }

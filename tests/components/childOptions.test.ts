@@ -2,7 +2,7 @@ import * as assert from "node:assert/strict";
 import * as containerregistry from "@pulumi/azure-native/containerregistry";
 import * as pulumi from "@pulumi/pulumi";
 import { RegistryToken, ScopeMap } from "acr-tokens";
-import { dropApiVersionAliases, isApiVersionAlias } from "../../components/childOptions";
+import { dropApiVersionAliases, isApiVersionAlias, keepOnlyRead } from "../../components/childOptions";
 import { recorder, useMocks, valueOf } from "../helpers/mocks";
 
 const TOKEN = "azure-native:containerregistry:Token";
@@ -48,6 +48,16 @@ describe("azure-native children's options", () => {
       const args = { type: TOKEN, name: "t", props: {}, opts: { aliases: [{ name: "x" }] }, resource: undefined as unknown as pulumi.Resource };
       assert.equal(dropApiVersionAliases(args), undefined);
       assert.equal(dropApiVersionAliases({ ...args, opts: {} }), undefined);
+    });
+  });
+
+  describe("keepOnlyRead", () => {
+    it("drops properties without a value (output-only ones) except those the component reads, and keeps every value", () => {
+      const props = { registryName: "contoso", scopeMapId: pulumi.output("/id"), credentials: undefined, name: undefined, systemData: undefined, type: undefined };
+      const result = keepOnlyRead(["name"])({ type: TOKEN, name: "t", props, opts: { parent: undefined }, resource: undefined as unknown as pulumi.Resource });
+      assert.deepEqual(Object.keys(result?.props ?? {}).sort(), ["name", "registryName", "scopeMapId"]);
+      assert.equal(result?.props["registryName"], "contoso");
+      assert.equal(result?.props["scopeMapId"], props.scopeMapId);
     });
   });
 
