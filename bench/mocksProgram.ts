@@ -3,8 +3,8 @@
  * actions), run under the mock runtime (`pulumi.runtime.setMocks`, an update, not a preview). Run in
  * a child process by bench/imports.ts against the compiled package, so its RSS is its own:
  * `node mocksProgram.js <compiled components/index.js | bare> <count>`; `bare` declares the same
- * scope maps and tokens with `@pulumi/azure-native/containerregistry` directly (the floor: what the
- * mock runtime costs for the two Azure resources per token). Prints one JSON line
+ * scope maps and tokens with `@pulumi/azure-native/containerregistry` directly (the baseline: what a
+ * program without this package declares for the same tokens). Prints one JSON line
  * {seconds, peakRssMiB, resources}; `seconds` runs from process start (Node boot and imports
  * included) until every registration has been answered.
  */
