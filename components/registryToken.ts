@@ -3,17 +3,19 @@ import * as pulumi from "@pulumi/pulumi";
 import { azureNativeChildOptions } from "./childOptions";
 import { isPlain, mapValid, throwIfInvalid, validated } from "./errors";
 import { registryLoginServer } from "./registryLookup";
-import { azureScopeMap, ScopeMap } from "./scopeMap";
+import { azureScopeMap } from "./scopeMap";
 import { TokenSettings } from "./tokenSettings";
 import type { GatewayAction, RepositoryAction, TokenStatus } from "./types";
 import { checkScope } from "./validation/actions";
 import { checkRegistryPlan, checkScopeMapReference, type RegistryCoordinates, type ScopeMapReference } from "./validation/registry";
 import {
   INLINE_SCOPE_MAP_SUFFIX,
+  checkScopeMapIsString,
   checkScopePresence,
   checkStatus,
   checkTokenName,
   planRegistryToken,
+  type NonStringScopeMap,
   type RegistryTokenInput,
 } from "./validation/registryTokenArgs";
 
@@ -45,23 +47,25 @@ export interface RegistryTokenArgs {
    */
   registryId?: pulumi.Input<string>;
   /**
-   * The scope map that defines what the token may do, one of:
-   * - a scope map resource id in the token's registry (`…/registries/<name>/scopeMaps/<map>`);
-   * - a built-in scope map name, {@link BuiltInScopeMap}: `_repositories_pull`, `_repositories_push` or
+   * The scope map that defines what the token may do, as a string, one of:
+   * - a scope map resource id in the token's registry (`…/registries/<name>/scopeMaps/<map>`), e.g.
+   *   `map.id` of a `ScopeMap` of this package, or the `id` of an azure-native ScopeMap. Given an Output
+   *   such as `map.id`, the token depends on that scope map;
+   * - a built-in scope map name (`BuiltInScopeMap`): `_repositories_pull`, `_repositories_push` or
    *   `_repositories_admin`, resolved to `<registry id>/scopeMaps/<name>` (with `registryName` +
    *   `resourceGroupName`, the registry id is looked up with a read of the registry, which must then
-   *   exist at preview: give `registryId: registry.id` when this program creates the registry);
-   * - a {@link ScopeMap} of this package (its `id` is used). This is a TypeScript convenience: other
-   *   Pulumi languages would pass `scopeMap.id`, the string form.
+   *   exist at preview: give `registryId: registry.id` when this program creates the registry).
    *
+   * A string, not a `ScopeMap` resource, so that every Pulumi language can pass it: pass `map.id`.
    * Mutually exclusive with `repositories`/`gateways`. Changing it updates the token in place with a
    * PATCH; its passwords are kept.
    * @default none: give this, or `repositories`/`gateways`
+   * @example scopeMap: map.id
    * @example scopeMap: "_repositories_pull"
    */
-  scopeMap?: pulumi.Input<string> | ScopeMap;
+  scopeMap?: pulumi.Input<string>;
   /**
-   * Inline scope: actions per repository, as in {@link ScopeMapArgs.repositories}. The token then gets
+   * Inline scope: actions per repository (`RepositoryAction`s), as in `ScopeMapArgs.repositories`. The token then gets
    * its own scope map named `<tokenName>-scope-map` in the registry (an azure-native ScopeMap child), as
    * `az acr token create --repository` does (so `tokenName` can have at most 40 characters).
    * Mutually exclusive with `scopeMap`. Changing the grants updates that scope map in place.
@@ -70,13 +74,13 @@ export interface RegistryTokenArgs {
    */
   repositories?: pulumi.Input<{ [repository: string]: pulumi.Input<pulumi.Input<RepositoryAction>[]> }>;
   /**
-   * Inline scope: actions per connected registry, as in {@link ScopeMapArgs.gateways}; creates the
+   * Inline scope: actions per connected registry (`GatewayAction`s), as in `ScopeMapArgs.gateways`; creates the
    * child scope map like `repositories`. Mutually exclusive with `scopeMap`.
    * @default none
    */
   gateways?: pulumi.Input<{ [connectedRegistry: string]: pulumi.Input<pulumi.Input<GatewayAction>[]> }>;
   /**
-   * Whether the token can authenticate: `enabled` or `disabled` ({@link TokenStatus}). Changing it
+   * Whether the token can authenticate: `enabled` or `disabled` (`TokenStatus`). Changing it
    * updates the token in place with a PATCH; its passwords are kept, so re-enabling restores access.
    * @default "enabled"
    */
@@ -177,16 +181,15 @@ export class RegistryToken extends pulumi.ComponentResource {
    */
   constructor(name: string, args: RegistryTokenArgs, opts?: pulumi.ComponentResourceOptions) {
     const component = "RegistryToken";
-    const scopeMapResource = ScopeMap.isInstance(args.scopeMap) ? args.scopeMap : undefined;
-    const scopeMapInput = scopeMapResource !== undefined ? scopeMapResource.id : (args.scopeMap as pulumi.Input<string> | undefined);
+    // `scopeMap` is a string; only untyped JavaScript can pass anything else, e.g. the ScopeMap itself
+    // (which versions before the cross-language args took). Refused with the fix before anything else.
+    throwIfInvalid(component, name, checkScopeMapIsString(nonStringScopeMap(args.scopeMap)));
     const presence = { scopeMap: args.scopeMap !== undefined, repositories: args.repositories !== undefined, gateways: args.gateways !== undefined };
     const inline = presence.repositories || presence.gateways;
 
-    // Validate before registering anything. Plain arguments (a ScopeMap instance counts as a set
-    // scope whose id is checked later): every problem at once, thrown here.
-    const plain = { ...args, scopeMap: scopeMapResource !== undefined ? undefined : args.scopeMap, scopeMapIsResource: scopeMapResource !== undefined };
-    if (isPlain(plain)) {
-      throwIfInvalid(component, name, planRegistryToken(name, plain as RegistryTokenInput).problems);
+    // Validate before registering anything. Plain arguments: every problem at once, thrown here.
+    if (isPlain(args)) {
+      throwIfInvalid(component, name, planRegistryToken(name, args as RegistryTokenInput).problems);
     } else {
       // Which scope arguments are set is known now, whatever their values.
       throwIfInvalid(component, name, checkScopePresence(presence));
@@ -217,7 +220,12 @@ export class RegistryToken extends pulumi.ComponentResource {
       inlineScopeMaps.set(this, inlineScopeMap);
       scopeMapId = map.id;
     } else {
-      const reference = validated(component, name, { scopeMap: scopeMapInput, registry }, (r) => {
+      // An Output `scopeMap` (e.g. `map.id`) carries its scope map as a dependency to the children.
+      const reference = validated(component, name, { scopeMap: args.scopeMap, registry }, (r) => {
+        const notString = checkScopeMapIsString(nonStringScopeMap(r.scopeMap));
+        if (notString.length > 0) {
+          return { problems: notString };
+        }
         const checked = checkScopeMapReference(r.scopeMap ?? "", r.registry);
         return { plan: checked.reference, problems: checked.problems };
       });
@@ -264,4 +272,18 @@ function scopeMapIdOf(reference: ScopeMapReference, registry: RegistryCoordinate
     registry.registryId ??
     containerregistry.getRegistryOutput({ registryName: registry.registryName, resourceGroupName: registry.resourceGroupName }, { parent }).id;
   return pulumi.interpolate`${registryId}/scopeMaps/${reference.name}`;
+}
+
+/**
+ * A `scopeMap` value that is not a string, and not an Output or Promise of one: only untyped JavaScript
+ * can pass it. A resource is described by its type token, anything else by its JavaScript type.
+ */
+function nonStringScopeMap(value: unknown): NonStringScopeMap | undefined {
+  if (value === undefined || typeof value === "string" || pulumi.Output.isInstance(value) || value instanceof Promise) {
+    return undefined;
+  }
+  if (pulumi.Resource.isInstance(value)) {
+    return { resourceType: pulumi.resourceType(value) };
+  }
+  return { typeOf: value === null ? "null" : Array.isArray(value) ? "array" : typeof value };
 }

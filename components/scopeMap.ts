@@ -31,7 +31,7 @@ export interface ScopeMapArgs {
   /**
    * Actions granted per repository. Keys are repository names in the Docker grammar (lower-case path
    * components joined by `/`), optionally ending in `/*` to cover every repository under a prefix;
-   * values are {@link RepositoryAction}s. Key and action order do not matter: the generated `actions`
+   * values are `RepositoryAction`s. Key and action order do not matter: the generated `actions`
    * are de-duplicated and sorted. Changing the grants updates the scope map in place, and every token
    * using it gets the new scope.
    * @default none: at least one of `repositories` or `gateways` must grant an action
@@ -40,7 +40,7 @@ export interface ScopeMapArgs {
   repositories?: pulumi.Input<{ [repository: string]: pulumi.Input<pulumi.Input<RepositoryAction>[]> }>;
   /**
    * Actions granted per connected registry (ACR's on-premises gateway), keyed by the connected
-   * registry's name (5–50 letters and digits); values are {@link GatewayAction}s. At least one of
+   * registry's name (5–50 letters and digits); values are `GatewayAction`s. At least one of
    * `repositories` or `gateways` must grant an action; together at most 500 distinct actions.
    * Changing them updates the scope map in place.
    * @default none

@@ -152,7 +152,7 @@ export function checkScopeMapReference(
   if (!value.startsWith("/")) {
     return problem(
       `scopeMap ${quote(value)} is neither a scope map resource id nor a built-in scope map name. ` +
-        `Pass the scope map's id (a ScopeMap's id, or "<registry id>/scopeMaps/${value}"), a ScopeMap, or a built-in name. ${builtIns}`,
+        `Pass the scope map's id (map.id of a ScopeMap, or "<registry id>/scopeMaps/${value}") or a built-in name. ${builtIns}`,
     );
   }
   const match = SCOPE_MAP_ID.exec(value);

@@ -7,20 +7,21 @@ import { checkRegistry, checkScopeMapReference, type RegistryCoordinates, type R
 /** The suffix `az acr token create --repository` gives the scope map it creates for a token. */
 export const INLINE_SCOPE_MAP_SUFFIX = "-scope-map";
 
-/** `RegistryTokenArgs` with every Input resolved (a `ScopeMap` instance given as its id). */
+/** `RegistryTokenArgs` with every Input resolved. */
 export interface RegistryTokenInput extends RegistryInput {
   readonly tokenName?: string;
   readonly status?: string;
-  /** A scope map id or built-in name; with `scopeMapIsResource`, the `ScopeMap`'s id once known. */
+  /** A scope map id or built-in name. */
   readonly scopeMap?: string;
-  /**
-   * The program gave a `ScopeMap` instance: a scope is set even while its id is not known yet (the
-   * synchronous pre-check), and its id is checked once known.
-   */
-  readonly scopeMapIsResource?: boolean;
   readonly repositories?: Readonly<Record<string, readonly string[]>>;
   readonly gateways?: Readonly<Record<string, readonly string[]>>;
 }
+
+/**
+ * A `scopeMap` that is not a string (only untyped JavaScript can pass one): a resource, by its type
+ * token, or any other value, by its JavaScript type (`number`, `object`, `array`, `null`, …).
+ */
+export type NonStringScopeMap = { readonly resourceType: string } | { readonly typeOf: string };
 
 /** Which scope arguments a token was given: known when the component is constructed. */
 export interface ScopePresence {
@@ -47,6 +48,23 @@ export interface InlineScope {
 }
 
 /**
+ * `scopeMap` takes a string, which every Pulumi language can pass. TypeScript refuses anything else,
+ * but a JavaScript caller (or code written when it also took a `ScopeMap`) may pass the scope map
+ * resource itself. Internal. Exported for testing.
+ */
+export function checkScopeMapIsString(given: NonStringScopeMap | undefined): ValidationProblem[] {
+  if (given === undefined) {
+    return [];
+  }
+  const expected = `scopeMap takes a string: a scope map id or a built-in name such as ${quote("_repositories_pull")}.`;
+  if ("resourceType" in given) {
+    const what = given.resourceType === "acr-tokens:index:ScopeMap" ? "a ScopeMap resource" : `a resource of type ${quote(given.resourceType)}`;
+    return [{ propertyPath: "scopeMap", message: `scopeMap got ${what}; pass its id: scopeMap: map.id. ${expected}` }];
+  }
+  return [{ propertyPath: "scopeMap", message: `scopeMap got a value of type ${given.typeOf}. ${expected} For a ScopeMap, pass its id: scopeMap: map.id.` }];
+}
+
+/**
  * Exactly one of `scopeMap` or inline `repositories`/`gateways`. Internal. Exported for testing.
  */
 export function checkScopePresence(given: ScopePresence): ValidationProblem[] {
@@ -69,7 +87,7 @@ export function checkScopePresence(given: ScopePresence): ValidationProblem[] {
         propertyPath: "scopeMap",
         message:
           "scopeMap, repositories and gateways are not set; a token needs a scope. " +
-          `Set repositories (e.g. { "app": ["content/read"] }), or scopeMap: a ScopeMap, a scope map id, or a built-in name such as ${quote("_repositories_pull")}.`,
+          `Set repositories (e.g. { "app": ["content/read"] }), or scopeMap: a scope map id (e.g. map.id of a ScopeMap) or a built-in name such as ${quote("_repositories_pull")}.`,
       },
     ];
   }
@@ -95,7 +113,7 @@ export function checkTokenName(name: string, tokenName: string | undefined, inli
       message:
         `${tokenName === undefined ? "tokenName (the resource name)" : "tokenName"} ${quote(value)} is ${value.length} characters long, ` +
         `too long for the inline scope map ${quote(scopeMapName)} (scope map names are at most ${SCOPE_MAP_NAME.max} characters). ` +
-        `With repositories or gateways, tokenName can have at most ${maxTokenName} characters; shorten it, or create a ScopeMap and pass it as scopeMap.`,
+        `With repositories or gateways, tokenName can have at most ${maxTokenName} characters; shorten it, or create a ScopeMap and pass its id as scopeMap.`,
     });
   }
   return problems.length > 0 ? { problems } : { plan: value, problems };
@@ -147,12 +165,11 @@ export function checkInlineScope(
 
 /**
  * Validates resolved `RegistryTokenArgs` of the resource `name`, all rules at once. Returns the plan,
- * or every problem found (and no plan, without problems, when a `ScopeMap` instance's id is not known
- * yet). Internal. Exported for testing.
+ * or every problem found. Internal. Exported for testing.
  */
 export function planRegistryToken(name: string, input: RegistryTokenInput): Checked<RegistryTokenPlan> {
   const presence = {
-    scopeMap: input.scopeMap !== undefined || input.scopeMapIsResource === true,
+    scopeMap: input.scopeMap !== undefined,
     repositories: input.repositories !== undefined,
     gateways: input.gateways !== undefined,
   };

@@ -27,7 +27,7 @@ const syncScope = new ScopeMap("edge-sync", {
 const syncToken = new RegistryToken("edge-sync", {
   ...registry,
   tokenName: `${connectedRegistry}-sync-token`,
-  scopeMap: syncScope,
+  scopeMap: syncScope.id,
 });
 
 // The connected registry stores this password; 1 year, renewed by `up` in its last 30 days.

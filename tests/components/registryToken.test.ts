@@ -1,6 +1,6 @@
 import * as assert from "node:assert/strict";
 import * as pulumi from "@pulumi/pulumi";
-import { InvalidArgumentsError, RegistryToken, ScopeMap } from "acr-tokens";
+import { InvalidArgumentsError, RegistryToken, ScopeMap, type RegistryTokenArgs } from "acr-tokens";
 import { recorder, SUBSCRIPTION_ID, useMocks, valueOf } from "../helpers/mocks";
 
 const COMPONENT = "acr-tokens:index:RegistryToken";
@@ -95,9 +95,9 @@ describe("RegistryToken", () => {
       assert.equal(await valueOf(token.loginServer), "contoso.azurecr.io");
     });
 
-    it("uses a ScopeMap's id and depends on it", async () => {
+    it("uses a ScopeMap's id, map.id, and depends on the scope map through it", async () => {
       const map = new ScopeMap("shared-map", { ...registry, repositories: { app: ["content/read"] } });
-      const token = new RegistryToken("ci-pull", { ...registry, scopeMap: map });
+      const token = new RegistryToken("ci-pull", { ...registry, scopeMap: map.id });
       await settled(token);
       const registered = recorder.findCreatedResource(AZURE_TOKEN, "ci-pull");
       assert.equal(registered.inputs["scopeMapId"], await valueOf(map.id));
@@ -106,7 +106,7 @@ describe("RegistryToken", () => {
 
     it("refuses a ScopeMap of another registry once its id is known, before the Token is registered", async () => {
       const map = new ScopeMap("other-map", { registryName: "fabrikam", resourceGroupName: "rg-registry", repositories: { app: ["content/read"] } });
-      const token = new RegistryToken("ci-pull", { ...registry, scopeMap: map });
+      const token = new RegistryToken("ci-pull", { ...registry, scopeMap: map.id });
       await assert.rejects(valueOf(token.id), /RegistryToken "ci-pull": scopeMap ".*\/registries\/fabrikam\/scopeMaps\/other-map" belongs to registry "fabrikam"/);
       assert.deepEqual(recorder.ofType(AZURE_TOKEN), []);
     });
@@ -118,16 +118,54 @@ describe("RegistryToken", () => {
       assert.equal(recorder.findCreatedResource(AZURE_TOKEN, "ci-pull").inputs["scopeMapId"], `${registryId}/scopeMaps/team-map`);
     });
 
-    it("still validates the other arguments when given a ScopeMap instance", () => {
+    it("still validates the other arguments in the constructor while map.id is not known", () => {
       const map = new ScopeMap("shared-map", { ...registry, repositories: { app: ["content/read"] } });
       assert.throws(
-        () => new RegistryToken("ci-pull", { ...registry, scopeMap: map, status: "Disabled" as "disabled" }),
+        () => new RegistryToken("ci-pull", { ...registry, scopeMap: map.id, status: "Disabled" as "disabled" }),
         (err: unknown) => err instanceof InvalidArgumentsError && err.message.startsWith('RegistryToken "ci-pull": status "Disabled" is not a token status.'),
       );
       assert.throws(
-        () => new RegistryToken("ci-pull", { ...registry, scopeMap: map, repositories: { app: ["content/read"] } }),
+        () => new RegistryToken("ci-pull", { ...registry, scopeMap: map.id, repositories: { app: ["content/read"] } }),
         (err: unknown) => err instanceof InvalidArgumentsError && err.errors[0]!.propertyPath === "scopeMap",
       );
+    });
+
+    it("refuses a ScopeMap resource from an untyped JavaScript caller, saying to pass its id, before registering anything", async () => {
+      const map = new ScopeMap("shared-map", { ...registry, repositories: { app: ["content/read"] } });
+      // What a JavaScript program (no types), or one written when scopeMap also took a ScopeMap, passes.
+      const untyped = { ...registry, scopeMap: map } as unknown as RegistryTokenArgs;
+      assert.throws(
+        () => new RegistryToken("ci-pull", untyped),
+        (err: unknown) => {
+          assert.ok(err instanceof InvalidArgumentsError);
+          assert.equal(
+            err.message,
+            'RegistryToken "ci-pull": scopeMap got a ScopeMap resource; pass its id: scopeMap: map.id. ' +
+              'scopeMap takes a string: a scope map id or a built-in name such as "_repositories_pull".',
+          );
+          assert.deepEqual(err.errors.map((e) => e.propertyPath), ["scopeMap"]);
+          return true;
+        },
+      );
+      // Once the scope map's own registrations are done, nothing of the token was registered.
+      await recorder.registeredOutputs(await valueOf(map.urn));
+      assert.deepEqual(recorder.resources.filter((r) => r.name.startsWith("ci-pull")), []);
+    });
+
+    it("refuses any other non-string scopeMap from JavaScript, naming its type", () => {
+      const untyped = { ...registry, scopeMap: { id: `${registryId}/scopeMaps/team-map` } } as unknown as RegistryTokenArgs;
+      assert.throws(
+        () => new RegistryToken("ci-pull", untyped),
+        (err: unknown) => err instanceof InvalidArgumentsError && err.message.startsWith('RegistryToken "ci-pull": scopeMap got a value of type object.'),
+      );
+      assert.deepEqual(recorder.resources.filter((r) => r.name.startsWith("ci-pull")), []);
+    });
+
+    it("refuses an Output that resolves to a non-string once known, before the Token is registered", async () => {
+      const untyped = { ...registry, scopeMap: pulumi.output(42) } as unknown as RegistryTokenArgs;
+      const token = new RegistryToken("ci-pull", untyped);
+      await assert.rejects(valueOf(token.id), /RegistryToken "ci-pull": scopeMap got a value of type number\./);
+      assert.deepEqual(recorder.ofType(AZURE_TOKEN), []);
     });
   });
 

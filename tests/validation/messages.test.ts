@@ -270,7 +270,7 @@ const cases: Case[] = [
     first:
       `RegistryToken "ci-pull": tokenName "${"t".repeat(41)}" is 41 characters long, too long for the inline scope map ` +
       `"${"t".repeat(41)}-scope-map" (scope map names are at most 50 characters).`,
-    then: " With repositories or gateways, tokenName can have at most 40 characters; shorten it, or create a ScopeMap and pass it as scopeMap.",
+    then: " With repositories or gateways, tokenName can have at most 40 characters; shorten it, or create a ScopeMap and pass its id as scopeMap.",
     propertyPath: "tokenName",
   },
   {

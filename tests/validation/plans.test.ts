@@ -1,5 +1,5 @@
 import * as assert from "node:assert/strict";
-import { planRegistryToken, planScopeMap } from "../../components/validation";
+import { checkScopeMapIsString, planRegistryToken, planScopeMap } from "../../components/validation";
 
 const registry = { registryName: "contoso", resourceGroupName: "rg-registry" } as const;
 
@@ -39,7 +39,31 @@ describe("planRegistryToken", () => {
     });
   });
 
-  it("returns neither plan nor problems for a ScopeMap instance whose id is not known yet", () => {
-    assert.deepEqual(planRegistryToken("ci-pull", { ...registry, scopeMapIsResource: true }), { problems: [] });
+  it("plans a scope map id reference, normalized to ARM's keyword casing", () => {
+    const id = "/subscriptions/0000/resourceGroups/rg-registry/providers/Microsoft.ContainerRegistry/registries/contoso/scopemaps/team-map";
+    assert.deepEqual(planRegistryToken("ci-pull", { ...registry, scopeMap: id }).plan?.scope, {
+      kind: "reference",
+      reference: { kind: "id", id: id.replace("/scopemaps/", "/scopeMaps/") },
+    });
+  });
+});
+
+describe("checkScopeMapIsString", () => {
+  it("accepts a string (nothing to describe)", () => {
+    assert.deepEqual(checkScopeMapIsString(undefined), []);
+  });
+
+  it("tells a JavaScript caller who passed a ScopeMap to pass its id", () => {
+    assert.deepEqual(checkScopeMapIsString({ resourceType: "acr-tokens:index:ScopeMap" }), [
+      {
+        propertyPath: "scopeMap",
+        message: 'scopeMap got a ScopeMap resource; pass its id: scopeMap: map.id. scopeMap takes a string: a scope map id or a built-in name such as "_repositories_pull".',
+      },
+    ]);
+  });
+
+  it("names the type of another resource, and of any other value", () => {
+    assert.match(checkScopeMapIsString({ resourceType: "azure-native:containerregistry:ScopeMap" })[0]!.message, /^scopeMap got a resource of type "azure-native:containerregistry:ScopeMap"; pass its id: scopeMap: map\.id\./);
+    assert.match(checkScopeMapIsString({ typeOf: "number" })[0]!.message, /^scopeMap got a value of type number\. scopeMap takes a string: .* For a ScopeMap, pass its id: scopeMap: map\.id\.$/);
   });
 });
