@@ -32,6 +32,31 @@ export const ACR_TOKEN_API_VERSIONS = [
   "2025-11-01",
 ] as const;
 
+/**
+ * Connected-registry routes. The list up to 2024-11-01-preview is the `api-supported-versions`
+ * header the service sent on them in 2023 (test_acr_connectedregistry.2023-12-12); the 2021
+ * recording listed only 2020-11-01-preview, 2021-06-01-preview and 2021-08-01-preview (the az CLI
+ * sends 2021-08-01-preview). 2025-11-01 is `@azure/arm-containerregistry` 12's default; the versions
+ * between 2024-11-01-preview and it are UNCERTAIN (taken from the token list, not observed here).
+ */
+export const ACR_CONNECTED_REGISTRY_API_VERSIONS = [
+  "2020-11-01-preview",
+  "2021-06-01-preview",
+  "2021-08-01-preview",
+  "2021-12-01-preview",
+  "2022-02-01-preview",
+  "2023-01-01-preview",
+  "2023-06-01-preview",
+  "2023-08-01-preview",
+  "2023-11-01-preview",
+  "2024-11-01-preview",
+  "2025-03-01-preview",
+  "2025-04-01",
+  "2025-05-01-preview",
+  "2025-06-01-preview",
+  "2025-11-01",
+] as const;
+
 /** Registry routes (the registry resource itself has a longer history than tokens). */
 export const ACR_REGISTRY_API_VERSIONS = [
   "2017-10-01",
@@ -95,6 +120,12 @@ export interface ApiVersionFamily {
 export const API_FAMILIES = {
   tokens: { versions: ACR_TOKEN_API_VERSIONS, resourceType: "Microsoft.ContainerRegistry/registries/tokens", providerRoute: true, advertise: true },
   scopeMaps: { versions: ACR_TOKEN_API_VERSIONS, resourceType: "Microsoft.ContainerRegistry/registries/scopeMaps", providerRoute: true, advertise: true },
+  connectedRegistries: {
+    versions: ACR_CONNECTED_REGISTRY_API_VERSIONS,
+    resourceType: "Microsoft.ContainerRegistry/registries/connectedRegistries",
+    providerRoute: true,
+    advertise: true,
+  },
   registries: { versions: ACR_REGISTRY_API_VERSIONS, resourceType: "Microsoft.ContainerRegistry/registries", providerRoute: true, advertise: true },
   operationResults: { versions: ACR_TOKEN_API_VERSIONS, resourceType: "Microsoft.ContainerRegistry/locations/operationResults", providerRoute: true, advertise: true },
   resourceGroups: { versions: RESOURCES_API_VERSIONS, resourceType: "Microsoft.Resources/resourceGroups", providerRoute: false, advertise: false },

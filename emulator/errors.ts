@@ -159,7 +159,7 @@ export function noRoute(method: string, path: string): ArmError {
   return new ArmError(
     404,
     "InvalidResourceType",
-    `No route matches ${method} '${path}'. The emulator serves Microsoft.ContainerRegistry registries, scopeMaps, tokens and generateCredentials, Microsoft.Resources resource groups and resources, subscriptions and metadata/endpoints.`,
+    `No route matches ${method} '${path}'. The emulator serves Microsoft.ContainerRegistry registries, scopeMaps, tokens, connectedRegistries and generateCredentials, Microsoft.Resources resource groups and resources, subscriptions and metadata/endpoints.`,
   );
 }
 

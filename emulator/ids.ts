@@ -1,4 +1,4 @@
-import type { RegistryRecord, ResourceGroupRecord, ScopeMapRecord, SubscriptionRecord, TokenRecord } from "./store/types";
+import type { ConnectedRegistryRecord, RegistryRecord, ResourceGroupRecord, ScopeMapRecord, SubscriptionRecord, TokenRecord } from "./store/types";
 
 /** ARM resource ids, built with the casing ARM writes in bodies (`resourceGroups`, `Microsoft.ContainerRegistry`). */
 
@@ -24,6 +24,10 @@ export function tokenId(registry: string, name: string): string {
   return `${registry}/tokens/${name}`;
 }
 
+export function connectedRegistryId(registry: string, name: string): string {
+  return `${registry}/connectedRegistries/${name}`;
+}
+
 /** The id of a stored record. */
 export const idOf = {
   subscription: (s: SubscriptionRecord) => subscriptionId(s.subscriptionId),
@@ -31,6 +35,7 @@ export const idOf = {
   registry: (r: RegistryRecord) => registryId(r.subscriptionId, r.resourceGroup, r.name),
   scopeMap: (m: ScopeMapRecord) => scopeMapId(m.registryId, m.name),
   token: (t: TokenRecord) => tokenId(t.registryId, t.name),
+  connectedRegistry: (c: ConnectedRegistryRecord) => connectedRegistryId(c.registryId, c.name),
 };
 
 /** The last segment of an id. */

@@ -16,7 +16,10 @@ import type { Clock } from "./clock";
 export type OperationStatus = "Creating" | "Updating" | "Deleting" | "Succeeded" | "Failed";
 
 export interface Operation {
-  /** `token-{uuid}` or `registries-{uuid}` (real traffic uses `token-` for scope maps too). */
+  /**
+   * `token-{uuid}` or `registries-{uuid}` (real traffic uses `token-` for scope maps too);
+   * `connectedRegistries-{uuid}` for a connected registry's deactivate (UNCERTAIN: never recorded).
+   */
   id: string;
   /** ARM id of the resource the operation works on (the status URL lives under it). */
   resourceId: string;
@@ -47,7 +50,7 @@ export class OperationTracker {
 
   /** Starts an operation; `polls` in-progress answers precede the outcome. */
   start(o: {
-    prefix: "token" | "registries";
+    prefix: "token" | "registries" | "connectedRegistries";
     resourceId: string;
     inProgress: Operation["inProgress"];
     polls: number;

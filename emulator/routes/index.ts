@@ -1,3 +1,4 @@
+import { connectedRegistryRoutes } from "./connectedRegistries";
 import type { Route } from "./context";
 import { generateCredentialsRoutes } from "./generateCredentials";
 import { metadataRoutes } from "./metadata";
@@ -19,6 +20,7 @@ export const ROUTES: readonly Route[] = [
   ...registryRoutes,
   ...scopeMapRoutes,
   ...tokenRoutes,
+  ...connectedRegistryRoutes,
   ...generateCredentialsRoutes,
   ...operationRoutes,
   ...metadataRoutes,

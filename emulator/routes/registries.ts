@@ -253,8 +253,9 @@ function remove(ctx: RouteContext): RouteResult {
   return { status: 200 };
 }
 
-/** Deletes a registry with its scope maps and tokens. */
+/** Deletes a registry with its connected registries, scope maps and tokens. */
 export function deleteRegistryTree(store: EmulatorStore, id: string): void {
+  for (const c of store.connectedRegistries.list(id)) store.connectedRegistries.delete(idOf.connectedRegistry(c));
   for (const t of store.tokens.list(id)) store.tokens.delete(idOf.token(t));
   for (const m of store.scopeMaps.list(id)) store.scopeMaps.delete(idOf.scopeMap(m));
   store.registries.delete(id);

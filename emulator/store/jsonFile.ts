@@ -72,6 +72,7 @@ function isSnapshot(x: unknown): x is StateFile {
   return (
     s.version === 1 &&
     ["subscriptions", "resourceGroups", "registries", "scopeMaps", "tokens"].every((k) => Array.isArray(s[k])) &&
+    (s.connectedRegistries === undefined || Array.isArray(s.connectedRegistries)) &&
     (identity === undefined ||
       (typeof identity === "object" && identity !== null && typeof identity.signingKeyPem === "string" && typeof identity.managedIdentityHeader === "string"))
   );

@@ -1,6 +1,7 @@
 import { idOf } from "../ids";
 import type {
   Collection,
+  ConnectedRegistryRecord,
   EmulatorStore,
   RegistryRecord,
   ResourceGroupRecord,
@@ -51,6 +52,7 @@ export class MemoryStore implements EmulatorStore {
   readonly registries = new MemoryCollection<RegistryRecord>(this.mark);
   readonly scopeMaps = new MemoryCollection<ScopeMapRecord>(this.mark);
   readonly tokens = new MemoryCollection<TokenRecord>(this.mark);
+  readonly connectedRegistries = new MemoryCollection<ConnectedRegistryRecord>(this.mark);
 
   flush(): void {
     this.dirty = false;
@@ -65,6 +67,7 @@ export class MemoryStore implements EmulatorStore {
       registries: this.registries.list(),
       scopeMaps: this.scopeMaps.list(),
       tokens: this.tokens.list(),
+      connectedRegistries: this.connectedRegistries.list(),
     };
   }
 
@@ -75,5 +78,6 @@ export class MemoryStore implements EmulatorStore {
     for (const x of s.registries) this.registries.put(idOf.registry(x), x);
     for (const x of s.scopeMaps) this.scopeMaps.put(idOf.scopeMap(x), x);
     for (const x of s.tokens) this.tokens.put(idOf.token(x), x);
+    for (const x of s.connectedRegistries ?? []) this.connectedRegistries.put(idOf.connectedRegistry(x), x);
   }
 }

@@ -86,6 +86,38 @@ export interface TokenRecord {
   systemData: SystemData;
 }
 
+export type ConnectedRegistryMode = "ReadWrite" | "ReadOnly" | "Registry" | "Mirror";
+
+/**
+ * A connected registry (`registries/{r}/connectedRegistries/{name}`), as the recordings show it:
+ * never activated by a real on-premises instance, so `connectionState` is `Offline` and only the
+ * `deactivate` action changes `activation`.
+ */
+export interface ConnectedRegistryRecord {
+  registryId: string;
+  name: string;
+  mode: ConnectedRegistryMode;
+  activation: "Active" | "Inactive";
+  /** ARM id of the parent connected registry; absent when the parent is the cloud registry itself. */
+  parentId?: string;
+  /** The sync token (`parent.syncProperties.tokenId`), a token of the same registry. */
+  syncTokenId: string;
+  /** Cron expression, e.g. `* * * * *`. */
+  schedule?: string;
+  /** ISO 8601 duration, e.g. `PT4H`. */
+  syncWindow?: string;
+  /** ISO 8601 duration, e.g. `P2D`. */
+  messageTtl: string;
+  /** Tokens clients of the connected registry use; absent when never set. */
+  clientTokenIds?: string[];
+  logLevel: string;
+  auditLogStatus: string;
+  /** Repository:tag:action patterns to notify on; absent when never set. */
+  notificationsList?: string[];
+  provisioningState: ProvisioningState;
+  systemData: SystemData;
+}
+
 /** One kind of record, keyed by ARM id (compared case-insensitively), in insertion order. */
 export interface Collection<T> {
   get(id: string): T | undefined;
@@ -102,6 +134,7 @@ export interface EmulatorStore {
   readonly registries: Collection<RegistryRecord>;
   readonly scopeMaps: Collection<ScopeMapRecord>;
   readonly tokens: Collection<TokenRecord>;
+  readonly connectedRegistries: Collection<ConnectedRegistryRecord>;
   /** Persists pending changes (atomic write for the JSON backend; nothing in memory). */
   flush(): void;
 }
@@ -114,4 +147,6 @@ export interface StateSnapshot {
   registries: RegistryRecord[];
   scopeMaps: ScopeMapRecord[];
   tokens: TokenRecord[];
+  /** Absent in state files written before connected registries were emulated. */
+  connectedRegistries?: ConnectedRegistryRecord[];
 }

@@ -43,9 +43,9 @@ describe("fidelity: replay harness", function () {
     it("maps subscription, resource group, registry, token and scope-map segments of an id", function () {
       assert.equal(
         names.mapPath(`${recordedReg}/tokens/acr-token`),
-        "/subscriptions/11111111-2222-3333-4444-555555555555/resourceGroups/fidelity-t1-rg1/providers/Microsoft.ContainerRegistry/registries/fidt1reg1/tokens/xt1-acr-token",
+        "/subscriptions/11111111-2222-3333-4444-555555555555/resourceGroups/fidelity-t1-rg1/providers/Microsoft.ContainerRegistry/registries/fidt1reg1/tokens/xt1acr-token",
       );
-      assert.match(names.mapPath(`${recordedReg}/scopeMaps/acr-token-scope-map`), /\/registries\/fidt1reg1\/scopeMaps\/xt1-acr-token-scope-map$/);
+      assert.match(names.mapPath(`${recordedReg}/scopeMaps/acr-token-scope-map`), /\/registries\/fidt1reg1\/scopeMaps\/xt1acr-token-scope-map$/);
     });
 
     it("maps names in bodies consistently and leaves foreign resources and actions alone", function () {
@@ -58,15 +58,26 @@ describe("fidelity: replay harness", function () {
         error: { message: "The resource acr-token-scope-map could not be found." },
       });
       assert.deepEqual(mapped, {
-        name: "xt1-acr-token",
-        username: "xt1-acr-token",
+        name: "xt1acr-token",
+        username: "xt1acr-token",
         loginServer: "fidt1reg1.azurecr.io",
         actions: ["repositories/foo/content/read"],
         foreign: "/subscriptions/11111111-2222-3333-4444-555555555555/resourceGroups/perm/providers/Microsoft.ContainerRegistry/registries/acrm2",
-        error: { message: "The resource xt1-acr-token-scope-map could not be found." },
+        error: { message: "The resource xt1acr-token-scope-map could not be found." },
       });
       assert.equal(names.ownsId(String((mapped as { foreign: string }).foreign)), false);
       assert.equal(names.ownsId(names.mapPath(recordedReg)), true);
+    });
+
+    it("gives a connected registry, its sync token and scope map one fresh name of letters and digits", function () {
+      const cr = NameMap.forRecording(byFile("test_acr_connectedregistry.2021-10-27.yaml"), { subscriptionId: "11111111-2222-3333-4444-555555555555", tag: "t2" });
+      assert.match(cr.mapPath(`${recordedReg}/connectedRegistries/child`), /\/registries\/fidt2reg1\/connectedRegistries\/xt2child$/);
+      assert.match(cr.mapPath(`${recordedReg}/tokens/child`), /\/tokens\/xt2child$/);
+      assert.match(cr.mapPath(`${recordedReg}/connectedRegistries/rootregistry`), /\/connectedRegistries\/xt2rootregistry$/);
+      assert.deepEqual(cr.mapJson({ name: "grandchild", gatewayEndpoint: "clireg000002.eastus.data.azurecr.io" }), {
+        name: "xt2grandchild",
+        gatewayEndpoint: "fidt2reg1.eastus.data.azurecr.io",
+      });
     });
   });
 

@@ -142,22 +142,13 @@ export interface Exclusion {
   reason: string;
 }
 
-export const EXCLUSIONS: readonly Exclusion[] = [
-  {
-    id: "connected-registries",
-    matches: (i) => /\/connectedRegistries(\/|$)/i.test(i.uri.pathname),
-    reason:
-      "Connected registries (Microsoft.ContainerRegistry/registries/connectedRegistries) are outside the " +
-      "emulator's surface (issue #4 §1: registries, scope maps, tokens, generateCredentials). The token and " +
-      "scope-map calls the CLI makes around them are replayed.",
-  },
-];
+export const EXCLUSIONS: readonly Exclusion[] = [];
 
 /** How many interactions each recording has replayed and excluded; a change here must be deliberate. */
 export const EXPECTED_COUNTS: Readonly<Record<string, { replayed: number; excluded: number }>> = {
   "hybrid_2020_09_01.test_repository_token_create.2021-08-06.yaml": { replayed: 5, excluded: 0 },
-  "test_acr_connectedregistry.2021-10-27.yaml": { replayed: 108, excluded: 20 },
-  "test_acr_connectedregistry.2023-12-12.yaml": { replayed: 182, excluded: 26 },
+  "test_acr_connectedregistry.2021-10-27.yaml": { replayed: 128, excluded: 0 },
+  "test_acr_connectedregistry.2023-12-12.yaml": { replayed: 208, excluded: 0 },
   "test_repository_token_create.2020-05-08.yaml": { replayed: 32, excluded: 0 },
   "test_repository_token_create.2020-12-23.yaml": { replayed: 41, excluded: 0 },
   "test_repository_token_create.2021-08-18.yaml": { replayed: 43, excluded: 0 },
@@ -289,7 +280,7 @@ export class NameMap {
   readonly resourceGroups = new Map<string, string>();
   /** Lower-cased recorded name → fresh name. */
   readonly registries = new Map<string, string>();
-  /** Recorded token / scope-map name → fresh name (the same fresh name when a token and a map share one). */
+  /** Recorded token / scope-map / connected-registry name → fresh name (one fresh name when they share one). */
   readonly children = new Map<string, string>();
 
   private constructor(
@@ -312,8 +303,10 @@ export class NameMap {
       if (reg && !map.registries.has(reg[1].toLowerCase())) {
         map.registries.set(reg[1].toLowerCase(), `fid${fresh.tag}reg${map.registries.size + 1}`);
       }
-      const child = /\/(?:tokens|scopeMaps)\/([^/]+)/i.exec(p);
-      if (child && !map.children.has(child[1])) map.children.set(child[1], `x${fresh.tag}-${child[1]}`);
+      // Letters and digits only: connected-registry names allow nothing else, and a connected
+      // registry, its sync token and that token's scope map share one recorded name.
+      const child = /\/(?:tokens|scopeMaps|connectedRegistries)\/([^/]+)/i.exec(p);
+      if (child && !map.children.has(child[1])) map.children.set(child[1], `x${fresh.tag}${child[1]}`);
     }
     return map;
   }
@@ -340,7 +333,7 @@ export class NameMap {
         const fresh = this.registries.get(reg.toLowerCase());
         return fresh ? pre + fresh : all;
       })
-      .replace(/(\/(?:tokens|scopeMaps)\/)([^/?#]+)/gi, (all, pre: string, name: string) => {
+      .replace(/(\/(?:tokens|scopeMaps|connectedRegistries)\/)([^/?#]+)/gi, (all, pre: string, name: string) => {
         const fresh = this.children.get(name);
         return fresh ? pre + fresh : all;
       });
@@ -409,10 +402,20 @@ const FIXED_KEYS = new Set([
   "message",
   "expiry",
   "description",
+  // Connected registries.
+  "mode",
+  "connectionState",
+  "tokenId",
+  "schedule",
+  "syncWindow",
+  "messageTtl",
+  "gatewayEndpoint",
+  "logLevel",
+  "auditLogStatus",
 ]);
 
-/** Arrays that must be equal element by element (action lists). */
-const FIXED_ARRAYS = new Set(["actions"]);
+/** Arrays that must be equal element by element (action lists; a connected registry's token ids and notifications). */
+const FIXED_ARRAYS = new Set(["actions", "clientTokenIds", "notificationsList"]);
 
 const DATE_TIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(?:\.(\d+))?(Z|[+-]\d{2}:\d{2})$/;
 
