@@ -8,7 +8,8 @@ import { AccessTokenCredential, precheckAccessToken, readAccessToken, type Parse
 import { createIdentityCredential, describeIdentityFailure, IDENTITY_CLASS, type IdentityCredentialKind } from "./identity";
 import { RefreshingCredential } from "./refreshingCredential";
 import { CredentialSettingsError } from "./errors";
-import { currentTime, parseDuration, readSetting, settingsReader, type Setting, type SettingsReader } from "./settings";
+import { currentTime, displayValue, parseDuration, readSetting, settingsReader, type Setting, type SettingsReader } from "./settings";
+import { subscriptionFromSetting, subscriptionIdProblem, type SubscriptionOrigin } from "./subscription";
 
 export * from "./types";
 export * from "./errors";
@@ -42,8 +43,8 @@ export async function resolveCredential(source: CredentialSettingsSource = {}): 
   const cloud = resolveCloud(settings);
   const subscription = readSetting(settings, "subscriptionId", ["ACR_TOKENS_SUBSCRIPTION_ID", "AZURE_CLI_SUBSCRIPTION_ID"]);
   const tenant = readSetting(settings, "tenantId", ["ACR_TOKENS_TENANT_ID", "AZURE_CLI_TENANT_ID"]);
-  if (subscription) checkId(subscription, "subscription id");
-  if (tenant) checkId(tenant, "tenant id");
+  // The subscription is checked where it is read (see subscription.ts), the tenant here: it is used at once.
+  if (tenant) checkTenantId(tenant);
   const selector = readSelector(source, settings);
   const tlsSetting = readSetting(settings, "caCertFile", ["ACR_TOKENS_CA_CERT_FILE"]);
   const tlsOptions = tlsSetting ? readCaCertificates(tlsSetting) : undefined;
@@ -122,10 +123,10 @@ export async function resolveCredential(source: CredentialSettingsSource = {}): 
     get acquisitions() {
       return wrapper.acquisitions;
     },
-    ...(subscription ? { subscriptionId: subscription.value } : {}),
     ...(tenant ? { tenantId: tenant.value } : {}),
     ...(tlsOptions ? { tlsOptions } : {}),
   };
+  withSubscription(resolved, subscription ? subscriptionFromSetting(subscription) : undefined);
   remember(key, resolved);
   source.logger?.info?.(
     `acr-tokens: using ${resolved.source}${selector ? ` (selected by ${selector.source})` : ""} for ${cloud.armEndpoint}, authority ${cloud.authorityHost}`,
@@ -143,9 +144,17 @@ function byoCredential(
     now: () => extra.now().getTime(),
     ...(extra.tenant ? { tenant: extra.tenant } : {}),
   });
-  const subscriptionId = extra.subscription?.value ?? parsed.subscriptionId;
+  const subscription: SubscriptionOrigin | undefined = extra.subscription
+    ? subscriptionFromSetting(extra.subscription)
+    : parsed.subscriptionId !== undefined
+      ? {
+          value: parsed.subscriptionId,
+          source: `The "subscription" field of the access token JSON from ${parsed.origin.where}`,
+          settingName: "ACR_TOKENS_SUBSCRIPTION_ID",
+        }
+      : undefined;
   const tenantId = extra.tenant?.value ?? parsed.tenantId;
-  return {
+  const resolved: ResolvedCredential = {
     credential,
     source: `access token from ${parsed.origin.where}`,
     kind: CredentialKind.AccessToken,
@@ -155,10 +164,31 @@ function byoCredential(
     scopes: [...cloud.scopes],
     warnings: extra.warnings,
     acquisitions: 0,
-    ...(subscriptionId ? { subscriptionId } : {}),
     ...(tenantId ? { tenantId } : {}),
     ...(extra.tlsOptions ? { tlsOptions: extra.tlsOptions } : {}),
   };
+  return withSubscription(resolved, subscription);
+}
+
+/**
+ * Sets `resolved.subscriptionId` from what supplied it: the value when it is a subscription id; else a
+ * getter that throws the {@link CredentialSettingsError} naming the setting and the fix, so the check
+ * applies exactly where the subscription is used (`acr-tokens check` without `--subscription`), before
+ * any ARM call, and never fails a provider, which takes the subscription from the token id.
+ */
+function withSubscription(resolved: ResolvedCredential, origin: SubscriptionOrigin | undefined): ResolvedCredential {
+  if (!origin) return resolved;
+  if (!subscriptionIdProblem(origin)) {
+    resolved.subscriptionId = origin.value.trim();
+    return resolved;
+  }
+  Object.defineProperty(resolved, "subscriptionId", {
+    enumerable: true,
+    get(): never {
+      throw subscriptionIdProblem(origin)!;
+    },
+  });
+  return resolved;
 }
 
 function readSelector(source: CredentialSettingsSource, settings: SettingsReader): { kind: CredentialKind; source: string } | undefined {
@@ -176,10 +206,12 @@ function readSelector(source: CredentialSettingsSource, settings: SettingsReader
   return { kind, source: setting.source };
 }
 
-function checkId(setting: Setting, what: string): void {
+/** A tenant is a GUID or a domain name (`contoso.onmicrosoft.com`), both of which @azure/identity accepts. */
+function checkTenantId(setting: Setting): void {
   if (!/^[0-9A-Za-z._-]+$/.test(setting.value)) {
     throw new CredentialSettingsError(
-      `${setting.source} is not a valid ${what}: "${setting.value}". Use the id alone (a GUID such as 00000000-0000-0000-0000-000000000000), not a name or a resource path.`,
+      `${setting.source} is not a valid tenant id: ${displayValue(setting.value).text}. Use the id alone (a GUID such as 00000000-0000-0000-0000-000000000000, ` +
+        `or the tenant's domain such as contoso.onmicrosoft.com), not a resource path or a URL.`,
     );
   }
 }

@@ -43,6 +43,16 @@ export function readSetting(settings: SettingsReader, configName: string | undef
   return undefined;
 }
 
+/**
+ * A setting's value for an error message: quoted, unless it looks like a secret pasted into the wrong
+ * setting (an access token, `az account get-access-token` JSON, a PEM key, or anything longer than any
+ * id, name or URL a non-secret setting holds), which is described by its length instead.
+ */
+export function displayValue(value: string): { text: string; hidden: boolean } {
+  const secretLike = value.length > 128 || /^eyJ[\w-]*\./.test(value) || value.startsWith("{") || value.includes("-----BEGIN");
+  return secretLike ? { text: `a ${value.length}-character value (not shown: it may be a secret)`, hidden: true } : { text: `"${value}"`, hidden: false };
+}
+
 const DURATION = /^(?:(\d+)h)?(?:(\d+)m)?(?:(\d+)s)?$/;
 
 /**

@@ -69,7 +69,12 @@ export interface ResolvedCredential {
   armEndpoint: string;
   /** Scopes to request, following the cloud (`https://management.azure.com/.default`). */
   scopes: string[];
-  /** Subscription id, when configured or taken from `az account get-access-token` JSON. */
+  /**
+   * Subscription id, when configured or taken from `az account get-access-token` JSON. A supplied value
+   * that is not a GUID (a subscription name, a resource path) is refused where it is used: reading this
+   * field then throws a `CredentialSettingsError` naming the setting and the fix, before any ARM call.
+   * (The providers take the subscription from the token id and never read it.)
+   */
   subscriptionId?: string;
   /** Tenant id, when configured or taken from the token. */
   tenantId?: string;

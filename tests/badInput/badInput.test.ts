@@ -154,7 +154,7 @@ describe("bad input: rejected before any ARM request, with the fix", function ()
     { surface: "credential settings", what: "a token file that does not exist", argv: ["check", "--registry", REGISTRY, "-g", RG], env: { ACR_TOKENS_ACCESS_TOKEN: undefined, ACR_TOKENS_ACCESS_TOKEN_FILE: path.join(tmpdir(), "acr-tokens-no-such-file") }, expect: /ACR_TOKENS_ACCESS_TOKEN_FILE/ },
     { surface: "credential settings", what: "an unknown cloud", argv: ["check", "--registry", REGISTRY, "-g", RG], env: { ACR_TOKENS_CLOUD: "AzureMars" }, expect: /AzureMars/ },
     { surface: "credential settings", what: "an unknown credential name", argv: ["check", "--registry", REGISTRY, "-g", RG], env: { ACR_TOKENS_ACCESS_TOKEN: undefined, ACR_TOKENS_CREDENTIAL: "magic" }, expect: /magic/ },
-    // (A subscription *name* in ACR_TOKENS_SUBSCRIPTION_ID is not pre-checked: it reaches ARM, which answers SubscriptionNotFound.)
+    // (A subscription *name* in ACR_TOKENS_SUBSCRIPTION_ID is refused the same way, with the az command that prints its id: tests/credential/subscription.test.ts.)
     { surface: "credential settings", what: "a subscription given as a resource path", argv: ["check", "--registry", REGISTRY, "-g", RG], env: { ACR_TOKENS_SUBSCRIPTION_ID: `/subscriptions/${"0".repeat(8)}` }, expect: /ACR_TOKENS_SUBSCRIPTION_ID is not a valid subscription id: .*Use the id alone \(a GUID/ },
     { surface: "credential settings", what: "an ARM endpoint that is not a URL", argv: ["check", "--registry", REGISTRY, "-g", RG], env: { ACR_TOKENS_ARM_ENDPOINT: "management dot azure" }, expect: /ACR_TOKENS_ARM_ENDPOINT/ },
   ];

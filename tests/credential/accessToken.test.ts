@@ -15,6 +15,12 @@ import {
 } from "../../components/credential";
 import { assertNoSecret, at, config, firstSentence, jwt, NOW, SENTINEL, TENANT } from "./fixtures";
 
+/** Subscription ids (GUIDs), one per source, so a test can tell which source won. */
+const SUB_CONFIG = "c0c0c0c0-0000-4000-8000-000000000001";
+const SUB_ENV = "e0e0e0e0-0000-4000-8000-000000000002";
+const SUB_CLI = "a0a0a0a0-0000-4000-8000-000000000003";
+const SUB_JSON = "d0d0d0d0-0000-4000-8000-000000000004";
+
 /** Resolves with a fixed clock and only the given environment. */
 function resolve(env: NodeJS.ProcessEnv, extra: Partial<CredentialSettingsSource> = {}): Promise<ResolvedCredential> {
   return resolveCredential({ env, now: () => new Date(NOW), ...extra });
@@ -102,21 +108,21 @@ describe("credential: bring-your-own access token", () => {
     const idRows: Array<{ name: string; config?: Record<string, string>; env: NodeJS.ProcessEnv; subscriptionId?: string; tenantId?: string }> = [
       {
         name: "config beats ACR_TOKENS_* and AZURE_CLI_* for subscription and tenant",
-        config: { "acr-tokens:subscriptionId": "sub-config", "acr-tokens:tenantId": TENANT },
-        env: { ACR_TOKENS_SUBSCRIPTION_ID: "sub-env", AZURE_CLI_SUBSCRIPTION_ID: "sub-cli", ACR_TOKENS_TENANT_ID: "other", AZURE_CLI_TENANT_ID: "other2" },
-        subscriptionId: "sub-config",
+        config: { "acr-tokens:subscriptionId": SUB_CONFIG, "acr-tokens:tenantId": TENANT },
+        env: { ACR_TOKENS_SUBSCRIPTION_ID: SUB_ENV, AZURE_CLI_SUBSCRIPTION_ID: SUB_CLI, ACR_TOKENS_TENANT_ID: "other", AZURE_CLI_TENANT_ID: "other2" },
+        subscriptionId: SUB_CONFIG,
         tenantId: TENANT,
       },
       {
         name: "ACR_TOKENS_* beats AZURE_CLI_*",
-        env: { ACR_TOKENS_SUBSCRIPTION_ID: "sub-env", AZURE_CLI_SUBSCRIPTION_ID: "sub-cli", ACR_TOKENS_TENANT_ID: TENANT, AZURE_CLI_TENANT_ID: "other" },
-        subscriptionId: "sub-env",
+        env: { ACR_TOKENS_SUBSCRIPTION_ID: SUB_ENV, AZURE_CLI_SUBSCRIPTION_ID: SUB_CLI, ACR_TOKENS_TENANT_ID: TENANT, AZURE_CLI_TENANT_ID: "other" },
+        subscriptionId: SUB_ENV,
         tenantId: TENANT,
       },
       {
         name: "AZURE_CLI_* alone is used",
-        env: { AZURE_CLI_SUBSCRIPTION_ID: "sub-cli", AZURE_CLI_TENANT_ID: TENANT },
-        subscriptionId: "sub-cli",
+        env: { AZURE_CLI_SUBSCRIPTION_ID: SUB_CLI, AZURE_CLI_TENANT_ID: TENANT },
+        subscriptionId: SUB_CLI,
         tenantId: TENANT,
       },
       { name: "without settings the tenant comes from the token's tid", env: {}, tenantId: TENANT },
@@ -135,21 +141,21 @@ describe("credential: bring-your-own access token", () => {
         accessToken: token,
         expiresOn: "2026-11-23 02:00:00.000000",
         expires_on: at(3600),
-        subscription: "sub-from-json",
+        subscription: SUB_JSON,
         tenant: TENANT,
         tokenType: "Bearer",
       });
       const resolved = await resolve({ ACR_TOKENS_ACCESS_TOKEN: json });
       assert.ok((await tokenOf(resolved)) === token, "the JSON's accessToken was not served");
-      assert.equal(resolved.subscriptionId, "sub-from-json");
+      assert.equal(resolved.subscriptionId, SUB_JSON);
       assert.equal(resolved.tenantId, TENANT);
       assert.deepEqual(resolved.warnings, []);
     });
 
     it("configured subscription and tenant beat the JSON's", async () => {
-      const json = JSON.stringify({ accessToken: jwt(), subscription: "sub-from-json", tenant: TENANT });
-      const resolved = await resolve({ ACR_TOKENS_ACCESS_TOKEN: json, ACR_TOKENS_SUBSCRIPTION_ID: "sub-env" });
-      assert.equal(resolved.subscriptionId, "sub-env");
+      const json = JSON.stringify({ accessToken: jwt(), subscription: SUB_JSON, tenant: TENANT });
+      const resolved = await resolve({ ACR_TOKENS_ACCESS_TOKEN: json, ACR_TOKENS_SUBSCRIPTION_ID: SUB_ENV });
+      assert.equal(resolved.subscriptionId, SUB_ENV);
     });
 
     it("takes an opaque token's expiry from the JSON (expires_on), so expiry is still pre-checked", async () => {
@@ -392,7 +398,7 @@ describe("credential: bring-your-own access token", () => {
 
     it("reads az JSON from the file, and the fix writes the file", async () => {
       const file = join(dir, "az.json");
-      writeFileSync(file, JSON.stringify({ accessToken: jwt({ exp: at(-10) }), subscription: "s", tenant: TENANT, tokenType: "Bearer" }, null, 2));
+      writeFileSync(file, JSON.stringify({ accessToken: jwt({ exp: at(-10) }), subscription: SUB_JSON, tenant: TENANT, tokenType: "Bearer" }, null, 2));
       await assert.rejects(resolve({ ACR_TOKENS_ACCESS_TOKEN_FILE: file }), (err: unknown) => {
         rejectsWith(AccessTokenErrorName, `The access token from the file ${file} (ACR_TOKENS_ACCESS_TOKEN_FILE) expired at 2026-11-23T00:59:50Z (UTC; it is now 2026-11-23T01:00:00Z).`, "expired")(err);
         assert.ok((err as Error).message.endsWith(`'az account get-access-token --resource https://management.azure.com/ --tenant ${TENANT} > ${file}'.`));
@@ -432,7 +438,7 @@ describe("credential: bring-your-own access token", () => {
       const a = await resolve({ ACR_TOKENS_ACCESS_TOKEN: jwt({ oid: "a" }) });
       assert.equal(await resolve({ ACR_TOKENS_ACCESS_TOKEN: jwt({ oid: "a" }) }), a);
       assert.notEqual(await resolve({ ACR_TOKENS_ACCESS_TOKEN: jwt({ oid: "b" }) }), a);
-      assert.notEqual(await resolve({ ACR_TOKENS_ACCESS_TOKEN: jwt({ oid: "a" }), ACR_TOKENS_SUBSCRIPTION_ID: "s2" }), a);
+      assert.notEqual(await resolve({ ACR_TOKENS_ACCESS_TOKEN: jwt({ oid: "a" }), ACR_TOKENS_SUBSCRIPTION_ID: SUB_ENV }), a);
     });
 
     it("keeps only the 16 most recent resolutions (old tokens are not kept alive)", async () => {
@@ -443,10 +449,10 @@ describe("credential: bring-your-own access token", () => {
       assert.notEqual(await resolve({ ACR_TOKENS_ACCESS_TOKEN: jwt({ oid: "first" }) }), first, "not evicted");
     });
 
-    it("refuses ids that are not ids", async () => {
+    it("refuses a tenant that is not an id or a domain (subscriptions: subscription.test.ts)", async () => {
       await assert.rejects(
-        resolve({ ACR_TOKENS_ACCESS_TOKEN: jwt(), ACR_TOKENS_SUBSCRIPTION_ID: "/subscriptions/abc" }),
-        rejectsWith(CredentialSettingsErrorName, 'ACR_TOKENS_SUBSCRIPTION_ID is not a valid subscription id: "/subscriptions/abc".'),
+        resolve({ ACR_TOKENS_ACCESS_TOKEN: jwt(), ACR_TOKENS_TENANT_ID: "https://login.microsoftonline.com/contoso" }),
+        rejectsWith(CredentialSettingsErrorName, 'ACR_TOKENS_TENANT_ID is not a valid tenant id: "https://login.microsoftonline.com/contoso".'),
       );
     });
   });

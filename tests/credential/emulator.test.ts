@@ -17,6 +17,8 @@ import {
   type AccessTokenError,
   type ResolvedCredential,
 } from "../../components/credential";
+import { parseCheckArgs } from "../../cli/args";
+import { runCheck } from "../../cli/check";
 import { useEmulator } from "../helpers/emulator";
 import { setIdentityEnv } from "./env";
 import { firstSentence } from "./fixtures";
@@ -242,6 +244,35 @@ describe("credential: real credentials against the emulator", () => {
       const err = await explained401(await resolveCredential({ env: process.env }));
       assert.equal(err.problem, "tenant");
       assert.ok(err.message.includes(`--tenant ${emu.tenantId} --query accessToken`), `the fix does not name the emulator's tenant: ${err.message}`);
+    });
+  });
+
+  describe("a subscription name in the settings", () => {
+    /** Runs `acr-tokens check` in-process (as bin does) and returns what it threw. */
+    async function checkError(argv: string[]): Promise<Error> {
+      const options = parseCheckArgs(argv);
+      assert.ok(!options.help);
+      const stderr = { write: (_text: string): boolean => true };
+      return runCheck(options, { env: process.env, stderr, isTTY: false }).then(
+        () => assert.fail("the check succeeded"),
+        (e: unknown) => e as Error,
+      );
+    }
+
+    it("acr-tokens check refuses it before any ARM call, and --subscription (which overrides it) still works", async () => {
+      const emu = emulator();
+      restore = setIdentityEnv({ ...emulatorEnv(), ACR_TOKENS_ACCESS_TOKEN: emu.issueToken(), ACR_TOKENS_SUBSCRIPTION_ID: "Contoso Production" });
+      const before = armCalls();
+      const refused = await checkError(["--registry", "absentregistry", "-g", "rg"]);
+      assert.equal(refused.name, "CredentialSettingsError");
+      assert.equal(firstSentence(refused.message), 'ACR_TOKENS_SUBSCRIPTION_ID is not a valid subscription id: "Contoso Production".');
+      assert.equal(armCalls(), before, "the subscription name was sent to ARM");
+
+      // The setting is not used when --subscription names the subscription: ARM is asked, and answers about the resource group.
+      const asked = await checkError(["--registry", "absentregistry", "-g", "rg", "--subscription", emu.subscriptionId]);
+      assert.equal(asked.name, "AcrTokensCheckTargetError");
+      assert.match(asked.message, new RegExp(`^Resource group "rg" was not found in subscription ${emu.subscriptionId} `));
+      assert.ok(armCalls() > before, "no ARM call was made");
     });
   });
 });
