@@ -142,6 +142,11 @@ export interface Exclusion {
   reason: string;
 }
 
+/**
+ * Empty: every recorded request is replayed. (Connected-registry routes, the last exclusion, are
+ * served since emulator/routes/connectedRegistries.ts.) A new rule needs a reason the emulator
+ * cannot be asked, e.g. a resource type outside its surface.
+ */
 export const EXCLUSIONS: readonly Exclusion[] = [];
 
 /** How many interactions each recording has replayed and excluded; a change here must be deliberate. */
