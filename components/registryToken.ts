@@ -80,15 +80,15 @@ export interface RegistryTokenArgs {
    */
   gateways?: pulumi.Input<{ [connectedRegistry: string]: pulumi.Input<pulumi.Input<GatewayAction>[]> }>;
   /**
-   * Whether the token can authenticate: `enabled` or `disabled` (`TokenStatus`). Changing it
-   * updates the token in place with a PATCH; its passwords are kept, so re-enabling restores access.
+   * Whether the token can authenticate: `enabled` (the default) or `disabled` (`TokenStatus`). Changing
+   * it updates the token in place with a PATCH; its passwords are kept, so re-enabling restores access.
    * @default "enabled"
    */
   status?: pulumi.Input<TokenStatus>;
   /**
    * Name of the token in the registry, which is also the `docker login` user name: 5–50 letters,
-   * digits and hyphens (at most 40 with inline `repositories`/`gateways`). Changing it replaces the
-   * token, and with it every password.
+   * digits and hyphens (at most 40 with inline `repositories`/`gateways`); defaults to the Pulumi
+   * resource name. Changing it replaces the token, and with it every password.
    * @default the Pulumi resource name
    */
   tokenName?: pulumi.Input<string>;

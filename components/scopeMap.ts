@@ -54,7 +54,8 @@ export interface ScopeMapArgs {
   description?: pulumi.Input<string>;
   /**
    * Name of the scope map in the registry: 5–50 letters, digits, hyphens and underscores, not a
-   * built-in name (`_repositories_pull`, …). Changing it replaces the scope map.
+   * built-in name (`_repositories_pull`, …); defaults to the Pulumi resource name. Changing it replaces
+   * the scope map.
    * @default the Pulumi resource name
    */
   scopeMapName?: pulumi.Input<string>;

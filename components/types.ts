@@ -34,7 +34,9 @@ export type GatewayAction = (typeof GatewayAction)[keyof typeof GatewayAction];
 
 /** Whether a token can authenticate. */
 export const TokenStatus = {
+  /** The token can authenticate with its passwords. */
   Enabled: "enabled",
+  /** The token cannot authenticate; its passwords are kept and work again once it is re-enabled. */
   Disabled: "disabled",
 } as const;
 export type TokenStatus = (typeof TokenStatus)[keyof typeof TokenStatus];

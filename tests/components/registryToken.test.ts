@@ -132,10 +132,10 @@ describe("RegistryToken", () => {
 
     it("refuses a ScopeMap resource from an untyped JavaScript caller, saying to pass its id, before registering anything", async () => {
       const map = new ScopeMap("shared-map", { ...registry, repositories: { app: ["content/read"] } });
-      // What a JavaScript program (no types), or one written when scopeMap also took a ScopeMap, passes.
-      const untyped = { ...registry, scopeMap: map } as unknown as RegistryTokenArgs;
       assert.throws(
-        () => new RegistryToken("ci-pull", untyped),
+        // What a JavaScript program (no types), or one written when scopeMap also took a ScopeMap, passes.
+        // @ts-expect-error scopeMap takes the id (map.id), not the resource
+        () => new RegistryToken("ci-pull", { ...registry, scopeMap: map }),
         (err: unknown) => {
           assert.ok(err instanceof InvalidArgumentsError);
           assert.equal(
