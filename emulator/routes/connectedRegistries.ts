@@ -35,7 +35,10 @@ import { requireRegistry } from "./lookup";
  * required `mode`, `parent.syncProperties.tokenId` and `messageTtl`, that the sync token, the client
  * tokens and the parent connected registry exist in the same registry. Not checked (UNCERTAIN,
  * never recorded): Premium SKU, the registry's data endpoint, mode compatibility between parent and
- * child, deleting a connected registry that still has children, cron/ISO 8601 syntax.
+ * child, deleting a connected registry that still has children, cron/ISO 8601 syntax; a PUT over an
+ * existing connected registry replaces it whole (mode included; whether the service refuses a mode
+ * change is UNCERTAIN). `garbageCollection`, `version`, `lastActivityTime` and `statusDetails`
+ * (newer api-versions, never recorded) are not served.
  */
 
 const REG = "/subscriptions/{subscriptionId}/resourceGroups/{resourceGroupName}/providers/Microsoft.ContainerRegistry/registries/{registryName}";
