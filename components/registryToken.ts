@@ -65,17 +65,18 @@ export interface RegistryTokenArgs {
    */
   scopeMap?: pulumi.Input<string>;
   /**
-   * Inline scope: actions per repository (`RepositoryAction`s), as in `ScopeMapArgs.repositories`. The token then gets
-   * its own scope map named `<tokenName>-scope-map` in the registry (an azure-native ScopeMap child), as
-   * `az acr token create --repository` does (so `tokenName` can have at most 40 characters).
+   * Inline scope: actions per repository (`RepositoryAction`s), as in `ScopeMapArgs.repositories`. The
+   * token then gets its own scope map named `<tokenName>-scope-map` in the registry (an azure-native
+   * ScopeMap child), as `az acr token create --repository` does (so `tokenName` can have at most 40
+   * characters).
    * Mutually exclusive with `scopeMap`. Changing the grants updates that scope map in place.
    * @default none: give this and/or `gateways`, or `scopeMap`
    * @example { "app": ["content/read", "metadata/read"] }
    */
   repositories?: pulumi.Input<{ [repository: string]: pulumi.Input<pulumi.Input<RepositoryAction>[]> }>;
   /**
-   * Inline scope: actions per connected registry (`GatewayAction`s), as in `ScopeMapArgs.gateways`; creates the
-   * child scope map like `repositories`. Mutually exclusive with `scopeMap`.
+   * Inline scope: actions per connected registry (`GatewayAction`s), as in `ScopeMapArgs.gateways`;
+   * creates the child scope map like `repositories`. Mutually exclusive with `scopeMap`.
    * @default none
    */
   gateways?: pulumi.Input<{ [connectedRegistry: string]: pulumi.Input<pulumi.Input<GatewayAction>[]> }>;
@@ -182,7 +183,7 @@ export class RegistryToken extends pulumi.ComponentResource {
   constructor(name: string, args: RegistryTokenArgs, opts?: pulumi.ComponentResourceOptions) {
     const component = "RegistryToken";
     // `scopeMap` is a string; only untyped JavaScript can pass anything else, e.g. the ScopeMap itself
-    // (which versions before the cross-language args took). Refused with the fix before anything else.
+    // (earlier versions accepted one). Refused, with the fix, before anything else is checked.
     throwIfInvalid(component, name, checkScopeMapIsString(nonStringScopeMap(args.scopeMap)));
     const presence = { scopeMap: args.scopeMap !== undefined, repositories: args.repositories !== undefined, gateways: args.gateways !== undefined };
     const inline = presence.repositories || presence.gateways;
