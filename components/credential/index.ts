@@ -1,6 +1,4 @@
 import { createHmac, randomBytes } from "node:crypto";
-import { readFileSync } from "node:fs";
-import * as tls from "node:tls";
 import type { TlsSettings } from "@azure/core-rest-pipeline";
 import { CredentialKind, type CredentialSettingsSource, type ResolvedCredential } from "./types";
 import { resolveCloud, type ResolvedCloud } from "./clouds";
@@ -8,6 +6,7 @@ import { AccessTokenCredential, precheckAccessToken, readAccessToken, type Parse
 import { createIdentityCredential, describeIdentityFailure, IDENTITY_CLASS, type IdentityCredentialKind } from "./identity";
 import { RefreshingCredential } from "./refreshingCredential";
 import { CredentialSettingsError } from "./errors";
+import { CaCertificateCache } from "./caCertificates";
 import { currentTime, displayValue, parseDuration, readSetting, settingsReader, type Setting, type SettingsReader } from "./settings";
 import { subscriptionFromSetting, subscriptionIdProblem, type SubscriptionOrigin } from "./subscription";
 
@@ -47,7 +46,8 @@ export async function resolveCredential(source: CredentialSettingsSource = {}): 
   if (tenant) checkTenantId(tenant);
   const selector = readSelector(source, settings);
   const tlsSetting = readSetting(settings, "caCertFile", ["ACR_TOKENS_CA_CERT_FILE"]);
-  const tlsOptions = tlsSetting ? readCaCertificates(tlsSetting) : undefined;
+  const ca = tlsSetting ? caCertificates.read(tlsSetting) : undefined;
+  const tlsOptions = ca?.tlsOptions;
   const allowedSetting = readSetting(settings, "additionallyAllowedTenants", ["ACR_TOKENS_ADDITIONALLY_ALLOWED_TENANTS"]);
   const additionallyAllowedTenants = allowedSetting?.value.split(/[,;]/).map((t) => t.trim()).filter((t) => t !== "");
 
@@ -71,7 +71,7 @@ export async function resolveCredential(source: CredentialSettingsSource = {}): 
       subscription,
       tenant,
       minValidityMs,
-      tls: tlsOptions ? keyed(JSON.stringify(tlsOptions.ca)) : undefined,
+      tls: ca?.key,
     });
     // Pre-checks run on every resolution, memoized or not: time has moved since the last one.
     const warnings = precheckAccessToken(parsed, { now: now().getTime(), minValidityMs, cloud, ...(tenant ? { tenant } : {}) });
@@ -92,7 +92,7 @@ export async function resolveCredential(source: CredentialSettingsSource = {}): 
     subscription,
     tenant,
     additionallyAllowedTenants,
-    tls: tlsOptions ? keyed(JSON.stringify(tlsOptions.ca)) : undefined,
+    tls: ca?.key,
     // @azure/identity reads process.env itself (secrets included): a change of its variables is a new credential.
     identityEnv: keyed(identityEnvironment()),
   });
@@ -200,7 +200,7 @@ function readSelector(source: CredentialSettingsSource, settings: SettingsReader
   const kind = Object.values(CredentialKind).find((k) => k.toLowerCase() === setting.value.trim().toLowerCase());
   if (!kind) {
     throw new CredentialSettingsError(
-      `${setting.source} names an unknown credential "${setting.value}". Valid credentials: ${Object.values(CredentialKind).join(", ")}.`,
+      `${setting.source} names an unknown credential ${displayValue(setting.value).text}. Valid credentials: ${Object.values(CredentialKind).join(", ")}.`,
     );
   }
   return { kind, source: setting.source };
@@ -208,7 +208,8 @@ function readSelector(source: CredentialSettingsSource, settings: SettingsReader
 
 /** A tenant is a GUID or a domain name (`contoso.onmicrosoft.com`), both of which @azure/identity accepts. */
 function checkTenantId(setting: Setting): void {
-  if (!/^[0-9A-Za-z._-]+$/.test(setting.value)) {
+  // A JWT also matches the character class: a secret-looking value is refused before any message could quote it.
+  if (!/^[0-9A-Za-z._-]+$/.test(setting.value) || displayValue(setting.value).hidden) {
     throw new CredentialSettingsError(
       `${setting.source} is not a valid tenant id: ${displayValue(setting.value).text}. Use the id alone (a GUID such as 00000000-0000-0000-0000-000000000000, ` +
         `or the tenant's domain such as contoso.onmicrosoft.com), not a resource path or a URL.`,
@@ -216,24 +217,8 @@ function checkTenantId(setting: Setting): void {
   }
 }
 
-function readCaCertificates(setting: Setting): TlsSettings {
-  let pem: string;
-  try {
-    pem = readFileSync(setting.value, "utf8");
-  } catch (err) {
-    throw new CredentialSettingsError(
-      `${setting.source} names a file that cannot be read ("${setting.value}": ${(err as NodeJS.ErrnoException).code ?? "error"}). ` +
-        `Point it at a PEM file of the CA certificates to trust (the emulator reports its caCertPath), or unset it.`,
-      { cause: err },
-    );
-  }
-  if (!pem.includes("-----BEGIN CERTIFICATE-----")) {
-    throw new CredentialSettingsError(`${setting.source} ("${setting.value}") holds no PEM certificate. Point it at a PEM file with -----BEGIN CERTIFICATE----- blocks.`);
-  }
-  // `ca` replaces Node's trust store for the client, so keep the default roots next to the extra CA.
-  const defaults = typeof tls.getCACertificates === "function" ? tls.getCACertificates("default") : [...tls.rootCertificates];
-  return { ca: [...defaults, pem] };
-}
+/** The CA files of `caCertFile`, re-read only when they change (see caCertificates.ts). */
+const caCertificates = new CaCertificateCache();
 
 /** The variables @azure/identity reads, as one string (hashed before use as a key, never logged). */
 function identityEnvironment(): string {
