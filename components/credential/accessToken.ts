@@ -3,7 +3,7 @@ import type { AccessToken, GetTokenOptions, TokenCredential } from "@azure/core-
 import { AccessTokenError, CredentialSettingsError, humanDuration, utc } from "./errors";
 import { decodeJwtClaims, type AccessTokenClaims } from "./jwt";
 import { isAudienceOf, trimSlashes, type ResolvedCloud } from "./clouds";
-import { readSetting, type Setting, type SettingsReader } from "./settings";
+import { displayValue, readSetting, type Setting, type SettingsReader } from "./settings";
 
 /**
  * The bring-your-own access token: a bearer token for ARM that the caller already holds (CI systems do),
@@ -57,8 +57,17 @@ export function readAccessToken(settings: SettingsReader): ParsedAccessToken | u
     try {
       text = readFileSync(file.value, "utf8");
     } catch (err) {
+      const code = (err as NodeJS.ErrnoException).code ?? "error";
+      if (displayValue(file.value).hidden) {
+        // Most likely the token itself, set where its file's path belongs: neither the value nor the
+        // file-system error (whose message holds the path) may reach the message.
+        throw new CredentialSettingsError(
+          `${ACCESS_TOKEN_FILE_ENV} is not a readable file path (${code}): it holds ${displayValue(file.value).text}, perhaps the token itself. ` +
+            `Put the token in ACR_TOKENS_ACCESS_TOKEN, or write it to a file and set ${ACCESS_TOKEN_FILE_ENV} to that file's path.`,
+        );
+      }
       throw new CredentialSettingsError(
-        `${ACCESS_TOKEN_FILE_ENV} names a file that cannot be read ("${file.value}": ${(err as NodeJS.ErrnoException).code ?? "error"}). ` +
+        `${ACCESS_TOKEN_FILE_ENV} names a file that cannot be read ("${file.value}": ${code}). ` +
           `Write the token, or the JSON of 'az account get-access-token', to that file, or unset ${ACCESS_TOKEN_FILE_ENV}.`,
         { cause: err },
       );

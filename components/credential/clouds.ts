@@ -1,6 +1,6 @@
 import { AzureCloud } from "./types";
 import { CredentialSettingsError } from "./errors";
-import { readSetting, type SettingsReader } from "./settings";
+import { displayValue, readSetting, type SettingsReader } from "./settings";
 
 /** What the module needs to know about one Azure cloud. */
 export interface CloudDefinition {
@@ -88,15 +88,15 @@ function httpsUrl(value: string, setting: string, what: string, example: string)
   try {
     url = new URL(value);
   } catch {
-    throw new CredentialSettingsError(`${setting} is not a URL: "${value}". Set it to the ${what}, e.g. ${example}.`);
+    throw new CredentialSettingsError(`${setting} is not a URL: ${displayValue(value).text}. Set it to the ${what}, e.g. ${example}.`);
   }
   if (url.protocol !== "https:") {
     throw new CredentialSettingsError(
-      `${setting} must use https, got "${value}": Azure SDKs send bearer tokens only over TLS. Use the https address of the ${what}, e.g. ${example}.`,
+      `${setting} must use https, got ${displayValue(value).text}: Azure SDKs send bearer tokens only over TLS. Use the https address of the ${what}, e.g. ${example}.`,
     );
   }
   if (url.search || url.hash) {
-    throw new CredentialSettingsError(`${setting} must not have a query or fragment, got "${value}". Set it to the bare ${what}, e.g. ${example}.`);
+    throw new CredentialSettingsError(`${setting} must not have a query or fragment, got ${displayValue(value).text}. Set it to the bare ${what}, e.g. ${example}.`);
   }
   return trimSlashes(url.toString());
 }
@@ -116,7 +116,7 @@ export function resolveCloud(settings: SettingsReader): ResolvedCloud {
     const match = Object.values(AzureCloud).find((c) => c.toLowerCase() === cloudSetting.value.toLowerCase());
     if (!match) {
       throw new CredentialSettingsError(
-        `${cloudSetting.source} names an unknown cloud "${cloudSetting.value}". Valid clouds: ${Object.values(AzureCloud).join(", ")}; ` +
+        `${cloudSetting.source} names an unknown cloud ${displayValue(cloudSetting.value).text}. Valid clouds: ${Object.values(AzureCloud).join(", ")}; ` +
           `for any other ARM endpoint (Azure Stack, the acr-tokens emulator) set acr-tokens:armEndpoint / ACR_TOKENS_ARM_ENDPOINT instead.`,
       );
     }

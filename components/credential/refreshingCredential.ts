@@ -43,28 +43,30 @@ interface Entry {
 
 /** A caching, refresh-ahead `TokenCredential` wrapper with a single in-flight acquisition per scope. */
 export class RefreshingCredential implements TokenCredential {
+  // ES private fields: `util.inspect` (a debug log of a resolved credential) and `JSON.stringify` show
+  // neither the cached tokens nor the underlying credential, which may hold a client secret.
   /** Built on first use, so that a constructor's "not configured" error is reported like a getToken failure. */
-  private underlying: TokenCredential | undefined;
-  private readonly entries = new Map<string, Entry>();
-  private readonly pending = new Map<string, Promise<AccessToken>>();
-  private count = 0;
+  #underlying: TokenCredential | undefined;
+  readonly #entries = new Map<string, Entry>();
+  readonly #pending = new Map<string, Promise<AccessToken>>();
+  #count = 0;
 
   constructor(private readonly options: RefreshingCredentialOptions) {}
 
   /** Tokens obtained from the underlying credential that differ from the one already cached (network acquisitions). */
   get acquisitions(): number {
-    return this.count;
+    return this.#count;
   }
 
   async getToken(scopes: string | string[], options?: GetTokenOptions): Promise<AccessToken> {
     const list = Array.isArray(scopes) ? [...scopes] : [scopes];
     const key = JSON.stringify([[...list].sort(), options?.tenantId ?? null, options?.claims ?? null]);
-    const entry = this.entries.get(key);
+    const entry = this.#entries.get(key);
     if (entry && this.now() < entry.refreshAt) return entry.token;
-    let pending = this.pending.get(key);
+    let pending = this.#pending.get(key);
     if (!pending) {
-      pending = this.acquire(key, list, options, entry).finally(() => this.pending.delete(key));
-      this.pending.set(key, pending);
+      pending = this.acquire(key, list, options, entry).finally(() => this.#pending.delete(key));
+      this.#pending.set(key, pending);
     }
     return pending;
   }
@@ -78,11 +80,11 @@ export class RefreshingCredential implements TokenCredential {
     const { abortSignal: _ignored, ...requestOptions }: GetTokenOptions = options ?? {};
     let token: AccessToken | null;
     try {
-      this.underlying ??= await this.options.create();
-      token = await this.underlying.getToken(scopes, requestOptions);
+      this.#underlying ??= await this.options.create();
+      token = await this.#underlying.getToken(scopes, requestOptions);
       if (token && previous && token.token === previous.token.token) {
-        this.underlying = await this.options.create();
-        token = await this.underlying.getToken(scopes, requestOptions);
+        this.#underlying = await this.options.create();
+        token = await this.#underlying.getToken(scopes, requestOptions);
       }
       if (!token) throw new Error(`The credential returned no token for ${scopes.join(" ")}.`);
     } catch (error) {
@@ -100,7 +102,7 @@ export class RefreshingCredential implements TokenCredential {
     const fresh = !previous || token.token !== previous.token.token;
     let refreshAt: number;
     if (fresh) {
-      this.count++;
+      this.#count++;
       const min = this.options.minMarginMs ?? 300_000;
       const max = this.options.maxMarginMs ?? 600_000;
       const margin = min + (this.options.random ?? Math.random)() * (max - min);
@@ -113,7 +115,7 @@ export class RefreshingCredential implements TokenCredential {
     // The pipeline's bearer policy keeps a token until 2 minutes before expiry unless told otherwise:
     // `refreshAfterTimestamp` makes it come back here at our randomized moment.
     const served: AccessToken = { ...token, refreshAfterTimestamp: refreshAt };
-    this.entries.set(key, { token: served, refreshAt });
+    this.#entries.set(key, { token: served, refreshAt });
     return served;
   }
 }

@@ -66,7 +66,7 @@ export function parseDuration(setting: Setting): number {
   const m = DURATION.exec(text);
   if (!m || text === "") {
     throw new CredentialSettingsError(
-      `${setting.source} is not a duration: "${setting.value}". Give whole seconds (300) or hours/minutes/seconds such as 10m, 1h30m or 90s.`,
+      `${setting.source} is not a duration: ${displayValue(setting.value).text}. Give whole seconds (300) or hours/minutes/seconds such as 10m, 1h30m or 90s.`,
     );
   }
   const [, h = "0", min = "0", s = "0"] = m;
