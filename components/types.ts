@@ -54,7 +54,9 @@ export type BuiltInScopeMap = (typeof BuiltInScopeMap)[keyof typeof BuiltInScope
 
 /** A token's two password slots. */
 export const PasswordSlot = {
+  /** The token's first password (`az acr token credential generate --password1`). */
   Password1: "password1",
+  /** The token's second password (`--password2`); two slots let a rotation overlap old and new. */
   Password2: "password2",
 } as const;
 export type PasswordSlot = (typeof PasswordSlot)[keyof typeof PasswordSlot];

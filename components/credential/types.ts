@@ -28,8 +28,11 @@ export type CredentialKind = (typeof CredentialKind)[keyof typeof CredentialKind
 
 /** Known clouds. */
 export const AzureCloud = {
+  /** Azure public cloud: `management.azure.com`, `login.microsoftonline.com`. */
   AzureCloud: "AzureCloud",
+  /** Azure operated by 21Vianet: `management.chinacloudapi.cn`, `login.chinacloudapi.cn`. */
   AzureChinaCloud: "AzureChinaCloud",
+  /** Azure Government: `management.usgovcloudapi.net`, `login.microsoftonline.us`. */
   AzureUSGovernment: "AzureUSGovernment",
 } as const;
 export type AzureCloud = (typeof AzureCloud)[keyof typeof AzureCloud];
