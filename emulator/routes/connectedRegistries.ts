@@ -43,10 +43,11 @@ import { requireRegistry } from "./lookup";
 
 const REG = "/subscriptions/{subscriptionId}/resourceGroups/{resourceGroupName}/providers/Microsoft.ContainerRegistry/registries/{registryName}";
 /**
- * 5–50 letters and digits: the REST spec's `connectedRegistryName` rule, the one
- * components/validation uses too. UNCERTAIN: the az CLI's help says "5 to 40 characters, start with
- * a letter, alphanumerics including '_' or '-'"; every recorded name (connectedRegistry,
- * rootregistry, child, grandchild) fits both rules, and the service's own refusal was not recorded.
+ * 5–50 letters and digits: the REST spec's `ConnectedRegistryNameParameter` (azure-rest-api-specs,
+ * containerregistry 2025-03-01-preview: minLength 5, maxLength 50, pattern `^[a-zA-Z0-9]*$`), the rule
+ * components/validation uses too. The az CLI's help text differs ("5 to 40 characters, start with a
+ * letter, alphanumerics including '_' or '-'"); every recorded name (connectedRegistry, rootregistry,
+ * child, grandchild) fits both, and the service's own refusal was not recorded.
  */
 const CONNECTED_REGISTRY_NAME = /^[a-zA-Z0-9]{5,50}$/;
 const MODES: readonly ConnectedRegistryMode[] = ["ReadWrite", "ReadOnly", "Registry", "Mirror"];
