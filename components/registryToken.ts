@@ -2,7 +2,7 @@ import * as containerregistry from "@pulumi/azure-native/containerregistry";
 import * as pulumi from "@pulumi/pulumi";
 import { azureNativeChildOptions } from "./childOptions";
 import { isPlain, mapValid, throwIfInvalid, validated } from "./errors";
-import { registryLoginServer } from "./registryLookup";
+import { registryId, registryLoginServer } from "./registryLookup";
 import { azureScopeMap } from "./scopeMap";
 import { TokenSettings } from "./tokenSettings";
 import type { GatewayAction, RepositoryAction, TokenStatus } from "./types";
@@ -269,10 +269,8 @@ function scopeMapIdOf(reference: ScopeMapReference, registry: RegistryCoordinate
   if (reference.kind === "id") {
     return pulumi.output(reference.id);
   }
-  const registryId =
-    registry.registryId ??
-    containerregistry.getRegistryOutput({ registryName: registry.registryName, resourceGroupName: registry.resourceGroupName }, { parent }).id;
-  return pulumi.interpolate`${registryId}/scopeMaps/${reference.name}`;
+  const id = registry.registryId ?? registryId(parent, registry);
+  return pulumi.interpolate`${id}/scopeMaps/${reference.name}`;
 }
 
 /**

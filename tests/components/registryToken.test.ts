@@ -83,16 +83,22 @@ describe("RegistryToken", () => {
     });
 
     it("resolves a built-in name under the looked-up registry id when given a name and resource group", async () => {
-      const token = new RegistryToken("ci-push", { ...registry, scopeMap: "_repositories_push" });
+      // A registry no earlier test of this deployment looked up (lookups are shared per registry).
+      const fresh = { registryName: "contosopush", resourceGroupName: "rg-registry" };
+      const token = new RegistryToken("ci-push", { ...fresh, scopeMap: "_repositories_push" });
       await settled(token);
-      assert.equal(recorder.findCreatedResource(AZURE_TOKEN, "ci-push").inputs["scopeMapId"], `${registryId}/scopeMaps/_repositories_push`);
-      // The scope map id's lookup (before the token exists) is the token's own; the login server's
-      // was made by an earlier token of this deployment in the same registry, and is shared.
+      const id = registryId.replace("/contoso", "/contosopush");
+      assert.equal(recorder.findCreatedResource(AZURE_TOKEN, "ci-push").inputs["scopeMapId"], `${id}/scopeMaps/_repositories_push`);
+      assert.equal(await valueOf(token.loginServer), "contosopush.azurecr.io");
+      // Two reads of the registry: its id for the scope map (before the token exists) and its login
+      // server (after).
       assert.deepEqual(
         recorder.invokes.map((i) => [i.token, i.inputs]),
-        [[GET_REGISTRY, { registryName: "contoso", resourceGroupName: "rg-registry" }]],
+        [
+          [GET_REGISTRY, fresh],
+          [GET_REGISTRY, fresh],
+        ],
       );
-      assert.equal(await valueOf(token.loginServer), "contoso.azurecr.io");
     });
 
     it("uses a ScopeMap's id, map.id, and depends on the scope map through it", async () => {
@@ -318,6 +324,16 @@ describe("RegistryToken login server lookup", () => {
       ];
       await Promise.all(tokens.map((t) => valueOf(t.loginServer)));
       assert.deepEqual(lookedUp(), ["rg-one/wingtip", "rg-one/wingtip"]);
+    });
+
+    it("shares the registry id lookup of tokens bound to a built-in scope map by name", async () => {
+      const builtIn = { scopeMap: "_repositories_pull" } as const;
+      const tokens = ["token-g1", "token-g2", "token-g3"].map((n) => new RegistryToken(n, { registryName: "contososhared", resourceGroupName: "rg-one", ...builtIn }));
+      const ids = await Promise.all(tokens.map((t) => valueOf(t.scopeMapId)));
+      await Promise.all(tokens.map((t) => valueOf(t.loginServer)));
+      assert.deepEqual(new Set(ids), new Set([`${idOf("rg-one", "contososhared")}/scopeMaps/_repositories_pull`]));
+      // One read for the id (scope maps) and one for the login server, not two per token.
+      assert.deepEqual(lookedUp(), ["rg-one/contososhared", "rg-one/contososhared"]);
     });
 
     it("looks up per token when the registry is an Output (its value is not known at construction)", async () => {
