@@ -182,8 +182,10 @@ function withSubscription(resolved: ResolvedCredential, origin: SubscriptionOrig
     resolved.subscriptionId = origin.value.trim();
     return resolved;
   }
+  // Not enumerable: copying (`{...resolved}`), JSON or logging the object must not throw; only a
+  // read of the field itself does.
   Object.defineProperty(resolved, "subscriptionId", {
-    enumerable: true,
+    enumerable: false,
     get(): never {
       throw subscriptionIdProblem(origin)!;
     },

@@ -130,4 +130,13 @@ describe("credential: the subscription id a setting supplies must be a GUID", ()
     assert.ok(token?.token.includes(SENTINEL), "the credential did not serve the token");
     subscriptionError(resolved);
   });
+
+  it("a refused subscription does not make copying or printing the resolved credential throw", async () => {
+    const resolved = await resolve({ ACR_TOKENS_ACCESS_TOKEN: jwt(), ACR_TOKENS_SUBSCRIPTION_ID: NAME });
+    const copy = { ...resolved };
+    assert.equal(Object.keys(copy).includes("subscriptionId"), false, "the refusing getter is not copied");
+    assert.doesNotThrow(() => JSON.stringify({ cloud: resolved.cloud, ...resolved }));
+    assert.doesNotThrow(() => inspect(resolved));
+    subscriptionError(resolved);
+  });
 });
