@@ -1,6 +1,6 @@
 import { atLeast, FIELDS_SINCE } from "../apiVersions";
 import { invalidBody, invalidResourceName, resourceNotFound } from "../errors";
-import { connectedRegistryId, idOf, nameOf, sameId, tokenId } from "../ids";
+import { connectedRegistryId, idOf, sameId, tokenId } from "../ids";
 import type { ConnectedRegistryMode, ConnectedRegistryRecord, RegistryRecord } from "../store/types";
 import {
   bodyObject,
@@ -13,7 +13,7 @@ import {
   type RouteContext,
   type RouteResult,
 } from "./context";
-import { requireRegistry } from "./lookup";
+import { childNameOf, requireRegistry } from "./lookup";
 
 /**
  * Connected registries (`registries/{r}/connectedRegistries/{name}`), as the az CLI's recorded
@@ -112,17 +112,13 @@ function optionalStringList(o: Record<string, unknown>, key: string, target: str
   return v as string[];
 }
 
-/** A token id of this registry that exists, in the registry's casing; 400 for another registry, 404 when missing. */
+/** A token id of this registry that exists, in the registry's casing; 400 for a malformed id or another registry, 404 when missing. */
 function existingTokenId(reg: RegistryRecord, ctx: RouteContext, id: string, target: string): string {
-  const registry = idOf.registry(reg);
-  if (!/\/tokens\/[^/]+$/i.test(id)) throw invalidBody(`'${target}' '${id}' is not a token id (…/registries/{registry}/tokens/{name}).`, target);
-  if (!sameId(id.slice(0, id.toLowerCase().lastIndexOf("/tokens/")), registry)) {
-    throw invalidBody(`'${target}' must name a token of registry '${reg.name}'; '${id}' is in another registry.`, target);
-  }
+  const name = childNameOf(reg, id, "tokens", "token", target);
   // UNCERTAIN: not recorded; answered as a GET of the missing token would be (as tokens do for scopeMapId).
-  const token = ctx.env.store.tokens.get(tokenId(registry, nameOf(id)));
-  if (!token) throw resourceNotFound(nameOf(id));
-  return tokenId(registry, token.name);
+  const token = ctx.env.store.tokens.get(tokenId(idOf.registry(reg), name));
+  if (!token) throw resourceNotFound(name);
+  return idOf.token(token);
 }
 
 function checkName(name: string): void {
@@ -137,16 +133,10 @@ function current(ctx: RouteContext, reg: RegistryRecord): { id: string; cr: Conn
 
 /** The parent connected registry's id (in its stored casing), checked to exist in this registry. */
 function parentIdOf(ctx: RouteContext, reg: RegistryRecord, id: string, self: string): string {
-  const registry = idOf.registry(reg);
-  if (!/\/connectedRegistries\/[^/]+$/i.test(id)) {
-    throw invalidBody(`'properties.parent.id' '${id}' is not a connected registry id (…/registries/{registry}/connectedRegistries/{name}).`, "properties.parent.id");
-  }
-  if (!sameId(id.slice(0, id.toLowerCase().lastIndexOf("/connectedregistries/")), registry)) {
-    throw invalidBody(`'properties.parent.id' must name a connected registry of registry '${reg.name}'; '${id}' is in another registry.`, "properties.parent.id");
-  }
+  const name = childNameOf(reg, id, "connectedRegistries", "connected registry", "properties.parent.id");
   if (sameId(id, self)) throw invalidBody("'properties.parent.id' names the connected registry itself; name its parent, or omit 'id' to sync with the cloud registry.", "properties.parent.id");
-  const parent = ctx.env.store.connectedRegistries.get(id);
-  if (!parent) throw resourceNotFound(nameOf(id));
+  const parent = ctx.env.store.connectedRegistries.get(connectedRegistryId(idOf.registry(reg), name));
+  if (!parent) throw resourceNotFound(name);
   return idOf.connectedRegistry(parent);
 }
 

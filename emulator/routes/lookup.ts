@@ -1,10 +1,11 @@
 import {
+  invalidBody,
   parentResourceNotFound,
   resourceGroupNotFound,
   subscriptionNotFound,
   topLevelResourceNotFound,
 } from "../errors";
-import { registryId, resourceGroupId, subscriptionId } from "../ids";
+import { idOf, registryId, resourceGroupId, sameId, subscriptionId } from "../ids";
 import type { RegistryRecord, ResourceGroupRecord, SubscriptionRecord } from "../store/types";
 import type { RouteContext } from "./context";
 
@@ -40,4 +41,17 @@ export function requireRegistry(ctx: RouteContext, nested: boolean, settle = tru
   const reg = ctx.env.store.registries.get(id);
   if (!reg) throw nested ? parentResourceNotFound(name) : topLevelResourceNotFound("Microsoft.ContainerRegistry/registries", name, rg.name);
   return reg;
+}
+
+/**
+ * The name in a child-resource id a request body points to (`properties.scopeMapId`, a sync or client
+ * token id, `parent.id`), checked to be a `{segment}` id of this registry (ids compare
+ * case-insensitively); a 400 naming `target` when it is malformed or in another registry.
+ */
+export function childNameOf(reg: RegistryRecord, id: string, segment: "scopeMaps" | "tokens" | "connectedRegistries", kind: string, target: string): string {
+  const at = id.toLowerCase().lastIndexOf(`/${segment.toLowerCase()}/`);
+  const name = at < 0 ? "" : id.slice(at + segment.length + 2);
+  if (!/^[^/]+$/.test(name)) throw invalidBody(`'${target}' '${id}' is not a ${kind} id (…/registries/{registry}/${segment}/{name}).`, target);
+  if (!sameId(id.slice(0, at), idOf.registry(reg))) throw invalidBody(`'${target}' must name a ${kind} of registry '${reg.name}'; '${id}' is in another registry.`, target);
+  return name;
 }

@@ -9,7 +9,7 @@ import {
   tooManyScopeMapActions,
 } from "../errors";
 import { atLeast, FIELDS_SINCE, requiresPremium } from "../apiVersions";
-import { idOf, nameOf, sameId, scopeMapId } from "../ids";
+import { idOf, sameId, scopeMapId } from "../ids";
 import type { RegistryRecord, ScopeMapRecord } from "../store/types";
 import { formatTicks, ticksFromClock } from "../timestamps";
 import {
@@ -192,13 +192,6 @@ function remove(ctx: RouteContext): RouteResult {
   if (!ctx.lroFailed) ctx.env.store.scopeMaps.delete(id);
   const op = ctx.env.operations.start({ prefix: "token", resourceId: id, inProgress: "Deleting", polls: 0, failed: ctx.lroFailed, finish: () => undefined });
   return { status: 202, body: null, headers: locationHeaders(ctx, reg.subscriptionId, reg.location, op.id) };
-}
-
-/** The scope map a token's `scopeMapId` points to, if it exists in the token's registry. */
-export function findScopeMap(ctx: RouteContext, reg: RegistryRecord, id: string): ScopeMapRecord | undefined {
-  const parent = id.slice(0, id.toLowerCase().lastIndexOf("/scopemaps/"));
-  if (!sameId(parent, idOf.registry(reg))) return undefined;
-  return ctx.env.store.scopeMaps.get(scopeMapId(idOf.registry(reg), nameOf(id)));
 }
 
 const S = "Microsoft.ContainerRegistry/registries/scopeMaps";

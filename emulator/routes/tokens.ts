@@ -1,6 +1,6 @@
 import { atLeast, FIELDS_SINCE } from "../apiVersions";
 import { invalidBody, invalidResourceName, passwordValueNotAllowed, resourceNotFound } from "../errors";
-import { idOf, nameOf, tokenId } from "../ids";
+import { idOf, scopeMapId, tokenId } from "../ids";
 import type { PasswordName, PasswordRecord, RegistryRecord, TokenRecord } from "../store/types";
 import { formatTicks, ticksFromClock } from "../timestamps";
 import {
@@ -15,8 +15,8 @@ import {
   type RouteContext,
   type RouteResult,
 } from "./context";
-import { requireRegistry } from "./lookup";
-import { checkSku, findScopeMap } from "./scopeMaps";
+import { childNameOf, requireRegistry } from "./lookup";
+import { checkSku } from "./scopeMaps";
 
 /**
  * Tokens (../shared/acr/README.md §3.3):
@@ -73,15 +73,12 @@ function parseScopeMapId(ctx: RouteContext, reg: RegistryRecord, p: Record<strin
     if (required) throw invalidBody("'properties.scopeMapId' is required: pass the ARM id of a scope map in the same registry.", "properties.scopeMapId");
     return undefined;
   }
-  if (!/\/scopemaps\/[^/]+$/i.test(id)) throw invalidBody(`'properties.scopeMapId' '${id}' is not a scope map id (…/registries/{registry}/scopeMaps/{name}).`, "properties.scopeMapId");
-  const map = findScopeMap(ctx, reg, id);
+  const name = childNameOf(reg, id, "scopeMaps", "scope map", "properties.scopeMapId");
   // UNCERTAIN: not recorded. A scope map in another registry is a 400 (the id is wrong); a missing
   // one in this registry answers ACR's own ResourceNotFound, as a GET of that map would.
-  if (!id.toLowerCase().startsWith(`${idOf.registry(reg).toLowerCase()}/scopemaps/`)) {
-    throw invalidBody(`'properties.scopeMapId' must name a scope map of registry '${reg.name}'; '${id}' is in another registry.`, "properties.scopeMapId");
-  }
-  if (!map) throw resourceNotFound(nameOf(id));
-  return `${idOf.registry(reg)}/scopeMaps/${map.name}`;
+  const map = ctx.env.store.scopeMaps.get(scopeMapId(idOf.registry(reg), name));
+  if (!map) throw resourceNotFound(name);
+  return idOf.scopeMap(map);
 }
 
 /**
