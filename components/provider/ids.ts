@@ -30,22 +30,11 @@ export function parseTokenId(id: unknown): TokenRef | { error: string } {
   if (typeof id !== "string" || id.trim() === "") {
     return { error: `must be a token resource id (${TOKEN_ID_FORM}), a RegistryToken's id; got ${describe(id)}.` };
   }
-  const parts = id.split("/");
-  const ok =
-    parts.length === 11 &&
-    parts[0] === "" &&
-    eq(parts[1], "subscriptions") &&
-    eq(parts[3], "resourceGroups") &&
-    eq(parts[5], "providers") &&
-    eq(parts[6], "Microsoft.ContainerRegistry") &&
-    eq(parts[7], "registries") &&
-    eq(parts[9], "tokens");
-  if (!ok) {
+  const parts = registryChildParts(id, "tokens");
+  if (!parts) {
     return { error: `"${id}" is not a token resource id; expected ${TOKEN_ID_FORM}.` };
   }
-  const [, , subscriptionId, , resourceGroupName, , , , registryName, , tokenName] = parts as [
-    string, string, string, string, string, string, string, string, string, string, string,
-  ];
+  const [, , subscriptionId, , resourceGroupName, , , , registryName, , tokenName] = parts;
   if (!GUID.test(subscriptionId)) {
     return { error: `"${id}" has subscription id "${subscriptionId}", which is not a GUID (e.g. 00000000-0000-0000-0000-000000000000).` };
   }
@@ -74,18 +63,8 @@ export function scopeMapIdError(id: unknown, tokenRef?: TokenRef): string | unde
   if (typeof id !== "string" || id.trim() === "") {
     return `must be a scope map resource id (${form}); got ${describe(id)}.`;
   }
-  const parts = id.split("/");
-  const ok =
-    parts.length === 11 &&
-    parts[0] === "" &&
-    eq(parts[1], "subscriptions") &&
-    eq(parts[3], "resourceGroups") &&
-    eq(parts[5], "providers") &&
-    eq(parts[6], "Microsoft.ContainerRegistry") &&
-    eq(parts[7], "registries") &&
-    eq(parts[9], "scopeMaps") &&
-    SCOPE_MAP.test(parts[10] ?? "");
-  if (!ok) return `"${id}" is not a scope map resource id; expected ${form}.`;
+  const parts = registryChildParts(id, "scopeMaps");
+  if (!parts || !SCOPE_MAP.test(parts[10])) return `"${id}" is not a scope map resource id; expected ${form}.`;
   if (tokenRef && !sameArmId(registryIdOf(id), registryIdOf(tokenIdOf(tokenRef)))) {
     return `"${id}" belongs to another registry than the token ("${tokenRef.registryName}" in resource group "${tokenRef.resourceGroupName}"); use a scope map of the token's registry.`;
   }
@@ -108,6 +87,26 @@ export function sameArmId(a: string | undefined | null, b: string | undefined | 
 function registryIdOf(childId: string): string {
   return childId.split("/").slice(0, 9).join("/");
 }
+
+/**
+ * The 11 `/`-separated parts of `/subscriptions/{s}/resourceGroups/{rg}/providers/Microsoft.ContainerRegistry/registries/{r}/{childType}/{name}`
+ * (keywords matched case-insensitively), or undefined when `id` does not have that shape. Names are not checked.
+ */
+function registryChildParts(id: string, childType: string): ArmChildParts | undefined {
+  const parts = id.split("/");
+  const ok =
+    parts.length === 11 &&
+    parts[0] === "" &&
+    eq(parts[1], "subscriptions") &&
+    eq(parts[3], "resourceGroups") &&
+    eq(parts[5], "providers") &&
+    eq(parts[6], "Microsoft.ContainerRegistry") &&
+    eq(parts[7], "registries") &&
+    eq(parts[9], childType);
+  return ok ? (parts as ArmChildParts) : undefined;
+}
+
+type ArmChildParts = [string, string, string, string, string, string, string, string, string, string, string];
 
 function eq(a: string | undefined, b: string): boolean {
   return a !== undefined && a.toLowerCase() === b.toLowerCase();
