@@ -1,10 +1,10 @@
 import { randomBytes } from "node:crypto";
 import { expiryInPast, invalidBody, resourceNotFound } from "../errors";
-import { idOf, nameOf, tokenId } from "../ids";
+import { idOf, tokenId } from "../ids";
 import type { PasswordName, PasswordRecord } from "../store/types";
 import { formatTicks, parseDateTime, ticksFromClock } from "../timestamps";
 import { bodyObject, optionalString, type Route, type RouteContext, type RouteResult } from "./context";
-import { requireRegistry } from "./lookup";
+import { childNameOf, requireRegistry } from "./lookup";
 import { checkSku } from "./scopeMaps";
 import { passwordBody } from "./tokens";
 
@@ -35,10 +35,7 @@ function generate(ctx: RouteContext): RouteResult {
   const body = bodyObject(ctx);
   const tokenIdIn = optionalString(body, "tokenId", "tokenId");
   if (tokenIdIn === undefined) throw invalidBody("'tokenId' is required: pass the ARM id of a token of this registry.", "tokenId");
-  const registry = idOf.registry(reg);
-  if (!tokenIdIn.toLowerCase().startsWith(`${registry.toLowerCase()}/tokens/`) || nameOf(tokenIdIn).length === 0) {
-    throw invalidBody(`'tokenId' '${tokenIdIn}' is not a token of registry '${reg.name}' (${registry}/tokens/{name}).`, "tokenId");
-  }
+  const tokenName = childNameOf(reg, tokenIdIn, "tokens", "token", "tokenId");
   const name = optionalString(body, "name", "name");
   if (name !== undefined && !PASSWORD_NAMES.includes(name as PasswordName)) {
     throw invalidBody(`'name' must be "password1" or "password2", got "${name}". Omit it to generate both.`, "name");
@@ -51,11 +48,11 @@ function generate(ctx: RouteContext): RouteResult {
     if (t.ms <= ctx.env.clock.now().getTime()) throw expiryInPast(expiryIn);
     expiry = formatTicks(t);
   }
-  const id = tokenId(registry, nameOf(tokenIdIn));
+  const id = tokenId(idOf.registry(reg), tokenName);
   ctx.env.operations.settle(id);
   const token = ctx.env.store.tokens.get(id);
   // UNCERTAIN: not recorded; a missing token answers ACR's ResourceNotFound as a GET would.
-  if (!token) throw resourceNotFound(nameOf(tokenIdIn));
+  if (!token) throw resourceNotFound(tokenName);
 
   const targets: PasswordName[] = name === undefined ? [...PASSWORD_NAMES] : [name as PasswordName];
   const creationTime = formatTicks(ticksFromClock(ctx.env.clock.now()));
