@@ -12,11 +12,15 @@ import {
   PASSWORD_TYPE,
   REGISTRY,
   RG,
+  armSince,
   azLifecycle,
+  countOps,
   createTokens,
+  describeOps,
   hostCreate,
   hostEnv,
   hostLifecycle,
+  hostWarmUp,
   mapPool,
   progress,
   rawSdkLifecycleInChild,
@@ -111,18 +115,6 @@ function parseArgs(argv: string[]): Flags {
   return flags;
 }
 
-/** ARM requests in the log since `mark`. */
-function armSince(emu: Emulator, mark: number): RequestLogEntry[] {
-  return emu.requests.slice(mark).filter((r) => r.kind === "arm");
-}
-
-/** ARM requests of `entries` counted by operation, e.g. "tokens.get ×2, tokens.update" (order of first appearance). */
-function countOps(entries: RequestLogEntry[]): Map<string, number> {
-  const counts = new Map<string, number>();
-  for (const e of entries) counts.set(e.operation ?? `${e.method} ${e.path}`, (counts.get(e.operation ?? `${e.method} ${e.path}`) ?? 0) + 1);
-  return counts;
-}
-
 /**
  * Throws unless both sides made the same ARM calls (by operation and count): the raw-SDK baseline
  * must make exactly the calls the provider makes, no fewer and no more.
@@ -137,13 +129,6 @@ function assertSameCalls(what: string, ours: RequestLogEntry[], raw: RequestLogE
 /** Token requests to Entra ID, ADFS or a managed-identity endpoint since `mark` (network token acquisitions). */
 function acquisitionsSince(emu: Emulator, mark: number): number {
   return emu.requests.slice(mark).filter((r) => (r.kind === "entra" || r.kind === "msi") && /token$/i.test(r.path)).length;
-}
-
-/** Operation names, counted, e.g. "tokens.get ×2, tokens.update". */
-function describeOps(entries: RequestLogEntry[]): string {
-  const counts = new Map<string, number>();
-  for (const e of entries) counts.set(e.operation ?? `${e.method} ${e.path}`, (counts.get(e.operation ?? `${e.method} ${e.path}`) ?? 0) + 1);
-  return [...counts].map(([op, n]) => (n === 1 ? op : `${op} ×${n}`)).join(", ");
 }
 
 interface CallCounts {
@@ -332,9 +317,7 @@ async function main(): Promise<void> {
         hostStart.push(
           await timed(async () => {
             host = await startHost(hostEnv(emu, byo), projectDir);
-            const warm = await hostCreate(host, text, "warm", { tokenId: tokenIdOf(emu, warmName), slot: "password1" });
-            await host.read(PASSWORD_TYPE, warm.name, warm.id, warm.outs);
-            await host.delete(PASSWORD_TYPE, warm.name, warm.id, warm.outs);
+            await hostWarmUp(host, text, tokenIdOf(emu, warmName));
           }),
         );
         const warmCalls = armSince(emu, warmMark);

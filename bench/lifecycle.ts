@@ -1,5 +1,5 @@
 import type { ContainerRegistryManagementClient } from "@azure/arm-containerregistry";
-import type { Emulator } from "acr-tokens/emulator";
+import type { Emulator, RequestLogEntry } from "acr-tokens/emulator";
 import { TokenPassword } from "../components/tokenPassword";
 import { AzCli } from "../tests/helpers/azCli";
 import { ProviderHost, registerUnderMocks, withProvider, type Props } from "../tests/helpers/providerHost";
@@ -66,6 +66,26 @@ export async function createTokens(emu: Emulator, sdk: ContainerRegistryManageme
   await mapPool(names, 10, (name) => sdk.tokens.create(RG, REGISTRY, name, { scopeMapId, status: "enabled" }, { updateIntervalInMs: 0 }));
 }
 
+/** ARM requests in the log since `mark`. */
+export function armSince(emu: Emulator, mark: number): RequestLogEntry[] {
+  return emu.requests.slice(mark).filter((r) => r.kind === "arm");
+}
+
+/** ARM requests of `entries` counted by operation (order of first appearance). */
+export function countOps(entries: RequestLogEntry[]): Map<string, number> {
+  const counts = new Map<string, number>();
+  for (const e of entries) {
+    const op = e.operation ?? `${e.method} ${e.path}`;
+    counts.set(op, (counts.get(op) ?? 0) + 1);
+  }
+  return counts;
+}
+
+/** Operation names, counted, e.g. "tokens.get ×2, tokens.update". */
+export function describeOps(entries: RequestLogEntry[]): string {
+  return [...countOps(entries)].map(([op, n]) => (n === 1 ? op : `${op} ×${n}`)).join(", ");
+}
+
 /** Environment of a host pointed at the emulator, plus the scenario's credential variables. */
 export function hostEnv(emu: Emulator, credential: Record<string, string | undefined>): Record<string, string | undefined> {
   return {
@@ -100,6 +120,13 @@ export async function hostCreate(host: ProviderHost, text: string, name: string,
   if (checked.failures.length > 0) throw new Error(`check of ${name} failed: ${checked.failures.map((f) => f.reason).join(" ")}`);
   const { id, outs } = await host.create(PASSWORD_TYPE, name, checked.inputs, ["password"]);
   return { name, id, outs };
+}
+
+/** One password created, read and deleted: warms a fresh host's connection, credential and login-server cache. */
+export async function hostWarmUp(host: ProviderHost, text: string, tokenId: string): Promise<void> {
+  const warm = await hostCreate(host, text, "warm", { tokenId, slot: SLOT });
+  await host.read(PASSWORD_TYPE, warm.name, warm.id, warm.outs);
+  await host.delete(PASSWORD_TYPE, warm.name, warm.id, warm.outs);
 }
 
 /**

@@ -1,10 +1,26 @@
 import type { ChildProcess } from "node:child_process";
 import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import * as path from "node:path";
-import { startEmulator, type Emulator, type RequestLogEntry } from "acr-tokens/emulator";
+import { startEmulator } from "acr-tokens/emulator";
 import { armClient } from "../tests/helpers/emulator";
-import { ProviderHost, withProvider } from "../tests/helpers/providerHost";
-import { PASSWORD_TYPE, REGISTRY, RG, SLOT, createTokens, hostEnv, hostLifecycle, progress, rawSdkLifecycleInChild, tokenIdOf, tokenPasswordProviderText } from "./lifecycle";
+import { withProvider } from "../tests/helpers/providerHost";
+import {
+  PASSWORD_TYPE,
+  REGISTRY,
+  RG,
+  SLOT,
+  armSince,
+  createTokens,
+  describeOps,
+  hostEnv,
+  hostLifecycle,
+  hostWarmUp,
+  progress,
+  rawSdkLifecycleInChild,
+  startHost,
+  tokenIdOf,
+  tokenPasswordProviderText,
+} from "./lifecycle";
 import { compiledProject } from "./compiledProject";
 import { buildPackage } from "./imports";
 import { summarize } from "./stats";
@@ -36,7 +52,7 @@ function option(name: string, fallback: number): number {
  * A preload for the host (NODE_OPTIONS): counts TLS connections the process opens, and on SIGTERM
  * writes the count to a file and exits normally (so `--cpu-prof` writes its profile).
  */
-function writePreload(countFile: string): string {
+function writePreload(): string {
   mkdirSync(RESULTS, { recursive: true });
   const file = path.join(RESULTS, "probePreload.js");
   writeFileSync(
@@ -92,7 +108,6 @@ process.on("exit", flush);
 process.on("SIGUSR2", () => { flush(); connections = 0; stats.handlers = {}; stats.httpMs = 0; stats.httpCount = 0; });
 `,
   );
-  void countFile;
   return file;
 }
 
@@ -102,16 +117,6 @@ interface HostCounters {
   handlers: Record<string, { n: number; ms: number }>;
   httpMs: number;
   httpCount: number;
-}
-
-function armSince(emu: Emulator, mark: number): RequestLogEntry[] {
-  return emu.requests.slice(mark).filter((r) => r.kind === "arm");
-}
-
-function ops(entries: RequestLogEntry[]): string {
-  const counts = new Map<string, number>();
-  for (const e of entries) counts.set(e.operation ?? `${e.method} ${e.path}`, (counts.get(e.operation ?? `${e.method} ${e.path}`) ?? 0) + 1);
-  return [...counts].map(([op, n]) => `${op} ×${n}`).join(", ");
 }
 
 async function main(): Promise<void> {
@@ -130,7 +135,7 @@ async function main(): Promise<void> {
     const text = await tokenPasswordProviderText();
     const accessToken = emu.issueToken({ expiresInSeconds: 12 * 3600 });
     const countFile = path.join(RESULTS, "probeConnections.txt");
-    const preload = writePreload(countFile);
+    const preload = writePreload();
     const profDir = path.join(RESULTS, "profiles");
     if (cpuProf) mkdirSync(profDir, { recursive: true });
 
@@ -142,19 +147,17 @@ async function main(): Promise<void> {
     const par: number[] = [];
     const rawPar: number[] = [];
     for (let run = 0; run < runs; run++) {
-      const host = await ProviderHost.start({
-        ...(projectDir ? { projectDir, runtime: "compiled" as const } : {}),
-        env: {
+      const host = await startHost(
+        {
           ...hostEnv(emu, { ACR_TOKENS_ACCESS_TOKEN: accessToken }),
           PROBE_COUNT_FILE: countFile,
           NODE_OPTIONS: `--require ${preload}`,
           ...(cpuProf ? { PROBE_CPU_PROFILE: path.join(profDir, `host-${run}.cpuprofile`) } : {}),
         },
-      });
+        projectDir,
+      );
       try {
-        await host.configure({});
-        const warm = await host.create(PASSWORD_TYPE, "warm", (await host.check(PASSWORD_TYPE, "warm", {}, withProvider(text, { tokenId: tokenIdOf(emu, warmName), slot: SLOT }))).inputs);
-        await host.delete(PASSWORD_TYPE, "warm", warm.id, warm.outs);
+        await hostWarmUp(host, text, tokenIdOf(emu, warmName));
 
         // Each call timed on its own, sequentially, with the ARM requests it caused.
         const hostPid = (host as unknown as { child: ChildProcess }).child.pid!;
@@ -198,7 +201,7 @@ async function main(): Promise<void> {
             `${inHost.connections} new TLS connection(s); per password: gRPC calls ${(Object.values(t).reduce((a, b) => a + b, 0) / PASSWORDS).toFixed(2)} ms, ` +
             `handlers ${(Object.values(inHost.handlers).reduce((a, h) => a + h.ms, 0) / PASSWORDS).toFixed(2)} ms, ARM HTTP ${(inHost.httpMs / PASSWORDS).toFixed(2)} ms`,
         );
-        if (run === 0) progress(`host ARM requests for ${PASSWORDS} passwords: ${ops(armSince(emu, mark))}`);
+        if (run === 0) progress(`host ARM requests for ${PASSWORDS} passwords: ${describeOps(armSince(emu, mark))}`);
 
         seq.push(await hostLifecycle(host, text, tokenIds, 1, `s${run}`));
         const rawMark = emu.requests.length;
@@ -206,7 +209,7 @@ async function main(): Promise<void> {
         raw.push(await rawSdkLifecycleInChild(emu, accessToken, names, warmName, 1, { NODE_OPTIONS: `--require ${preload}`, PROBE_COUNT_FILE: rawCountFile }));
         const inRaw = JSON.parse(readFileSync(rawCountFile, "utf8")) as HostCounters;
         progress(`run ${run + 1} raw child (warm-up + ${PASSWORDS} passwords): ARM HTTP ${(inRaw.httpMs / inRaw.httpCount).toFixed(2)} ms ×${inRaw.httpCount}, ${inRaw.connections} TLS connection(s)`);
-        if (run === 0) progress(`raw child ARM requests (warm-up on 1 token + ${PASSWORDS} passwords): ${ops(armSince(emu, rawMark))}`);
+        if (run === 0) progress(`raw child ARM requests (warm-up on 1 token + ${PASSWORDS} passwords): ${describeOps(armSince(emu, rawMark))}`);
         par.push(await hostLifecycle(host, text, tokenIds, 10, `q${run}`));
         rawPar.push(await rawSdkLifecycleInChild(emu, accessToken, names, warmName, 10));
       } finally {
