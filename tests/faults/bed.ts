@@ -1,9 +1,10 @@
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import * as path from "node:path";
-import { ContainerRegistryManagementClient } from "@azure/arm-containerregistry";
+import type { ContainerRegistryManagementClient } from "@azure/arm-containerregistry";
 import { startEmulator, type Emulator, type RequestLogEntry } from "acr-tokens/emulator";
 import { generate } from "selfsigned";
+import { armClient } from "../helpers/emulator";
 import { ProviderHost, secret, type Props } from "../helpers/providerHost";
 import { RG, REGISTRY } from "../provider/setup";
 
@@ -69,19 +70,9 @@ export async function startFaultBed(): Promise<FaultBed> {
   let emu = await startEmulator({ seed, statePath, clockFile, tls: ca, logRequests });
   const port = Number(new URL(emu.armEndpoint).port);
 
-  const makeSdk = (e: Emulator) =>
-    new ContainerRegistryManagementClient(
-      // Reported as expiring now, so the bearer policy asks again on every call and each
-      // call gets a token minted at the emulator's current time, however far a test moves its clock.
-      { getToken: async () => ({ token: e.issueToken(), expiresOnTimestamp: Date.now() }) },
-      e.subscriptionId,
-      {
-        endpoint: e.armEndpoint,
-        credentials: { scopes: ["https://management.azure.com/.default"] },
-        tlsOptions: { ca: e.caCertPem },
-        retryOptions: { maxRetries: 0 },
-      },
-    );
+  // Reported as expiring now, so the bearer policy asks again on every call and each call gets a
+  // token minted at the emulator's current time, however far a test moves its clock.
+  const makeSdk = (e: Emulator) => armClient(e, { getToken: async () => ({ token: e.issueToken(), expiresOnTimestamp: Date.now() }) });
   let sdk = makeSdk(emu);
   const registryId = () => `/subscriptions/${emu.subscriptionId}/resourceGroups/${RG}/providers/Microsoft.ContainerRegistry/registries/${REGISTRY}`;
   const hosts: ProviderHost[] = [];
