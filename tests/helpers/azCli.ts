@@ -138,7 +138,8 @@ export class AzCli {
         { env: this.env, timeout: 120_000, maxBuffer: 16 * 1024 * 1024, encoding: "utf8" },
         (error, stdout, stderr) => {
           if (error && typeof error.code !== "number") {
-            reject(new Error(`az ${args.slice(0, 3).join(" ")} did not run: ${error.message}`));
+            // Node's message repeats the command line and whatever stderr came before a timeout kill.
+            reject(new Error(`az ${args.slice(0, 3).join(" ")} did not run: ${redactSecrets(error.message)}`));
             return;
           }
           resolve({ code: error ? Number(error.code) : 0, stdout, stderr });

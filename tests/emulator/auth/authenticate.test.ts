@@ -95,9 +95,10 @@ describe("emulator identity: authenticate (ARM bearer validation)", () => {
   it("answers a malformed token with InvalidAuthenticationToken 'The access token is invalid.'", () => {
     const [h, , s] = identity.issueToken().split(".");
     const noClaims = Buffer.from(JSON.stringify({ foo: 1 })).toString("base64url");
-    for (const bad of ["abc", "a.b", "a.b.c.d", "!!!.???.***", `${h}.bm90IGpzb24.${s}`, `${h}..${s}`]) {
+    for (const [i, bad] of ["abc", "a.b", "a.b.c.d", "!!!.???.***", `${h}.bm90IGpzb24.${s}`, `${h}..${s}`].entries()) {
       const f = failure(identity, `Bearer ${bad}`);
-      assert.deepEqual([f.status, f.code, f.message], [401, "InvalidAuthenticationToken", "The access token is invalid."], bad);
+      // Labelled by position: the last two carry a real token's signature.
+      assert.deepEqual([f.status, f.code, f.message], [401, "InvalidAuthenticationToken", "The access token is invalid."], `malformed token #${i}`);
       assert.equal(f.wwwAuthenticate, wwwAuthenticate("The access token is invalid."));
     }
     // Signed by the emulator but missing the claims ARM needs: reported as invalid, not as a crash.
