@@ -1,4 +1,4 @@
-import { ContainerRegistryManagementClient } from "@azure/arm-containerregistry";
+import { ContainerRegistryManagementClient, type Token } from "@azure/arm-containerregistry";
 import {
   retryPolicy,
   type PipelinePolicy,
@@ -7,7 +7,8 @@ import {
   type RetryStrategy,
 } from "@azure/core-rest-pipeline";
 import type { ResolvedCredential } from "../credential/types";
-import { ArmTimeoutError, RetryAfterTooLongError } from "./errors";
+import { ArmTimeoutError, RetryAfterTooLongError, statusOf, wrapArmError } from "./errors";
+import type { TokenRef } from "./ids";
 
 /**
  * The `@azure/arm-containerregistry` client the providers use: one per (resolved credential,
@@ -89,6 +90,24 @@ export function armClientFor(resolved: ResolvedCredential, subscriptionId: strin
     bySubscription.set(key, client);
   }
   return client;
+}
+
+/**
+ * One GET of the token `ref`: undefined when ARM answers 404 (the token is gone), any other failure
+ * wrapped by {@link wrapArmError} for `label`. The read (and delete) of both providers start with it.
+ */
+export async function getToken(
+  client: ContainerRegistryManagementClient,
+  ref: TokenRef,
+  label: string,
+  resolved: ResolvedCredential,
+): Promise<Token | undefined> {
+  try {
+    return await client.tokens.get(ref.resourceGroupName, ref.registryName, ref.tokenName);
+  } catch (err) {
+    if (statusOf(err) === 404) return undefined;
+    throw wrapArmError(err, label, "tokens.get", resolved);
+  }
 }
 
 /**

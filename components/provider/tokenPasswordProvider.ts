@@ -3,7 +3,7 @@ import { specialSecretSig, specialSigKey, unknownValue } from "@pulumi/pulumi/ru
 import type { Token } from "@azure/arm-containerregistry";
 import { CredentialKind } from "../credential/types";
 import { PasswordSlot } from "../types";
-import { armClientFor, lroPollIntervalMs } from "./armClient";
+import { armClientFor, getToken, lroPollIntervalMs } from "./armClient";
 import { configureProviders, type ConfigureRequest } from "./config";
 import { credentialFor, now } from "./context";
 import { statusOf, wrapArmError } from "./errors";
@@ -386,15 +386,6 @@ function labelOf(ref: TokenRef, slot: string): string {
   return `${TOKEN_PASSWORD} ${slot} of token "${ref.tokenName}" (registry "${ref.registryName}")`;
 }
 
-async function getToken(client: ReturnType<typeof armClientFor>, ref: TokenRef): Promise<Token | undefined> {
-  try {
-    return await client.tokens.get(ref.resourceGroupName, ref.registryName, ref.tokenName);
-  } catch (err) {
-    if (statusOf(err) === 404) return undefined;
-    throw err;
-  }
-}
-
 /**
  * The real TokenPassword provider. The resource's serialized provider is a shim that `require`s this
  * module at call time (see components/tokenPassword.ts).
@@ -484,12 +475,7 @@ export const tokenPasswordProvider = {
     const slot = props.slot ?? PasswordSlot.Password1;
     const resolved = await credentialFor(TOKEN_PASSWORD, props.credential ?? undefined);
     const client = armClientFor(resolved, ref.subscriptionId);
-    let token: Token | undefined;
-    try {
-      token = await getToken(client, ref);
-    } catch (err) {
-      throw wrapArmError(err, labelOf(ref, slot), "tokens.get", resolved);
-    }
+    const token = await getToken(client, ref, labelOf(ref, slot), resolved);
     if (!token) return { id: "", props: {} };
     const report = assessDrift(token, props, now(TOKEN_PASSWORD));
     return {
@@ -533,12 +519,7 @@ export const tokenPasswordProvider = {
     const pollMs = lroPollIntervalMs();
     const resolved = await credentialFor(TOKEN_PASSWORD, props.credential ?? undefined);
     const client = armClientFor(resolved, ref.subscriptionId);
-    let token: Token | undefined;
-    try {
-      token = await getToken(client, ref);
-    } catch (err) {
-      throw wrapArmError(err, label, "tokens.get", resolved);
-    }
+    const token = await getToken(client, ref, label, resolved);
     const seen = observeSlot(token, slot, props.creationTime ?? null);
     if (seen.kind !== "present" || seen.replaced) return;
     const keep = (token?.credentials?.passwords ?? [])

@@ -2,10 +2,10 @@ import type * as pulumi from "@pulumi/pulumi";
 import { unknownValue } from "@pulumi/pulumi/runtime/rpc";
 import type { Token } from "@azure/arm-containerregistry";
 import { TokenStatus } from "../types";
-import { armClientFor, lroPollIntervalMs } from "./armClient";
+import { armClientFor, getToken, lroPollIntervalMs } from "./armClient";
 import { configureProviders, type ConfigureRequest } from "./config";
 import { credentialFor } from "./context";
-import { statusOf, wrapArmError } from "./errors";
+import { wrapArmError } from "./errors";
 import { parseTokenId, sameArmId, scopeMapIdError, type TokenRef } from "./ids";
 
 /** Type name used in messages; the full token is `pulumi-nodejs:dynamic/acr-tokens:TokenSettings`. */
@@ -96,13 +96,7 @@ async function patch(state: TokenSettingsState): Promise<void> {
 async function get(tokenId: string): Promise<Token | undefined> {
   const ref = refOf(tokenId);
   const resolved = await credentialFor(TOKEN_SETTINGS, undefined);
-  const client = armClientFor(resolved, ref.subscriptionId);
-  try {
-    return await client.tokens.get(ref.resourceGroupName, ref.registryName, ref.tokenName);
-  } catch (err) {
-    if (statusOf(err) === 404) return undefined;
-    throw wrapArmError(err, labelOf(ref), "tokens.get", resolved);
-  }
+  return getToken(armClientFor(resolved, ref.subscriptionId), ref, labelOf(ref), resolved);
 }
 
 /**
