@@ -1,11 +1,11 @@
 import * as assert from "node:assert/strict";
-import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import * as path from "node:path";
-import { startEmulator, type Emulator } from "acr-tokens/emulator";
+import type { Emulator } from "acr-tokens/emulator";
 import { main } from "../../cli";
-import { EmulatorHarness } from "../../harness";
+import type { EmulatorHarness } from "../../harness";
 import { jwt } from "../credential/fixtures";
+import { useE2eBed } from "../e2e/fixture";
 import { recordFigure } from "../faults/figures";
 
 const RG = "rg-bad-input";
@@ -48,23 +48,10 @@ describe("bad input: rejected before any ARM request, with the fix", function ()
   // The harness spawns the dynamic-provider host under ts-node and loads azure-native (seconds on 2 cores).
   this.timeout(60_000);
 
+  const bed = useE2eBed("bad", { resourceGroup: RG, name: REGISTRY });
   let emu: Emulator;
   let harness: EmulatorHarness;
-  let dir: string;
-
-  before(async () => {
-    dir = mkdtempSync(path.join(tmpdir(), "acr-tokens-bad-input-"));
-    emu = await startEmulator({
-      seed: { resourceGroups: [{ name: RG }], registries: [{ resourceGroup: RG, name: REGISTRY, sku: "Premium" }] },
-      clockFile: path.join(dir, "clock"),
-    });
-    harness = EmulatorHarness.start(emu, "bad");
-  });
-  after(async () => {
-    await harness?.close();
-    await emu?.close();
-    if (dir) rmSync(dir, { recursive: true, force: true });
-  });
+  before(() => ({ emu, harness } = bed()));
 
   const registryId = () => `/subscriptions/${emu.subscriptionId}/resourceGroups/${RG}/providers/Microsoft.ContainerRegistry/registries/${REGISTRY}`;
   const armCalls = (mark: number) => emu.requests.slice(mark).filter((r) => r.kind === "arm").map((r) => r.operation ?? r.path);
@@ -87,7 +74,7 @@ describe("bad input: rejected before any ARM request, with the fix", function ()
       ACR_TOKENS_CA_CERT_FILE: emu.caCertPath,
       ACR_TOKENS_ACCESS_TOKEN: validToken(),
       ACR_TOKENS_SUBSCRIPTION_ID: emu.subscriptionId,
-      ACR_TOKENS_CLOCK_FILE: path.join(dir, "clock"),
+      ACR_TOKENS_CLOCK_FILE: bed().clockFile,
     };
     const merged: NodeJS.ProcessEnv = {};
     for (const [k, v] of Object.entries({ ...base, ...env })) if (v !== undefined) merged[k] = v;

@@ -5,9 +5,10 @@ import { startEmulator, type Emulator } from "acr-tokens/emulator";
 import { EmulatorHarness, type Session, type SessionOptions } from "../../harness";
 
 /**
- * Shared setup of the e2e suites: one emulator (with a clock file the providers read) holding one
- * Premium registry, one harness (ARM client + dynamic-provider host) for the file, and a session per
- * test that is destroyed after the test if it still holds resources.
+ * Shared setup of the suites that run programs through the harness (e2e, harness, bad input): one
+ * emulator (with a clock file the providers read) holding one Premium registry, one harness (ARM
+ * client + dynamic-provider host) for the file, and a session per test that is destroyed after the
+ * test if it still holds resources.
  */
 export const RG = "rg-e2e";
 export const REGISTRY = "e2eregistry";
@@ -15,6 +16,8 @@ export const REGISTRY = "e2eregistry";
 export interface E2eBed {
   emu: Emulator;
   harness: EmulatorHarness;
+  /** The emulator's clock file (ACR_TOKENS_CLOCK_FILE for processes that share its clock). */
+  clockFile: string;
   /** ARM id of a token of the registry. */
   tokenId(name: string): string;
   /** A new stack for this test (destroyed after it). */
@@ -23,21 +26,25 @@ export interface E2eBed {
   snapshot(): Promise<unknown>;
 }
 
-export function useE2eBed(project: string): () => E2eBed {
+/** `registry`: the seeded registry and its resource group (default {@link REGISTRY} in {@link RG}). */
+export function useE2eBed(project: string, registry: { resourceGroup: string; name: string } = { resourceGroup: RG, name: REGISTRY }): () => E2eBed {
+  const { resourceGroup, name: registryName } = registry;
   let bed: E2eBed | undefined;
   let dir = "";
   const sessions: Session[] = [];
   before(async () => {
     dir = mkdtempSync(path.join(tmpdir(), "acr-tokens-e2e-"));
+    const clockFile = path.join(dir, "clock");
     const emu = await startEmulator({
-      seed: { resourceGroups: [{ name: RG }], registries: [{ resourceGroup: RG, name: REGISTRY, sku: "Premium" }] },
-      clockFile: path.join(dir, "clock"),
+      seed: { resourceGroups: [{ name: resourceGroup }], registries: [{ resourceGroup, name: registryName, sku: "Premium" }] },
+      clockFile,
     });
     const harness = EmulatorHarness.start(emu, project);
-    const registryId = `/subscriptions/${emu.subscriptionId}/resourceGroups/${RG}/providers/Microsoft.ContainerRegistry/registries/${REGISTRY}`;
+    const registryId = `/subscriptions/${emu.subscriptionId}/resourceGroups/${resourceGroup}/providers/Microsoft.ContainerRegistry/registries/${registryName}`;
     bed = {
       emu,
       harness,
+      clockFile,
       tokenId: (name) => `${registryId}/tokens/${name}`,
       session(options) {
         const s = harness.session(options);
@@ -46,9 +53,9 @@ export function useE2eBed(project: string): () => E2eBed {
       },
       async snapshot() {
         const maps = [];
-        for await (const m of harness.arm.scopeMaps.list(RG, REGISTRY)) maps.push({ name: m.name, actions: m.actions });
+        for await (const m of harness.arm.scopeMaps.list(resourceGroup, registryName)) maps.push({ name: m.name, actions: m.actions });
         const tokens = [];
-        for await (const t of harness.arm.tokens.list(RG, REGISTRY)) {
+        for await (const t of harness.arm.tokens.list(resourceGroup, registryName)) {
           tokens.push({ name: t.name, scopeMapId: t.scopeMapId, status: t.status, passwords: JSON.parse(JSON.stringify(t.credentials?.passwords ?? [])) });
         }
         return { maps, tokens };

@@ -1,9 +1,7 @@
 import * as assert from "node:assert/strict";
-import { mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
-import * as path from "node:path";
-import { startEmulator, type Emulator } from "acr-tokens/emulator";
-import { EmulatorHarness, planByName, type Session } from "../../harness";
+import type { Emulator } from "acr-tokens/emulator";
+import { planByName, type EmulatorHarness } from "../../harness";
+import { useE2eBed } from "../e2e/fixture";
 
 const PROGRAM = "tests/harness/programs/scopeMaps.ts";
 const RG = "rg-harness";
@@ -19,16 +17,11 @@ const SECOND = "azure-native:containerregistry:ScopeMap::second";
 describe("harness: runProgram, preview, refresh and destroy on azure-native resources", function () {
   // The first run loads @pulumi/azure-native/containerregistry and the SDK runtime (~1-2 s on 2 cores).
   this.timeout(20_000);
+  const bed = useE2eBed("harness-test", { resourceGroup: RG, name: REG });
   let emu: Emulator;
   let harness: EmulatorHarness;
-  let dir: string;
-  const sessions: Session[] = [];
   const config = (extra: Record<string, string> = {}) => ({ registryName: REG, resourceGroupName: RG, actions: JSON.stringify(["repositories/a/content/read"]), ...extra });
-  const session = (extra: Record<string, string> = {}) => {
-    const s = harness.session({ program: PROGRAM, config: config(extra) });
-    sessions.push(s);
-    return s;
-  };
+  const session = (extra: Record<string, string> = {}) => bed().session({ program: PROGRAM, config: config(extra) });
   const mapNames = async () => {
     const names: string[] = [];
     for await (const m of harness.arm.scopeMaps.list(RG, REG)) if (!m.name?.startsWith("_")) names.push(m.name ?? "?");
@@ -36,19 +29,7 @@ describe("harness: runProgram, preview, refresh and destroy on azure-native reso
   };
   const writes = (since: number) => emu.requests.slice(since).filter((r) => r.kind === "arm" && r.method !== "GET").map((r) => r.operation);
 
-  before(async () => {
-    dir = mkdtempSync(path.join(tmpdir(), "acr-tokens-harness-"));
-    emu = await startEmulator({ seed: { resourceGroups: [{ name: RG }], registries: [{ resourceGroup: RG, name: REG }] }, clockFile: path.join(dir, "clock") });
-    harness = EmulatorHarness.start(emu, "harness-test");
-  });
-  afterEach(async () => {
-    for (const s of sessions.splice(0)) if (s.state.resources.length > 0) await s.destroy();
-  });
-  after(async () => {
-    await harness?.close();
-    await emu?.close();
-    rmSync(dir, { recursive: true, force: true });
-  });
+  before(() => ({ emu, harness } = bed()));
 
   it("creates with one PUT, then plans same, then updates with a PUT from the program's inputs", async () => {
     const s = session();
@@ -134,8 +115,7 @@ describe("harness: runProgram, preview, refresh and destroy on azure-native reso
   });
 
   it("a program's own Registry: created by PUT, looked up by the getRegistry invoke, updated in place, destroyed after its scope map", async () => {
-    const s = harness.session({ program: "tests/harness/programs/registry.ts", config: { resourceGroupName: RG } });
-    sessions.push(s);
+    const s = bed().session({ program: "tests/harness/programs/registry.ts", config: { resourceGroupName: RG } });
     const up = await s.up();
     assert.equal(planByName(up.plan)["azure-native:containerregistry:Registry::registry"], "create");
     assert.equal(up.outputs["loginServer"], "harnessowned.azurecr.io");
