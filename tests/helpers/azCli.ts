@@ -9,8 +9,10 @@ import { delimiter, join } from "node:path";
  * (d) of ../shared/research/az-cli-peer.md: a hand-written managed-identity profile in a temporary
  * AZURE_CONFIG_DIR, `MSI_ENDPOINT` at the emulator, `REQUESTS_CA_BUNDLE` = the emulator's CA,
  * telemetry off, warnings off. No `az login`, nothing under ~/.azure is read or written.
+ * With `login: "adfs"` the config dir instead points the cloud's AD endpoint at the emulator's ADFS
+ * form, for tests that run `az login --service-principal --tenant adfs` themselves.
  *
- * Internal to the fidelity tests (tests/fidelity/azCli.test.ts).
+ * Internal to the tests (tests/fidelity/azCli.test.ts, tests/emulator/auth/azCliAdfs.test.ts) and bench.
  */
 
 /** The command that installs the Azure CLI on Debian/Ubuntu (what `.ci/run` does). */
@@ -74,8 +76,11 @@ export class AzCli {
     private readonly env: NodeJS.ProcessEnv,
   ) {}
 
-  /** Creates a config dir with the recipe-(d) files for `target`. */
-  static async create(azPath: string, target: AzPeerTarget): Promise<AzCli> {
+  /**
+   * Creates a config dir for `target`: the recipe-(d) managed-identity profile, or with `login: "adfs"`
+   * no profile (the caller runs `az login --service-principal --tenant adfs`, ../shared/research/az-cli-peer.md §3).
+   */
+  static async create(azPath: string, target: AzPeerTarget, login: "managedIdentity" | "adfs" = "managedIdentity"): Promise<AzCli> {
     const configDir = await mkdtemp(join(tmpdir(), "acr-tokens-az-"));
     const arm = target.armEndpoint.endsWith("/") ? target.armEndpoint : `${target.armEndpoint}/`;
     await writeFile(
@@ -87,8 +92,9 @@ export class AzCli {
       [
         `[${AZ_CLOUD_NAME}]`,
         `endpoint_resource_manager = ${arm}`,
-        // Never contacted with a managed identity, but az refuses to run when it is unset.
-        `endpoint_active_directory = ${target.authorityHost.replace(/\/$/, "")}`,
+        // Never contacted with a managed identity, but az refuses to run when it is unset. For a
+        // service-principal login: MSAL skips instance discovery only for an authority ending in /adfs.
+        `endpoint_active_directory = ${target.authorityHost.replace(/\/$/, "")}${login === "adfs" ? "/adfs" : ""}`,
         // The resource az asks the managed-identity endpoint for (one of the audiences ARM accepts).
         `endpoint_active_directory_resource_id = https://management.core.windows.net/`,
         // Without it every `az acr` command fails before sending a request.
@@ -96,35 +102,37 @@ export class AzCli {
         ``,
       ].join("\n"),
     );
-    await writeFile(
-      join(configDir, "azureProfile.json"),
-      JSON.stringify({
-        subscriptions: [
-          {
-            id: target.subscriptionId,
-            name: "acr-tokens emulator",
-            state: "Enabled",
-            isDefault: true,
-            tenantId: target.tenantId,
-            environmentName: AZ_CLOUD_NAME,
-            user: { name: "systemAssignedIdentity", type: "servicePrincipal", assignedIdentityInfo: "MSI" },
-          },
-        ],
-      }),
-    );
+    if (login === "managedIdentity") {
+      await writeFile(
+        join(configDir, "azureProfile.json"),
+        JSON.stringify({
+          subscriptions: [
+            {
+              id: target.subscriptionId,
+              name: "acr-tokens emulator",
+              state: "Enabled",
+              isDefault: true,
+              tenantId: target.tenantId,
+              environmentName: AZ_CLOUD_NAME,
+              user: { name: "systemAssignedIdentity", type: "servicePrincipal", assignedIdentityInfo: "MSI" },
+            },
+          ],
+        }),
+      );
+    }
     // A minimal environment: nothing from the developer's shell (proxies, AZURE_*, IDENTITY_*) leaks in.
     const env: NodeJS.ProcessEnv = {
       PATH: process.env.PATH,
       HOME: configDir,
       LANG: "C.UTF-8",
       AZURE_CONFIG_DIR: configDir,
-      MSI_ENDPOINT: target.managedIdentityEndpoint,
       REQUESTS_CA_BUNDLE: target.caCertPath,
       AZURE_CORE_COLLECT_TELEMETRY: "no",
       AZURE_CORE_ONLY_SHOW_ERRORS: "true",
       AZURE_CORE_NO_COLOR: "true",
       NO_PROXY: "127.0.0.1,localhost",
     };
+    if (login === "managedIdentity") env.MSI_ENDPOINT = target.managedIdentityEndpoint;
     return new AzCli(azPath, configDir, env);
   }
 
