@@ -13,7 +13,7 @@ import {
   type RouteContext,
   type RouteResult,
 } from "./context";
-import { childNameOf, requireRegistry } from "./lookup";
+import { childNameOf, REGISTRY_ROUTE, requireRegistry } from "./lookup";
 
 /**
  * Connected registries (`registries/{r}/connectedRegistries/{name}`), as the az CLI's recorded
@@ -41,7 +41,6 @@ import { childNameOf, requireRegistry } from "./lookup";
  * (newer api-versions, never recorded) are not served.
  */
 
-const REG = "/subscriptions/{subscriptionId}/resourceGroups/{resourceGroupName}/providers/Microsoft.ContainerRegistry/registries/{registryName}";
 /**
  * 5–50 letters and digits: the REST spec's `ConnectedRegistryNameParameter` (azure-rest-api-specs,
  * containerregistry 2025-03-01-preview: minLength 5, maxLength 50, pattern `^[a-zA-Z0-9]*$`), the rule
@@ -265,13 +264,13 @@ function deactivate(ctx: RouteContext): RouteResult {
 }
 
 const C = "Microsoft.ContainerRegistry/registries/connectedRegistries";
-const ONE = `${REG}/connectedRegistries/{connectedRegistryName}`;
+const ONE = `${REGISTRY_ROUTE}/connectedRegistries/{connectedRegistryName}`;
 
 export const connectedRegistryRoutes: Route[] = [
   { method: "PUT", pattern: ONE, family: "connectedRegistries", operation: "connectedRegistries.create", action: `${C}/write`, takesBody: true, handler: put },
   { method: "PATCH", pattern: ONE, family: "connectedRegistries", operation: "connectedRegistries.update", action: `${C}/write`, takesBody: true, handler: patch },
   { method: "GET", pattern: ONE, family: "connectedRegistries", operation: "connectedRegistries.get", action: `${C}/read`, handler: get },
   { method: "DELETE", pattern: ONE, family: "connectedRegistries", operation: "connectedRegistries.delete", action: `${C}/delete`, handler: remove },
-  { method: "GET", pattern: `${REG}/connectedRegistries`, family: "connectedRegistries", operation: "connectedRegistries.list", action: `${C}/read`, handler: list },
+  { method: "GET", pattern: `${REGISTRY_ROUTE}/connectedRegistries`, family: "connectedRegistries", operation: "connectedRegistries.list", action: `${C}/read`, handler: list },
   { method: "POST", pattern: `${ONE}/deactivate`, family: "connectedRegistries", operation: "connectedRegistries.deactivate", action: `${C}/deactivate/action`, handler: deactivate },
 ];

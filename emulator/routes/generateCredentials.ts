@@ -4,7 +4,7 @@ import { idOf, tokenId } from "../ids";
 import type { PasswordName, PasswordRecord } from "../store/types";
 import { formatTicks, parseDateTime, ticksFromClock } from "../timestamps";
 import { bodyObject, optionalString, type Route, type RouteContext, type RouteResult } from "./context";
-import { childNameOf, requireRegistry } from "./lookup";
+import { childNameOf, REGISTRY_ROUTE, requireRegistry } from "./lookup";
 import { checkSku } from "./scopeMaps";
 import { passwordBody } from "./tokens";
 
@@ -86,8 +86,7 @@ function generate(ctx: RouteContext): RouteResult {
 export const generateCredentialsRoutes: Route[] = [
   {
     method: "POST",
-    pattern:
-      "/subscriptions/{subscriptionId}/resourceGroups/{resourceGroupName}/providers/Microsoft.ContainerRegistry/registries/{registryName}/generateCredentials",
+    pattern: `${REGISTRY_ROUTE}/generateCredentials`,
     family: "tokens",
     operation: "registries.generateCredentials",
     action: "Microsoft.ContainerRegistry/registries/generateCredentials/action",

@@ -9,6 +9,11 @@ import { idOf, registryId, resourceGroupId, sameId, subscriptionId } from "../id
 import type { RegistryRecord, ResourceGroupRecord, SubscriptionRecord } from "../store/types";
 import type { RouteContext } from "./context";
 
+/** The route pattern of a resource group's registries. */
+export const REGISTRIES_ROUTE = "/subscriptions/{subscriptionId}/resourceGroups/{resourceGroupName}/providers/Microsoft.ContainerRegistry/registries";
+/** The route pattern of one registry, the parent of the child routes; `requireRegistry` resolves its parameters. */
+export const REGISTRY_ROUTE = `${REGISTRIES_ROUTE}/{registryName}`;
+
 /**
  * Resolves the parents named in the path in ARM's order (subscription, resource group, registry),
  * answering the error ARM answers for the first one missing. Names match case-insensitively.

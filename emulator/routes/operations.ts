@@ -1,6 +1,6 @@
 import { ArmError, resourceNotFound } from "../errors";
 import type { Route, RouteContext, RouteResult } from "./context";
-import { requireRegistry, requireSubscription } from "./lookup";
+import { REGISTRY_ROUTE, requireRegistry, requireSubscription } from "./lookup";
 
 /**
  * LRO status and result URLs (../shared/acr/README.md §4):
@@ -10,8 +10,6 @@ import { requireRegistry, requireSubscription } from "./lookup";
  * - `GET /subscriptions/{sub}/providers/Microsoft.ContainerRegistry/locations/{region}/operationResults/{id}`
  *   → 202 + Location while in progress, 200 with an empty body when done (recorded).
  */
-
-const REG = "/subscriptions/{subscriptionId}/resourceGroups/{resourceGroupName}/providers/Microsoft.ContainerRegistry/registries/{registryName}";
 
 function status(ctx: RouteContext): RouteResult {
   requireRegistry(ctx, true, false);
@@ -40,9 +38,9 @@ function result(ctx: RouteContext): RouteResult {
 }
 
 export const operationRoutes: Route[] = [
-  { method: "GET", pattern: `${REG}/tokens/{tokenName}/operationStatuses/{operationId}`, family: "tokens", operation: "operations.status", roleCheck: "skip", action: "Microsoft.ContainerRegistry/registries/tokens/read", handler: status },
-  { method: "GET", pattern: `${REG}/scopeMaps/{scopeMapName}/operationStatuses/{operationId}`, family: "scopeMaps", operation: "operations.status", roleCheck: "skip", action: "Microsoft.ContainerRegistry/registries/scopeMaps/read", handler: status },
-  { method: "GET", pattern: `${REG}/operationStatuses/{operationId}`, family: "registries", operation: "operations.status", roleCheck: "skip", action: "Microsoft.ContainerRegistry/registries/read", handler: status },
+  { method: "GET", pattern: `${REGISTRY_ROUTE}/tokens/{tokenName}/operationStatuses/{operationId}`, family: "tokens", operation: "operations.status", roleCheck: "skip", action: "Microsoft.ContainerRegistry/registries/tokens/read", handler: status },
+  { method: "GET", pattern: `${REGISTRY_ROUTE}/scopeMaps/{scopeMapName}/operationStatuses/{operationId}`, family: "scopeMaps", operation: "operations.status", roleCheck: "skip", action: "Microsoft.ContainerRegistry/registries/scopeMaps/read", handler: status },
+  { method: "GET", pattern: `${REGISTRY_ROUTE}/operationStatuses/{operationId}`, family: "registries", operation: "operations.status", roleCheck: "skip", action: "Microsoft.ContainerRegistry/registries/read", handler: status },
   {
     method: "GET",
     pattern: "/subscriptions/{subscriptionId}/providers/Microsoft.ContainerRegistry/locations/{location}/operationResults/{operationId}",

@@ -16,11 +16,10 @@ import {
   type RouteEnv,
   type RouteResult,
 } from "./context";
-import { requireRegistry, requireResourceGroup, requireSubscription } from "./lookup";
+import { REGISTRIES_ROUTE, REGISTRY_ROUTE, requireRegistry, requireResourceGroup, requireSubscription } from "./lookup";
 
 /** Registry routes: PUT (LRO), PATCH, GET, list by resource group and subscription, DELETE. */
 
-const BASE = "/subscriptions/{subscriptionId}/resourceGroups/{resourceGroupName}/providers/Microsoft.ContainerRegistry/registries";
 const REGISTRY_NAME = /^[a-zA-Z0-9]{5,50}$/;
 const SKUS: readonly RegistrySku[] = ["Basic", "Standard", "Premium"];
 
@@ -264,11 +263,11 @@ export function deleteRegistryTree(store: EmulatorStore, id: string): void {
 const R = "Microsoft.ContainerRegistry/registries";
 
 export const registryRoutes: Route[] = [
-  { method: "PUT", pattern: `${BASE}/{registryName}`, family: "registries", operation: "registries.create", action: `${R}/write`, takesBody: true, handler: put },
-  { method: "PATCH", pattern: `${BASE}/{registryName}`, family: "registries", operation: "registries.update", action: `${R}/write`, takesBody: true, handler: patch },
-  { method: "GET", pattern: `${BASE}/{registryName}`, family: "registries", operation: "registries.get", action: `${R}/read`, handler: get },
-  { method: "DELETE", pattern: `${BASE}/{registryName}`, family: "registries", operation: "registries.delete", action: `${R}/delete`, handler: remove },
-  { method: "GET", pattern: BASE, family: "registries", operation: "registries.listByResourceGroup", action: `${R}/read`, handler: listByResourceGroup },
+  { method: "PUT", pattern: `${REGISTRY_ROUTE}`, family: "registries", operation: "registries.create", action: `${R}/write`, takesBody: true, handler: put },
+  { method: "PATCH", pattern: `${REGISTRY_ROUTE}`, family: "registries", operation: "registries.update", action: `${R}/write`, takesBody: true, handler: patch },
+  { method: "GET", pattern: `${REGISTRY_ROUTE}`, family: "registries", operation: "registries.get", action: `${R}/read`, handler: get },
+  { method: "DELETE", pattern: `${REGISTRY_ROUTE}`, family: "registries", operation: "registries.delete", action: `${R}/delete`, handler: remove },
+  { method: "GET", pattern: REGISTRIES_ROUTE, family: "registries", operation: "registries.listByResourceGroup", action: `${R}/read`, handler: listByResourceGroup },
   {
     method: "GET",
     pattern: "/subscriptions/{subscriptionId}/providers/Microsoft.ContainerRegistry/registries",

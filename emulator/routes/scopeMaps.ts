@@ -24,7 +24,7 @@ import {
   type RouteContext,
   type RouteResult,
 } from "./context";
-import { requireRegistry } from "./lookup";
+import { REGISTRY_ROUTE, requireRegistry } from "./lookup";
 
 /**
  * Scope maps: PUT answers 200 synchronously (every recording), PATCH 201 + Azure-AsyncOperation
@@ -32,7 +32,6 @@ import { requireRegistry } from "./lookup";
  * maps are listed and readable but refuse PUT, PATCH and DELETE.
  */
 
-const REG = "/subscriptions/{subscriptionId}/resourceGroups/{resourceGroupName}/providers/Microsoft.ContainerRegistry/registries/{registryName}";
 const SCOPE_MAP_NAME = /^[a-zA-Z0-9_-]{5,50}$/;
 /** UNCERTAIN: no public source gives the service's limit; the task sets 500. */
 export const MAX_ACTIONS = 500;
@@ -197,9 +196,9 @@ function remove(ctx: RouteContext): RouteResult {
 const S = "Microsoft.ContainerRegistry/registries/scopeMaps";
 
 export const scopeMapRoutes: Route[] = [
-  { method: "PUT", pattern: `${REG}/scopeMaps/{scopeMapName}`, family: "scopeMaps", operation: "scopeMaps.create", action: `${S}/write`, takesBody: true, handler: put },
-  { method: "PATCH", pattern: `${REG}/scopeMaps/{scopeMapName}`, family: "scopeMaps", operation: "scopeMaps.update", action: `${S}/write`, takesBody: true, handler: patch },
-  { method: "GET", pattern: `${REG}/scopeMaps/{scopeMapName}`, family: "scopeMaps", operation: "scopeMaps.get", action: `${S}/read`, handler: get },
-  { method: "DELETE", pattern: `${REG}/scopeMaps/{scopeMapName}`, family: "scopeMaps", operation: "scopeMaps.delete", action: `${S}/delete`, handler: remove },
-  { method: "GET", pattern: `${REG}/scopeMaps`, family: "scopeMaps", operation: "scopeMaps.list", action: `${S}/read`, handler: list },
+  { method: "PUT", pattern: `${REGISTRY_ROUTE}/scopeMaps/{scopeMapName}`, family: "scopeMaps", operation: "scopeMaps.create", action: `${S}/write`, takesBody: true, handler: put },
+  { method: "PATCH", pattern: `${REGISTRY_ROUTE}/scopeMaps/{scopeMapName}`, family: "scopeMaps", operation: "scopeMaps.update", action: `${S}/write`, takesBody: true, handler: patch },
+  { method: "GET", pattern: `${REGISTRY_ROUTE}/scopeMaps/{scopeMapName}`, family: "scopeMaps", operation: "scopeMaps.get", action: `${S}/read`, handler: get },
+  { method: "DELETE", pattern: `${REGISTRY_ROUTE}/scopeMaps/{scopeMapName}`, family: "scopeMaps", operation: "scopeMaps.delete", action: `${S}/delete`, handler: remove },
+  { method: "GET", pattern: `${REGISTRY_ROUTE}/scopeMaps`, family: "scopeMaps", operation: "scopeMaps.list", action: `${S}/read`, handler: list },
 ];

@@ -15,7 +15,7 @@ import {
   type RouteContext,
   type RouteResult,
 } from "./context";
-import { childNameOf, requireRegistry } from "./lookup";
+import { childNameOf, REGISTRY_ROUTE, requireRegistry } from "./lookup";
 import { checkSku } from "./scopeMaps";
 
 /**
@@ -29,7 +29,6 @@ import { checkSku } from "./scopeMaps";
  * - DELETE answers 202 + Location to the subscription+region operationResults URL.
  */
 
-const REG = "/subscriptions/{subscriptionId}/resourceGroups/{resourceGroupName}/providers/Microsoft.ContainerRegistry/registries/{registryName}";
 const TOKEN_NAME = /^[a-zA-Z0-9-]{5,50}$/;
 const PASSWORD_NAMES: readonly PasswordName[] = ["password1", "password2"];
 
@@ -201,9 +200,9 @@ function remove(ctx: RouteContext): RouteResult {
 const T = "Microsoft.ContainerRegistry/registries/tokens";
 
 export const tokenRoutes: Route[] = [
-  { method: "PUT", pattern: `${REG}/tokens/{tokenName}`, family: "tokens", operation: "tokens.create", action: `${T}/write`, takesBody: true, handler: put },
-  { method: "PATCH", pattern: `${REG}/tokens/{tokenName}`, family: "tokens", operation: "tokens.update", action: `${T}/write`, takesBody: true, handler: patch },
-  { method: "GET", pattern: `${REG}/tokens/{tokenName}`, family: "tokens", operation: "tokens.get", action: `${T}/read`, handler: get },
-  { method: "DELETE", pattern: `${REG}/tokens/{tokenName}`, family: "tokens", operation: "tokens.delete", action: `${T}/delete`, handler: remove },
-  { method: "GET", pattern: `${REG}/tokens`, family: "tokens", operation: "tokens.list", action: `${T}/read`, handler: list },
+  { method: "PUT", pattern: `${REGISTRY_ROUTE}/tokens/{tokenName}`, family: "tokens", operation: "tokens.create", action: `${T}/write`, takesBody: true, handler: put },
+  { method: "PATCH", pattern: `${REGISTRY_ROUTE}/tokens/{tokenName}`, family: "tokens", operation: "tokens.update", action: `${T}/write`, takesBody: true, handler: patch },
+  { method: "GET", pattern: `${REGISTRY_ROUTE}/tokens/{tokenName}`, family: "tokens", operation: "tokens.get", action: `${T}/read`, handler: get },
+  { method: "DELETE", pattern: `${REGISTRY_ROUTE}/tokens/{tokenName}`, family: "tokens", operation: "tokens.delete", action: `${T}/delete`, handler: remove },
+  { method: "GET", pattern: `${REGISTRY_ROUTE}/tokens`, family: "tokens", operation: "tokens.list", action: `${T}/read`, handler: list },
 ];
