@@ -8,7 +8,7 @@ import {
 } from "@azure/core-rest-pipeline";
 import type { ResolvedCredential } from "../credential/types";
 import { ArmTimeoutError, RetryAfterTooLongError, statusOf, wrapArmError } from "./errors";
-import type { TokenRef } from "./ids";
+import type { ArmSession } from "./context";
 
 /**
  * The `@azure/arm-containerregistry` client the providers use: one per (resolved credential,
@@ -93,15 +93,10 @@ export function armClientFor(resolved: ResolvedCredential, subscriptionId: strin
 }
 
 /**
- * One GET of the token `ref`: undefined when ARM answers 404 (the token is gone), any other failure
- * wrapped by {@link wrapArmError} for `label`. The read (and delete) of both providers start with it.
+ * One GET of the session's token: undefined when ARM answers 404 (the token is gone), any other
+ * failure wrapped by {@link wrapArmError} for the session's label. The read (and delete) of both providers start with it.
  */
-export async function getToken(
-  client: ContainerRegistryManagementClient,
-  ref: TokenRef,
-  label: string,
-  resolved: ResolvedCredential,
-): Promise<Token | undefined> {
+export async function getToken({ client, ref, label, resolved }: ArmSession): Promise<Token | undefined> {
   try {
     return await client.tokens.get(ref.resourceGroupName, ref.registryName, ref.tokenName);
   } catch (err) {

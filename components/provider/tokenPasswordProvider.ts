@@ -5,7 +5,7 @@ import { CredentialKind } from "../credential/types";
 import { PasswordSlot } from "../types";
 import { armClientFor, getToken, lroPollIntervalMs } from "./armClient";
 import { configureProviders, type ConfigureRequest } from "./config";
-import { credentialFor, now } from "./context";
+import { armSession, now, type ArmSession } from "./context";
 import { statusOf, wrapArmError } from "./errors";
 import { parseTokenId, sameArmId, type TokenRef } from "./ids";
 
@@ -386,6 +386,11 @@ function labelOf(ref: TokenRef, slot: string): string {
   return `${TOKEN_PASSWORD} ${slot} of token "${ref.tokenName}" (registry "${ref.registryName}")`;
 }
 
+function sessionFor(tokenId: string, slot: PasswordSlot, selector: CredentialKind | null | undefined): Promise<ArmSession> {
+  const ref = refOf(tokenId);
+  return armSession(TOKEN_PASSWORD, ref, labelOf(ref, slot), selector ?? undefined);
+}
+
 /**
  * The real TokenPassword provider. The resource's serialized provider is a shim that `require`s this
  * module at call time (see components/tokenPassword.ts).
@@ -407,12 +412,9 @@ export const tokenPasswordProvider = {
   async create(inputs: TokenPasswordInputs): Promise<pulumi.dynamic.CreateResult> {
     const checked = checkTokenPasswordInputs({}, inputs as unknown as Record<string, unknown>, now(TOKEN_PASSWORD));
     if (checked.failures.length > 0) throw new Error(checked.failures.map((f) => f.reason).join(" "));
-    const ref = refOf(inputs.tokenId);
     const slot = inputs.slot ?? PasswordSlot.Password1;
-    const label = labelOf(ref, slot);
     const pollMs = lroPollIntervalMs();
-    const resolved = await credentialFor(TOKEN_PASSWORD, inputs.credential);
-    const client = armClientFor(resolved, ref.subscriptionId);
+    const { ref, label, resolved, client } = await sessionFor(inputs.tokenId, slot, inputs.credential);
 
     const expiry =
       inputs.expiry !== undefined
@@ -471,11 +473,8 @@ export const tokenPasswordProvider = {
    * changes, so a refresh with no drift leaves the state exactly as it was.
    */
   async read(id: string, props: TokenPasswordOutputs): Promise<pulumi.dynamic.ReadResult> {
-    const ref = refOf(props.tokenId);
     const slot = props.slot ?? PasswordSlot.Password1;
-    const resolved = await credentialFor(TOKEN_PASSWORD, props.credential ?? undefined);
-    const client = armClientFor(resolved, ref.subscriptionId);
-    const token = await getToken(client, ref, labelOf(ref, slot), resolved);
+    const token = await getToken(await sessionFor(props.tokenId, slot, props.credential));
     if (!token) return { id: "", props: {} };
     const report = assessDrift(token, props, now(TOKEN_PASSWORD));
     return {
@@ -513,13 +512,11 @@ export const tokenPasswordProvider = {
    * state) the slot is taken to be ours and removed; diff orders those replacements delete-first.
    */
   async delete(_id: string, props: TokenPasswordOutputs): Promise<void> {
-    const ref = refOf(props.tokenId);
     const slot = props.slot ?? PasswordSlot.Password1;
-    const label = labelOf(ref, slot);
     const pollMs = lroPollIntervalMs();
-    const resolved = await credentialFor(TOKEN_PASSWORD, props.credential ?? undefined);
-    const client = armClientFor(resolved, ref.subscriptionId);
-    const token = await getToken(client, ref, label, resolved);
+    const session = await sessionFor(props.tokenId, slot, props.credential);
+    const { ref, label, resolved, client } = session;
+    const token = await getToken(session);
     const seen = observeSlot(token, slot, props.creationTime ?? null);
     if (seen.kind !== "present" || seen.replaced) return;
     const keep = (token?.credentials?.passwords ?? [])

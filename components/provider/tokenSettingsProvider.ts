@@ -2,9 +2,9 @@ import type * as pulumi from "@pulumi/pulumi";
 import { unknownValue } from "@pulumi/pulumi/runtime/rpc";
 import type { Token } from "@azure/arm-containerregistry";
 import { TokenStatus } from "../types";
-import { armClientFor, getToken, lroPollIntervalMs } from "./armClient";
+import { getToken, lroPollIntervalMs } from "./armClient";
 import { configureProviders, type ConfigureRequest } from "./config";
-import { credentialFor } from "./context";
+import { armSession, type ArmSession } from "./context";
 import { wrapArmError } from "./errors";
 import { parseTokenId, sameArmId, scopeMapIdError, type TokenRef } from "./ids";
 
@@ -73,11 +73,13 @@ function actual(token: Token, wanted: TokenSettingsState): TokenSettingsState {
   return { tokenId: wanted.tokenId, scopeMapId, status };
 }
 
-async function patch(state: TokenSettingsState): Promise<void> {
-  const ref = refOf(state.tokenId);
+function sessionFor(tokenId: string): Promise<ArmSession> {
+  const ref = refOf(tokenId);
+  return armSession(TOKEN_SETTINGS, ref, labelOf(ref), undefined);
+}
+
+async function patch({ ref, label, resolved, client }: ArmSession, state: TokenSettingsState): Promise<void> {
   const pollMs = lroPollIntervalMs();
-  const resolved = await credentialFor(TOKEN_SETTINGS, undefined);
-  const client = armClientFor(resolved, ref.subscriptionId);
   try {
     // Only scopeMapId and status, never `credentials`: a PATCH without credentials keeps the token's
     // passwords (as terraform's token update and `az acr token update` rely on).
@@ -89,14 +91,8 @@ async function patch(state: TokenSettingsState): Promise<void> {
       { updateIntervalInMs: pollMs },
     );
   } catch (err) {
-    throw wrapArmError(err, labelOf(ref), "tokens.update", resolved);
+    throw wrapArmError(err, label, "tokens.update", resolved);
   }
-}
-
-async function get(tokenId: string): Promise<Token | undefined> {
-  const ref = refOf(tokenId);
-  const resolved = await credentialFor(TOKEN_SETTINGS, undefined);
-  return getToken(armClientFor(resolved, ref.subscriptionId), ref, labelOf(ref), resolved);
 }
 
 /**
@@ -125,22 +121,20 @@ export const tokenSettingsProvider = {
   async create(inputs: TokenSettingsState): Promise<pulumi.dynamic.CreateResult> {
     const checked = checkTokenSettingsInputs(inputs as unknown as Record<string, unknown>);
     if (checked.failures.length > 0) throw new Error(checked.failures.map((f) => f.reason).join(" "));
-    const token = await get(inputs.tokenId);
+    const session = await sessionFor(inputs.tokenId);
+    const token = await getToken(session);
     if (!token) {
-      const ref = refOf(inputs.tokenId);
-      throw new Error(
-        `${labelOf(ref)}: the token does not exist. Create it first (RegistryToken does), or fix tokenId "${inputs.tokenId}".`,
-      );
+      throw new Error(`${session.label}: the token does not exist. Create it first (RegistryToken does), or fix tokenId "${inputs.tokenId}".`);
     }
     const seen = actual(token, inputs);
-    if (!sameArmId(seen.scopeMapId, inputs.scopeMapId) || seen.status !== inputs.status) await patch(inputs);
+    if (!sameArmId(seen.scopeMapId, inputs.scopeMapId) || seen.status !== inputs.status) await patch(session, inputs);
     const outs: TokenSettingsState = { tokenId: inputs.tokenId, scopeMapId: inputs.scopeMapId, status: inputs.status };
     return { id: inputs.tokenId, outs };
   },
 
   /** PATCH `{scopeMapId, status}` only: the token's passwords survive. */
   async update(_id: string, _olds: TokenSettingsState, news: TokenSettingsState): Promise<pulumi.dynamic.UpdateResult> {
-    await patch(news);
+    await patch(await sessionFor(news.tokenId), news);
     const outs: TokenSettingsState = { tokenId: news.tokenId, scopeMapId: news.scopeMapId, status: news.status };
     return { outs };
   },
@@ -151,7 +145,7 @@ export const tokenSettingsProvider = {
    * PATCHes it back. A token that is gone makes this resource disappear too.
    */
   async read(id: string, props: TokenSettingsState): Promise<pulumi.dynamic.ReadResult> {
-    const token = await get(props.tokenId);
+    const token = await getToken(await sessionFor(props.tokenId));
     if (!token) return { id: "", props: {} };
     const seen = actual(token, props);
     return { id, props: { ...seen }, inputs: { ...seen } };
