@@ -2,7 +2,7 @@ import type { ConnectedRegistryRecord, RegistryRecord, ResourceGroupRecord, Scop
 
 /** ARM resource ids, built with the casing ARM writes in bodies (`resourceGroups`, `Microsoft.ContainerRegistry`). */
 
-export const ACR_NAMESPACE = "Microsoft.ContainerRegistry";
+const ACR_NAMESPACE = "Microsoft.ContainerRegistry";
 
 export function subscriptionId(sub: string): string {
   return `/subscriptions/${sub}`;
@@ -37,11 +37,6 @@ export const idOf = {
   token: (t: TokenRecord) => tokenId(t.registryId, t.name),
   connectedRegistry: (c: ConnectedRegistryRecord) => connectedRegistryId(c.registryId, c.name),
 };
-
-/** The last segment of an id. */
-export function nameOf(id: string): string {
-  return id.slice(id.lastIndexOf("/") + 1);
-}
 
 /** Case-insensitive id comparison (ARM ids are case-insensitive). */
 export function sameId(a: string, b: string): boolean {

@@ -109,7 +109,7 @@ export function authorizationFailed(client: string, objectId: string, action: st
 }
 
 /** A UTC time as ARM prints it (.NET invariant culture "M/d/yyyy h:mm:ss tt"), e.g. `11/23/2026 1:22:05 AM`. */
-export function dotNetUtc(d: Date): string {
+function dotNetUtc(d: Date): string {
   const h24 = d.getUTCHours();
   const h12 = h24 % 12 === 0 ? 12 : h24 % 12;
   const pad = (n: number) => String(n).padStart(2, "0");

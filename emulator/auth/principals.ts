@@ -14,7 +14,7 @@ export interface KnownPrincipal {
 }
 
 /** The audience Entra requires in federated (workload identity) assertions by default. */
-export const TOKEN_EXCHANGE_AUDIENCE = "api://AzureADTokenExchange";
+const TOKEN_EXCHANGE_AUDIENCE = "api://AzureADTokenExchange";
 
 /** A stable GUID-shaped object id for a client id, so seeds need not invent one. */
 export function defaultObjectId(clientId: string): string {

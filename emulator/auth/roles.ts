@@ -58,7 +58,7 @@ export function roleAllows(role: RoleDefinition, action: string): boolean {
 }
 
 /** ARM action pattern match: `*` matches any run of characters (slashes included), case-insensitive. */
-export function actionMatches(pattern: string, action: string): boolean {
+function actionMatches(pattern: string, action: string): boolean {
   const source = pattern
     .split("*")
     .map((part) => part.replace(/[.+?^${}()|[\]\\]/g, "\\$&"))

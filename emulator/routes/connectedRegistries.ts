@@ -55,7 +55,7 @@ const LOG_LEVELS = ["Debug", "Information", "Warning", "Error", "None"] as const
 const AUDIT_LOG_STATUSES = ["Enabled", "Disabled"] as const;
 
 /** The wire form, fields in the recorded order. */
-export function connectedRegistryBody(c: ConnectedRegistryRecord, reg: RegistryRecord, apiVersion: string): Record<string, unknown> {
+function connectedRegistryBody(c: ConnectedRegistryRecord, reg: RegistryRecord, apiVersion: string): Record<string, unknown> {
   const sync: Record<string, unknown> = { tokenId: c.syncTokenId };
   if (c.schedule !== undefined) sync.schedule = c.schedule;
   if (c.syncWindow !== undefined) sync.syncWindow = c.syncWindow;

@@ -24,7 +24,7 @@ const PASSWORD_NAMES: readonly PasswordName[] = ["password1", "password2"];
  * A password value shaped like the service's since late 2023: 52 base64-alphabet characters
  * with the literal `+ACR` at index 42–45, from a CSPRNG.
  */
-export function newPasswordValue(): string {
+function newPasswordValue(): string {
   const chars = randomBytes(36).toString("base64");
   return `${chars.slice(0, 42)}+ACR${chars.slice(42, 48)}`;
 }

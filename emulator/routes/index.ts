@@ -13,7 +13,7 @@ import { tokenRoutes } from "./tokens";
 export type { Route, RouteContext, RouteEnv, RouteResult } from "./context";
 
 /** Every ARM route the emulator serves. */
-export const ROUTES: readonly Route[] = [
+const ROUTES: readonly Route[] = [
   ...subscriptionRoutes,
   ...resourceGroupRoutes,
   ...resourceRoutes,

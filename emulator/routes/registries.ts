@@ -27,7 +27,7 @@ const SKUS: readonly RegistrySku[] = ["Basic", "Standard", "Premium"];
  * The built-in scope maps every registry has (../shared/acr/README.md §7). Their action lists and
  * descriptions are UNCERTAIN (not in the spec or recordings); these follow the portal's wording.
  */
-export const SYSTEM_SCOPE_MAPS: ReadonlyArray<{ name: string; description: string; actions: string[] }> = [
+const SYSTEM_SCOPE_MAPS: ReadonlyArray<{ name: string; description: string; actions: string[] }> = [
   {
     name: "_repositories_admin",
     description: "Can perform all read, write and delete operations on the registry",
@@ -48,7 +48,7 @@ export const SYSTEM_SCOPE_MAPS: ReadonlyArray<{ name: string; description: strin
 ];
 
 /** The wire form of a registry, with the fields each api-version carried (see FIELDS_SINCE). */
-export function registryBody(r: RegistryRecord, apiVersion: string): Record<string, unknown> {
+function registryBody(r: RegistryRecord, apiVersion: string): Record<string, unknown> {
   const since = (k: keyof typeof FIELDS_SINCE) => atLeast(apiVersion, FIELDS_SINCE[k]);
   const policies: Record<string, unknown> = {
     quarantinePolicy: { status: "disabled" },

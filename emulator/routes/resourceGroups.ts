@@ -14,7 +14,7 @@ import { deleteRegistryTree } from "./registries";
 
 const RG_NAME = /^[-\w._()]{1,90}$/u;
 
-export function resourceGroupBody(g: ResourceGroupRecord): Record<string, unknown> {
+function resourceGroupBody(g: ResourceGroupRecord): Record<string, unknown> {
   return {
     id: idOf.resourceGroup(g),
     name: g.name,

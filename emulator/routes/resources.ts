@@ -21,7 +21,7 @@ interface Filter {
 }
 
 /** Parses the filters ARM supports here; anything else is refused as ARM does. */
-export function parseFilter(raw: string | null): Filter {
+function parseFilter(raw: string | null): Filter {
   if (raw === null || raw.trim() === "") return {};
   const out: Filter = {};
   for (const clause of raw.split(/\s+and\s+/i)) {

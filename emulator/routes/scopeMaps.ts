@@ -34,14 +34,14 @@ import { REGISTRY_ROUTE, requireRegistry } from "./lookup";
 
 const SCOPE_MAP_NAME = /^[a-zA-Z0-9_-]{5,50}$/;
 /** UNCERTAIN: no public source gives the service's limit; the task sets 500. */
-export const MAX_ACTIONS = 500;
+const MAX_ACTIONS = 500;
 const MAX_DESCRIPTION = 256;
 const REPOSITORY_ACTIONS = ["content/read", "content/write", "content/delete", "metadata/read", "metadata/write"];
 const GATEWAY_ACTIONS = ["config/read", "config/write", "message/read", "message/write"];
 const PATH_SEGMENT = /^[a-zA-Z0-9*][a-zA-Z0-9._*-]*$/;
 
 /** The wire form (fields in the recorded order; `description` only when set). */
-export function scopeMapBody(m: ScopeMapRecord, apiVersion: string): Record<string, unknown> {
+function scopeMapBody(m: ScopeMapRecord, apiVersion: string): Record<string, unknown> {
   const properties: Record<string, unknown> = {};
   if (m.description !== undefined) properties.description = m.description;
   properties.type = m.type;
@@ -55,7 +55,7 @@ export function scopeMapBody(m: ScopeMapRecord, apiVersion: string): Record<stri
 }
 
 /** Checks one action string; returns the reason it is invalid, or undefined. */
-export function actionProblem(action: string): string | undefined {
+function actionProblem(action: string): string | undefined {
   const parts = action.split("/");
   if (parts.length < 4) return "it needs at least four '/'-separated parts";
   const verb = parts.slice(-2).join("/");

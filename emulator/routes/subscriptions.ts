@@ -5,7 +5,7 @@ import { requireSubscription } from "./lookup";
 
 /** `GET /subscriptions` (the caller's tenant only) and `GET /subscriptions/{id}`, as `az login` reads them. */
 
-export function subscriptionBody(s: SubscriptionRecord): Record<string, unknown> {
+function subscriptionBody(s: SubscriptionRecord): Record<string, unknown> {
   return {
     id: subscriptionId(s.subscriptionId),
     authorizationSource: "RoleBased",

@@ -33,7 +33,7 @@ const TOKEN_NAME = /^[a-zA-Z0-9-]{5,50}$/;
 const PASSWORD_NAMES: readonly PasswordName[] = ["password1", "password2"];
 
 /** The wire form, fields in the recorded order; 2019-05-01-preview also carried `certificates: []`. */
-export function tokenBody(t: TokenRecord, apiVersion: string): Record<string, unknown> {
+function tokenBody(t: TokenRecord, apiVersion: string): Record<string, unknown> {
   const credentials: Record<string, unknown> = {};
   if (apiVersion === "2019-05-01-preview") credentials.certificates = [];
   credentials.passwords = t.passwords.map(passwordBody);

@@ -19,7 +19,7 @@ import { delimiter, join } from "node:path";
 export const AZ_INSTALL_COMMAND = "sudo apt-get install azure-cli";
 
 /** The cloud name written into the temporary config dir. */
-export const AZ_CLOUD_NAME = "AcrTokensEmulator";
+const AZ_CLOUD_NAME = "AcrTokensEmulator";
 
 /** Finds an executable `az` on PATH; undefined when there is none. */
 export function findAz(path: string | undefined = process.env.PATH): string | undefined {

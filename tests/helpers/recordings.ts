@@ -16,7 +16,7 @@ import { load } from "js-yaml";
 export const REPO_ROOT = resolve(__dirname, "..", "..");
 
 /** Where the recordings live: `../shared/acr/recordings`, resolved from the repository root. */
-export const RECORDINGS_DIR = resolve(REPO_ROOT, "..", "shared", "acr", "recordings");
+const RECORDINGS_DIR = resolve(REPO_ROOT, "..", "shared", "acr", "recordings");
 
 /** One recorded request/response pair, decoded. */
 export interface RecordedInteraction {
@@ -75,7 +75,7 @@ export function decodeRecordedBody(body: string | null | undefined): string | un
 }
 
 /** Parses one recording file. */
-export function parseRecording(path: string): Recording {
+function parseRecording(path: string): Recording {
   const text = readFileSync(path, "utf8");
   const doc = load(text) as VcrFile;
   if (!doc || !Array.isArray(doc.interactions)) {
@@ -657,7 +657,7 @@ export interface ArmResponse {
  * replay must send the recorded method, path and body verbatim (no SDK serialization, no retries,
  * no LRO handling by a client library).
  */
-export function armRequest(options: {
+function armRequest(options: {
   url: URL;
   method: string;
   headers: Record<string, string>;
