@@ -1,5 +1,6 @@
 import { parseArgs } from "node:util";
 import { checkName, checkResourceGroupName, nearest, parseRegistryId, REGISTRY_NAME, TOKEN_NAME } from "../components/validation";
+import { SUBSCRIPTION_ID } from "../components/credential/subscription";
 import { UsageError } from "./errors";
 
 /** The output formats of `acr-tokens check`. */
@@ -48,7 +49,6 @@ const HABITS: Readonly<Record<string, string>> = {
   "--expiration": "--expiring-within",
   "--expiration-in-days": "--expiring-within",
 };
-const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const SUBSCRIPTION_FIX = "Use the subscription's GUID, e.g. from 'az account show --query id -o tsv'.";
 // ARM compares names case-insensitively and an existing registry may have been created with capitals.
 const EXISTING_REGISTRY_NAME = { ...REGISTRY_NAME, lowerCase: false, allowedText: "letters and digits" };
@@ -98,7 +98,7 @@ export function parseCheckArgs(argv: readonly string[]): CheckCommand {
       "--registry is required. Pass the registry's name (with --resource-group, or alone to find it in the subscription) or its resource id.",
     );
   }
-  if (subscription !== undefined && !GUID.test(subscription)) {
+  if (subscription !== undefined && !SUBSCRIPTION_ID.test(subscription)) {
     throw new UsageError(`--subscription "${subscription}" is not a subscription id. ${SUBSCRIPTION_FIX}`);
   }
   if (resourceGroup !== undefined) {
@@ -152,7 +152,7 @@ function parseRegistry(registry: string, resourceGroup: string | undefined, subs
     const problem = parsed.problems[0];
     if (problem || !parsed.registry) throw new UsageError(problem?.message ?? `--registry "${registry}" is not a container registry resource id.`);
     const subscriptionId = registry.split("/")[2]!;
-    if (!GUID.test(subscriptionId)) {
+    if (!SUBSCRIPTION_ID.test(subscriptionId)) {
       throw new UsageError(`--registry "${registry}" has the subscription id "${subscriptionId}", which is not a GUID. ${SUBSCRIPTION_FIX}`);
     }
     const { registryName, resourceGroupName } = parsed.registry;

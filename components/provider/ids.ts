@@ -4,6 +4,8 @@
  * matched case-insensitively and {@link sameArmId} compares whole ids that way.
  */
 
+import { SUBSCRIPTION_ID } from "../credential/subscription";
+
 /** The parts of a token id `/subscriptions/{s}/resourceGroups/{rg}/providers/Microsoft.ContainerRegistry/registries/{r}/tokens/{t}`. */
 export interface TokenRef {
   subscriptionId: string;
@@ -12,7 +14,6 @@ export interface TokenRef {
   tokenName: string;
 }
 
-const GUID = /^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$/;
 // Resource group: 1–90 chars of letters, digits, '_', '-', '.', '(' and ')', not ending in '.'.
 const RESOURCE_GROUP = /^[\p{L}\p{N}_\-.()]{1,90}$/u;
 const REGISTRY = /^[a-zA-Z0-9]{5,50}$/;
@@ -35,7 +36,7 @@ export function parseTokenId(id: unknown): TokenRef | { error: string } {
     return { error: `"${id}" is not a token resource id; expected ${TOKEN_ID_FORM}.` };
   }
   const [, , subscriptionId, , resourceGroupName, , , , registryName, , tokenName] = parts;
-  if (!GUID.test(subscriptionId)) {
+  if (!SUBSCRIPTION_ID.test(subscriptionId)) {
     return { error: `"${id}" has subscription id "${subscriptionId}", which is not a GUID (e.g. 00000000-0000-0000-0000-000000000000).` };
   }
   if (!RESOURCE_GROUP.test(resourceGroupName) || resourceGroupName.endsWith(".")) {
