@@ -410,7 +410,8 @@ export const tokenPasswordProvider = {
 
   /** One generateCredentials POST for this slot (plus, once per registry per process, the registry GET for the login server). */
   async create(inputs: TokenPasswordInputs): Promise<pulumi.dynamic.CreateResult> {
-    const checked = checkTokenPasswordInputs({}, inputs as unknown as Record<string, unknown>, now(TOKEN_PASSWORD));
+    const at = now(TOKEN_PASSWORD);
+    const checked = checkTokenPasswordInputs({}, inputs as unknown as Record<string, unknown>, at);
     if (checked.failures.length > 0) throw new Error(checked.failures.map((f) => f.reason).join(" "));
     const slot = inputs.slot ?? PasswordSlot.Password1;
     const pollMs = lroPollIntervalMs();
@@ -420,7 +421,7 @@ export const tokenPasswordProvider = {
       inputs.expiry !== undefined
         ? new Date(inputs.expiry)
         : inputs.expiresInDays !== undefined
-          ? new Date(now(TOKEN_PASSWORD).getTime() + inputs.expiresInDays * DAY_MS)
+          ? new Date(at.getTime() + inputs.expiresInDays * DAY_MS)
           : undefined;
 
     let loginServer: string;
