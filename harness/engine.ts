@@ -5,8 +5,7 @@ import {
   UNKNOWN,
   applyIgnoreChanges,
   deepEqual,
-  isSecret,
-  secret,
+  markSecrets,
   withoutResourceReferences,
   type Operation,
   type Props,
@@ -54,13 +53,6 @@ export function kindOf(type: string, custom: boolean): ResourceKind {
   if (type.startsWith("pulumi-nodejs:dynamic")) return "dynamic";
   if (isAzureNativeType(type)) return "azure-native";
   return "other";
-}
-
-/** Marks the `additionalSecretOutputs` secret, as the engine does after every create/update/read. */
-function markSecrets(outputs: Props, keys: readonly string[]): Props {
-  const result = { ...outputs };
-  for (const k of keys) if (result[k] !== undefined && !isSecret(result[k])) result[k] = secret(result[k]);
-  return result;
 }
 
 function errorMessage(err: unknown): string {

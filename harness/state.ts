@@ -1,6 +1,6 @@
-import { isSecret, reveal, secret, stripSecrets, type Props, type SecretValue } from "../tests/helpers/providerHost";
+import { definedOnly, isSecret, markSecrets, reveal, secret, stripSecrets, type Props, type SecretValue } from "../tests/helpers/providerHost";
 
-export { isSecret, reveal, secret, stripSecrets, type Props, type SecretValue };
+export { definedOnly, isSecret, markSecrets, reveal, secret, stripSecrets, type Props, type SecretValue };
 
 /** Pulumi's wire marker for "unknown during preview" (`rpc.unknownValue`). */
 export const UNKNOWN = "04da6b54-80e4-46f7-96ec-b56ff0331ba9";
@@ -81,19 +81,6 @@ export function withoutResourceReferences(v: unknown): unknown {
     const o = v as Props;
     if (o[SIG_KEY] === RESOURCE_REFERENCE_SIG) return typeof o["id"] === "string" && o["id"] !== "" ? o["id"] : o["urn"];
     return Object.fromEntries(Object.entries(o).map(([k, x]) => [k, withoutResourceReferences(x)]));
-  }
-  return v;
-}
-
-/** Removes `undefined` recursively (the wire has no undefined; Struct.fromJavaScript refuses it). */
-export function definedOnly<T>(v: T): T {
-  if (Array.isArray(v)) return v.map(definedOnly) as T;
-  if (typeof v === "object" && v !== null && !(v instanceof Date)) {
-    return Object.fromEntries(
-      Object.entries(v)
-        .filter(([, x]) => x !== undefined)
-        .map(([k, x]) => [k, definedOnly(x)]),
-    ) as T;
   }
   return v;
 }

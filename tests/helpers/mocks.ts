@@ -12,6 +12,7 @@ import { MockMonitor } from "@pulumi/pulumi/runtime/mocks";
 import { deserializeProperties } from "@pulumi/pulumi/runtime/rpc";
 import type * as resproto from "@pulumi/pulumi/proto/resource_pb";
 import type * as structproto from "google-protobuf/google/protobuf/struct_pb";
+import { markSecrets, type Props } from "./providerHost";
 
 /** The subscription every mocked Azure id lives in. */
 export const SUBSCRIPTION_ID = "00000000-0000-0000-0000-000000000000";
@@ -164,23 +165,6 @@ function mockState(args: pulumi.runtime.MockResourceArgs): pulumi.runtime.MockRe
   }
 }
 
-/** Pulumi's wire marker for a secret value. */
-const SECRET_SIG = { key: "4dabf18193072939515e22adb298388d", value: "1b47061264138c4ac30d75fd1eb44270" } as const;
-
-/**
- * Marks the `additionalSecretOutputs` of a resource secret in its mocked state, as the engine does
- * (the mock monitor does not).
- */
-function markSecrets(result: pulumi.runtime.MockResourceResult, keys: readonly string[]): pulumi.runtime.MockResourceResult {
-  const state: Record<string, unknown> = { ...(result.state as Record<string, unknown>) };
-  for (const key of keys) {
-    if (state[key] !== undefined) {
-      state[key] = { [SECRET_SIG.key]: SECRET_SIG.value, value: state[key] };
-    }
-  }
-  return { ...result, state };
-}
-
 /**
  * Installs the mocks for the enclosing mocha suite (as the Pulumi project `project`, which names the
  * default config namespace) and resets the recorder before each test.
@@ -207,7 +191,9 @@ export function useMocks(project = "acr-tokens"): void {
             additionalSecretOutputs: options?.additionalSecretOutputs ?? [],
             aliases: options?.aliases ?? [],
           });
-          return markSecrets(mockState(args), options?.additionalSecretOutputs ?? []);
+          // The engine marks additionalSecretOutputs secret; the mock monitor does not.
+          const result = mockState(args);
+          return { ...result, state: markSecrets(result.state as Props, options?.additionalSecretOutputs ?? []) };
         },
         call(args) {
           recorder.invokes.push({ token: args.token, inputs: args.inputs as Record<string, unknown> });

@@ -57,31 +57,34 @@ export function stripSecrets(v: unknown): unknown {
 }
 
 /** Drops `undefined` recursively: the engine never sends it, and Struct.fromJavaScript refuses it (harness pitfall 4). */
-function defined(v: unknown): unknown {
-  if (Array.isArray(v)) return v.map(defined);
-  if (typeof v === "object" && v !== null) {
+export function definedOnly<T>(v: T): T {
+  if (Array.isArray(v)) return v.map(definedOnly) as T;
+  if (typeof v === "object" && v !== null && !(v instanceof Date)) {
     return Object.fromEntries(
       Object.entries(v)
         .filter(([, x]) => x !== undefined)
-        .map(([k, x]) => [k, defined(x)]),
-    );
+        .map(([k, x]) => [k, definedOnly(x)]),
+    ) as T;
   }
   return v;
 }
 
 function toStruct(props: Props): Struct {
-  return Struct.fromJavaScript(defined(props) as Record<string, never>);
+  return Struct.fromJavaScript(definedOnly(props) as Record<string, never>);
 }
 
 function fromStruct(s: Struct | undefined): Props {
   return (s?.toJavaScript() ?? {}) as Props;
 }
 
-/** The engine's annotateSecrets: an output whose same-named input was secret becomes secret. */
-function annotateSecrets(outs: Props, secretKeys: Iterable<string>): Props {
+/**
+ * Marks the outputs named in `keys` secret, as the engine does after a step: its annotateSecrets (an
+ * output whose same-named input was secret) plus the resource's `additionalSecretOutputs`.
+ */
+export function markSecrets(outs: Props, keys: Iterable<string>): Props {
   const result = { ...outs };
-  for (const k of secretKeys) {
-    if (k in result && !isSecret(result[k])) result[k] = secret(result[k]);
+  for (const k of keys) {
+    if (result[k] !== undefined && !isSecret(result[k])) result[k] = secret(result[k]);
   }
   return result;
 }
@@ -239,7 +242,7 @@ export class ProviderHost {
     req.setNews(toStruct(stripSecrets(news) as Props));
     const res = await this.call<provproto.CheckResponse>((cb) => this.client.check(req, cb));
     return {
-      inputs: annotateSecrets(fromStruct(res.getInputs()), secretKeysOf(news)),
+      inputs: markSecrets(fromStruct(res.getInputs()), secretKeysOf(news)),
       failures: res.getFailuresList().map((f) => ({ property: f.getProperty(), reason: f.getReason() })),
     };
   }
@@ -268,7 +271,7 @@ export class ProviderHost {
     req.setType(type);
     req.setProperties(toStruct(stripSecrets(inputs) as Props));
     const res = await this.call<provproto.CreateResponse>((cb) => this.client.create(req, cb));
-    const outs = annotateSecrets(fromStruct(res.getProperties()), [...secretKeysOf(inputs), ...additionalSecretOutputs]);
+    const outs = markSecrets(fromStruct(res.getProperties()), [...secretKeysOf(inputs), ...additionalSecretOutputs]);
     return { id: res.getId(), outs };
   }
 
@@ -279,7 +282,7 @@ export class ProviderHost {
     req.setProperties(toStruct(stripSecrets(state) as Props));
     req.setInputs(toStruct(stripSecrets(inputs) as Props));
     const res = await this.call<provproto.ReadResponse>((cb) => this.client.read(req, cb));
-    const outs = annotateSecrets(fromStruct(res.getProperties()), [...secretKeysOf(state), ...additionalSecretOutputs]);
+    const outs = markSecrets(fromStruct(res.getProperties()), [...secretKeysOf(state), ...additionalSecretOutputs]);
     const newInputs = res.getInputs();
     return { id: res.getId(), outs, ...(newInputs ? { inputs: fromStruct(newInputs) } : {}) };
   }
@@ -291,7 +294,7 @@ export class ProviderHost {
     req.setOlds(toStruct(stripSecrets(olds) as Props));
     req.setNews(toStruct(stripSecrets(news) as Props));
     const res = await this.call<provproto.UpdateResponse>((cb) => this.client.update(req, cb));
-    return { outs: annotateSecrets(fromStruct(res.getProperties()), [...secretKeysOf(news), ...additionalSecretOutputs]) };
+    return { outs: markSecrets(fromStruct(res.getProperties()), [...secretKeysOf(news), ...additionalSecretOutputs]) };
   }
 
   async delete(type: string, name: string, id: string, state: Props): Promise<void> {
