@@ -2,7 +2,7 @@ import type { Clock } from "../clock";
 import type { Principal } from "../auth/types";
 import type { ApiFamilyName } from "../apiVersions";
 import type { OperationTracker } from "../operations";
-import type { EmulatorStore, SystemData } from "../store/types";
+import type { EmulatorStore, RegistryRecord, SystemData } from "../store/types";
 import type { PasswordDigests } from "../passwords";
 import { ArmError, invalidBody } from "../errors";
 import { formatTicks, ticksFromClock } from "../timestamps";
@@ -172,4 +172,14 @@ export function locationHeaders(ctx: RouteContext, subscription: string, locatio
   };
   if (ctx.env.retryAfterSeconds !== undefined) h["Retry-After"] = String(ctx.env.retryAfterSeconds);
   return h;
+}
+
+/**
+ * The DELETE of a token or scope map: the record goes at once (unless an injected `lroFailed` fault
+ * keeps it), answered 202 + Location to an operation that reports the outcome on its first poll.
+ */
+export function acceptedDelete(ctx: RouteContext, reg: RegistryRecord, id: string, remove: () => void): RouteResult {
+  if (!ctx.lroFailed) remove();
+  const op = ctx.env.operations.start({ prefix: "token", resourceId: id, inProgress: "Deleting", polls: 0, failed: ctx.lroFailed, finish: () => undefined });
+  return { status: 202, body: null, headers: locationHeaders(ctx, reg.subscriptionId, reg.location, op.id) };
 }

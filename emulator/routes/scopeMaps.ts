@@ -13,9 +13,9 @@ import { idOf, sameId, scopeMapId } from "../ids";
 import type { RegistryRecord, ScopeMapRecord } from "../store/types";
 import { formatTicks, ticksFromClock } from "../timestamps";
 import {
+  acceptedDelete,
   asyncOperationHeaders,
   bodyObject,
-  locationHeaders,
   newSystemData,
   optionalString,
   page,
@@ -188,9 +188,7 @@ function remove(ctx: RouteContext): RouteResult {
   if (map.type === "SystemDefined") throw systemScopeMapReadOnly(map.name, "DELETE");
   const users = ctx.env.store.tokens.list(idOf.registry(reg)).filter((t) => t.scopeMapId !== undefined && sameId(t.scopeMapId, id));
   if (users.length > 0) throw scopeMapInUse(map.name, users.map((t) => t.name));
-  if (!ctx.lroFailed) ctx.env.store.scopeMaps.delete(id);
-  const op = ctx.env.operations.start({ prefix: "token", resourceId: id, inProgress: "Deleting", polls: 0, failed: ctx.lroFailed, finish: () => undefined });
-  return { status: 202, body: null, headers: locationHeaders(ctx, reg.subscriptionId, reg.location, op.id) };
+  return acceptedDelete(ctx, reg, id, () => ctx.env.store.scopeMaps.delete(id));
 }
 
 const S = "Microsoft.ContainerRegistry/registries/scopeMaps";

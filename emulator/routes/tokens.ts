@@ -4,9 +4,9 @@ import { idOf, scopeMapId, tokenId } from "../ids";
 import type { PasswordName, PasswordRecord, RegistryRecord, TokenRecord } from "../store/types";
 import { formatTicks, ticksFromClock } from "../timestamps";
 import {
+  acceptedDelete,
   asyncOperationHeaders,
   bodyObject,
-  locationHeaders,
   newSystemData,
   optionalString,
   page,
@@ -192,9 +192,7 @@ function remove(ctx: RouteContext): RouteResult {
   checkSku(ctx, reg);
   const { id, token } = current(ctx, reg);
   if (!token) return { status: 204 };
-  if (!ctx.lroFailed) ctx.env.store.tokens.delete(id);
-  const op = ctx.env.operations.start({ prefix: "token", resourceId: id, inProgress: "Deleting", polls: 0, failed: ctx.lroFailed, finish: () => undefined });
-  return { status: 202, body: null, headers: locationHeaders(ctx, reg.subscriptionId, reg.location, op.id) };
+  return acceptedDelete(ctx, reg, id, () => ctx.env.store.tokens.delete(id));
 }
 
 const T = "Microsoft.ContainerRegistry/registries/tokens";
