@@ -1,7 +1,7 @@
 import { createServer, request as httpsRequest, type Server } from "node:https";
 import type { AddressInfo } from "node:net";
-import { generate } from "selfsigned";
 import { ManualClock } from "../../../emulator/clock";
+import { createTlsMaterial } from "../../../emulator/tls";
 import { createIdentityService } from "../../../emulator/auth";
 import type { IdentityService, IdentityServiceOptions } from "../../../emulator/auth/types";
 
@@ -17,7 +17,7 @@ export interface SeenRequest {
 export interface IdentityServer {
   /** `https://127.0.0.1:PORT` */
   url: string;
-  /** PEM of the server's self-signed certificate (pass as `tlsOptions.ca`). */
+  /** PEM of the CA that issued the server's certificate (pass as `tlsOptions.ca`). */
   ca: string;
   clock: ManualClock;
   identity: IdentityService;
@@ -29,24 +29,17 @@ export interface IdentityServer {
 export const ARM_PROBE_PATH = "/arm-probe";
 
 /**
- * Serves an identity service alone over HTTPS on 127.0.0.1, port 0, with a fresh self-signed
- * certificate (SAN IP:127.0.0.1): what the emulator's pipeline does for identity routes, without ARM.
+ * Serves an identity service alone over HTTPS on 127.0.0.1, port 0, with the emulator's TLS material
+ * (a fresh CA and a certificate for IP:127.0.0.1): what the emulator's pipeline does for identity routes, without ARM.
  * `GET /arm-probe` answers `authenticate(Authorization header)` (200 with the principal, or the failure
  * with its status). Other unknown paths get 404.
  */
 export async function startIdentityServer(options: Partial<IdentityServiceOptions> = {}): Promise<IdentityServer> {
   const clock = new ManualClock({ start: "2026-11-23T01:00:00Z", frozen: true });
   const identity = createIdentityService({ tenantId: TENANT_ID, clock, ...options });
-  const { cert, private: key } = await generate([{ name: "commonName", value: "127.0.0.1" }], {
-    keyType: "ec",
-    curve: "P-256",
-    extensions: [
-      { name: "basicConstraints", cA: true },
-      { name: "subjectAltName", altNames: [{ type: 7, ip: "127.0.0.1" }, { type: 2, value: "localhost" }] },
-    ],
-  });
+  const tls = await createTlsMaterial();
   const requests: SeenRequest[] = [];
-  const server: Server = createServer({ cert, key }, (req, res) => {
+  const server: Server = createServer({ cert: tls.certPem, key: tls.keyPem }, (req, res) => {
     const chunks: Buffer[] = [];
     req.on("data", (c: Buffer) => chunks.push(c));
     req.on("end", () => {
@@ -78,12 +71,13 @@ export async function startIdentityServer(options: Partial<IdentityServiceOption
   identity.setBaseUrl(url);
   return {
     url,
-    ca: cert,
+    ca: tls.caCertPem,
     clock,
     identity,
     requests,
     close: () =>
       new Promise<void>((resolve, reject) => {
+        tls.dispose();
         server.closeAllConnections();
         server.close((err) => (err ? reject(err) : resolve()));
       }),
