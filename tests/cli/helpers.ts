@@ -139,11 +139,7 @@ export async function startCliTestBed(): Promise<CliTestBed> {
   return bed;
 }
 
-/** The first sentence of a message (up to the first ". " or the end). */
-export function firstSentence(message: string): string {
-  const i = message.search(/\.(\s|$)/);
-  return i < 0 ? message : message.slice(0, i + 1);
-}
+export { firstSentence } from "../credential/fixtures";
 
 /** Fails when any text holds one of the secrets or the sentinel; the message never shows the secret. */
 export function assertNoSecret(texts: Iterable<string>, secrets: readonly string[]): void {
