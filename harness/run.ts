@@ -38,6 +38,11 @@ function contextOf(options: RunOptions): StepContext {
   return { arm: options.arm, host: () => options.hosts.get(config) };
 }
 
+/** Runs the program module, registering into `deployment`, as the run's project, stack and config. */
+function execute(program: string, options: RunOptions, deployment: Deployment, ctx: StepContext): Promise<void> {
+  return executeProgram({ program: resolveProgram(program), project: options.project, stack: options.stack ?? "dev", config: namespacedConfig(options.project, options.config), deployment, ctx });
+}
+
 function result(state: StackState, plan: Record<string, Operation>, errors: StepError[], outputs: Props): RunResult {
   return { state, outputs, plan, errors, changes: Object.values(plan).some((op) => op !== "same") };
 }
@@ -53,7 +58,7 @@ function result(state: StackState, plan: Record<string, Operation>, errors: Step
 export async function runProgram(program: string, state: StackState, options: RunOptions): Promise<RunResult> {
   const ctx = contextOf(options);
   const deployment = new Deployment(state, ctx, false);
-  await executeProgram({ program: resolveProgram(program), project: options.project, stack: options.stack ?? "dev", config: namespacedConfig(options.project, options.config), deployment, ctx });
+  await execute(program, options, deployment, ctx);
   const next = await deployment.finish();
   return result(next, deployment.plan, deployment.errors, next.outputs);
 }
@@ -73,7 +78,7 @@ export async function preview(program: string, state: StackState, options: RunOp
     errors.push(...refreshed.errors);
   }
   const deployment = new Deployment(base, ctx, true);
-  await executeProgram({ program: resolveProgram(program), project: options.project, stack: options.stack ?? "dev", config: namespacedConfig(options.project, options.config), deployment, ctx });
+  await execute(program, options, deployment, ctx);
   await deployment.finish();
   return result(state, deployment.plan, [...errors, ...deployment.errors], {});
 }
