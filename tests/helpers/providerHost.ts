@@ -73,6 +73,11 @@ function toStruct(props: Props): Struct {
   return Struct.fromJavaScript(definedOnly(props) as Record<string, never>);
 }
 
+/** Props as the engine sends them to a provider that does not accept secrets: markers stripped, then a Struct. */
+function toWire(props: Props): Struct {
+  return toStruct(stripSecrets(props) as Props);
+}
+
 function fromStruct(s: Struct | undefined): Props {
   return (s?.toJavaScript() ?? {}) as Props;
 }
@@ -238,8 +243,8 @@ export class ProviderHost {
     req.setUrn(urnOf(type, name));
     req.setName(name);
     req.setType(type);
-    req.setOlds(toStruct(stripSecrets(olds) as Props));
-    req.setNews(toStruct(stripSecrets(news) as Props));
+    req.setOlds(toWire(olds));
+    req.setNews(toWire(news));
     const res = await this.call<provproto.CheckResponse>((cb) => this.client.check(req, cb));
     return {
       inputs: markSecrets(fromStruct(res.getInputs()), secretKeysOf(news)),
@@ -251,8 +256,8 @@ export class ProviderHost {
     const req = new provproto.DiffRequest();
     req.setId(id);
     req.setUrn(urnOf(type, name));
-    req.setOlds(toStruct(stripSecrets(olds) as Props));
-    req.setNews(toStruct(stripSecrets(news) as Props));
+    req.setOlds(toWire(olds));
+    req.setNews(toWire(news));
     const res = await this.call<provproto.DiffResponse>((cb) => this.client.diff(req, cb));
     const c = res.getChanges();
     const D = provproto.DiffResponse.DiffChanges;
@@ -269,7 +274,7 @@ export class ProviderHost {
     req.setUrn(urnOf(type, name));
     req.setName(name);
     req.setType(type);
-    req.setProperties(toStruct(stripSecrets(inputs) as Props));
+    req.setProperties(toWire(inputs));
     const res = await this.call<provproto.CreateResponse>((cb) => this.client.create(req, cb));
     const outs = markSecrets(fromStruct(res.getProperties()), [...secretKeysOf(inputs), ...additionalSecretOutputs]);
     return { id: res.getId(), outs };
@@ -279,8 +284,8 @@ export class ProviderHost {
     const req = new provproto.ReadRequest();
     req.setId(id);
     req.setUrn(urnOf(type, name));
-    req.setProperties(toStruct(stripSecrets(state) as Props));
-    req.setInputs(toStruct(stripSecrets(inputs) as Props));
+    req.setProperties(toWire(state));
+    req.setInputs(toWire(inputs));
     const res = await this.call<provproto.ReadResponse>((cb) => this.client.read(req, cb));
     const outs = markSecrets(fromStruct(res.getProperties()), [...secretKeysOf(state), ...additionalSecretOutputs]);
     const newInputs = res.getInputs();
@@ -291,8 +296,8 @@ export class ProviderHost {
     const req = new provproto.UpdateRequest();
     req.setId(id);
     req.setUrn(urnOf(type, name));
-    req.setOlds(toStruct(stripSecrets(olds) as Props));
-    req.setNews(toStruct(stripSecrets(news) as Props));
+    req.setOlds(toWire(olds));
+    req.setNews(toWire(news));
     const res = await this.call<provproto.UpdateResponse>((cb) => this.client.update(req, cb));
     return { outs: markSecrets(fromStruct(res.getProperties()), [...secretKeysOf(news), ...additionalSecretOutputs]) };
   }
@@ -301,7 +306,7 @@ export class ProviderHost {
     const req = new provproto.DeleteRequest();
     req.setId(id);
     req.setUrn(urnOf(type, name));
-    req.setProperties(toStruct(stripSecrets(state) as Props));
+    req.setProperties(toWire(state));
     await this.call<Empty>((cb) => this.client.delete(req, cb));
   }
 
