@@ -135,6 +135,17 @@ describe("emulator under malformed input", () => {
     return out;
   }
 
+  it("never repeats the text of an unparseable body in its 400 (a body may hold a credential)", async () => {
+    const secret = "Unparseable-Secret-Value-0123456789";
+    const path = `/subscriptions/${emu().subscriptionId}/resourceGroups/${RG}/providers/Microsoft.ContainerRegistry/registries/${REG}/tokens/mal-token?api-version=2025-11-01`;
+    for (const body of [secret, `{"properties":{"credentials":{"passwords":[{"name":"password1","value":'${secret}'}]}}}`, `{"value":"${secret}"} x`]) {
+      const res = await send({ label: "unparseable", method: "PUT", path, body }, emu().issueToken());
+      assert.equal(res.status, 400);
+      assert.equal((JSON.parse(res.text) as { error: { code: string } }).error.code, "InvalidRequestContent");
+      assert.ok(!res.text.includes(secret.slice(0, 12)), "the 400 repeats the body's text");
+    }
+  });
+
   it("answers several hundred malformed requests with ARM-shaped 4xx, keeps state intact, and still serves correct requests", async function () {
     // ~370 HTTPS round trips (about 1 s here) is a small load test, not a unit test: on a busy
     // 2-core machine it can pass mocha's 2 s default, so this one test gets 10 s.
