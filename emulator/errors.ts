@@ -122,6 +122,16 @@ export function unsupportedApiVersion(
   );
 }
 
+/**
+ * Why `JSON.parse` refused a text, without the excerpt of it V8 quotes in some messages
+ * ("Unexpected token 'x', \"…\" is not valid JSON"): request bodies, seed and state files may hold
+ * credentials. Messages that name only a position are kept.
+ */
+export function jsonSyntaxReason(e: unknown): string {
+  const message = e instanceof Error ? e.message : "";
+  return /JSON at position \d+|^Unexpected end of JSON input$/.test(message) ? message.slice(0, 200) : "Unexpected token";
+}
+
 /** 400 for a body that is not valid JSON (ARM's wording). */
 export function invalidRequestContent(reason: string): ArmError {
   return new ArmError(

@@ -5,6 +5,7 @@ import type { AddressInfo } from "node:net";
 import { createIdentityService } from "./auth";
 import type { IdentityService, IssueTokenOptions, PrincipalSeed } from "./auth/types";
 import { ManualClock } from "./clock";
+import { jsonSyntaxReason } from "./errors";
 import { FaultInjector } from "./faults";
 import { registryId, resourceGroupId, subscriptionId } from "./ids";
 import type { RequestLogEntry } from "./log";
@@ -303,7 +304,7 @@ function loadSeed(seed: EmulatorSeed | string | undefined): EmulatorSeed {
   try {
     parsed = JSON.parse(text);
   } catch (e) {
-    throw new Error(`Emulator seed file '${seed}' is not valid JSON: ${(e as Error).message}.`);
+    throw new Error(`Emulator seed file '${seed}' is not valid JSON: ${jsonSyntaxReason(e)}.`);
   }
   return validateSeed(parsed, `seed file '${seed}'`);
 }

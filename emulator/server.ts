@@ -11,6 +11,7 @@ import {
   internalError,
   invalidRequestContent,
   invalidRequestUri,
+  jsonSyntaxReason,
   methodNotAllowed,
   missingApiVersion,
   noRoute,
@@ -305,10 +306,7 @@ function parseJson(req: IncomingMessage, body: Buffer): unknown {
   try {
     return JSON.parse(text);
   } catch (e) {
-    // V8 quotes an excerpt of the body in some messages ("Unexpected token 'x', \"…\" is not valid JSON"),
-    // and a body may hold a credential: only the messages that name a position (and no body text) are kept.
-    const message = (e as Error).message;
-    throw invalidRequestContent(/JSON at position \d+|^Unexpected end of JSON input$/.test(message) ? message.slice(0, 200) : "The body is not valid JSON.");
+    throw invalidRequestContent(jsonSyntaxReason(e));
   }
 }
 

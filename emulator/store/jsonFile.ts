@@ -1,5 +1,6 @@
 import { existsSync, readFileSync, renameSync, writeFileSync } from "node:fs";
 import type { IdentityKeys } from "../auth/types";
+import { jsonSyntaxReason } from "../errors";
 import { MemoryStore } from "./memory";
 import type { StateSnapshot } from "./types";
 
@@ -26,7 +27,7 @@ export class JsonFileStore extends MemoryStore {
         parsed = JSON.parse(readFileSync(path, "utf8"));
       } catch (e) {
         throw new Error(
-          `Emulator state file '${path}' is not valid JSON (${(e as Error).message}). Delete it to start from an empty state, or pass another --state path.`,
+          `Emulator state file '${path}' is not valid JSON (${jsonSyntaxReason(e)}). Delete it to start from an empty state, or pass another --state path.`,
         );
       }
       if (!isSnapshot(parsed)) {

@@ -68,6 +68,12 @@ describe("startEmulator", () => {
     const bad = join(dir, "bad.json");
     writeFileSync(bad, "{");
     await assert.rejects(startEmulator({ seed: bad }), /seed file '.*bad\.json' is not valid JSON/);
+    writeFileSync(bad, `{"principals":[{"clientId":"c","clientSecret":'seed-secret-4711'}]}`);
+    await assert.rejects(
+      startEmulator({ seed: bad }),
+      (e: Error) => /is not valid JSON/.test(e.message) && !e.message.includes("seed-secret-4711"),
+      "the error repeats the seed file's text (a client secret)",
+    );
     await assert.rejects(startEmulator({ seed: { registries: [{ resourceGroup: "nope", name: "orphanreg" }] } }), /registry 'orphanreg' names resource group 'nope', which the seed does not list/);
     await assert.rejects(startEmulator({ seed: { resourceGroups: [{ name: "g" }], registries: [{ resourceGroup: "g", name: "r1234", sku: "Gold" as "Basic" }] } }), /sku 'Gold'; use Basic, Standard or Premium/);
     await assert.rejects(

@@ -80,6 +80,13 @@ describe("emulator state persistence (statePath / --state)", () => {
     const bad = join(dir, "bad.json");
     writeFileSync(bad, "{not json");
     assert.throws(() => new JsonFileStore(bad), /state file '.*bad\.json' is not valid JSON.*Delete it/);
+    // A corrupt file holding a key: the error names what is wrong without repeating the file's text.
+    writeFileSync(bad, "signingKeyPem-0123456789abcdef");
+    assert.throws(
+      () => new JsonFileStore(bad),
+      (e: Error) => /is not valid JSON/.test(e.message) && !e.message.includes("0123456789abcdef"),
+      "the error repeats the state file's text",
+    );
     const foreign = join(dir, "foreign.json");
     writeFileSync(foreign, JSON.stringify({ hello: "world" }));
     assert.throws(() => new JsonFileStore(foreign), /is not an acr-tokens emulator state \(version 1\)/);
