@@ -139,6 +139,21 @@ function parentIdOf(ctx: RouteContext, reg: RegistryRecord, id: string, self: st
   return idOf.connectedRegistry(parent);
 }
 
+/**
+ * `logging`, `clientTokenIds` and `notificationsList`, which PUT and PATCH read alike: sets what the
+ * body gives onto `record` and keeps what it leaves out (PUT's record holds the defaults).
+ */
+function applyCommon(ctx: RouteContext, reg: RegistryRecord, props: Record<string, unknown>, record: ConnectedRegistryRecord): void {
+  const logging = optionalObject(props, "logging", "properties.logging") ?? {};
+  record.logLevel = enumValue(optionalString(logging, "logLevel", "properties.logging.logLevel"), LOG_LEVELS, "properties.logging.logLevel") ?? record.logLevel;
+  record.auditLogStatus =
+    enumValue(optionalString(logging, "auditLogStatus", "properties.logging.auditLogStatus"), AUDIT_LOG_STATUSES, "properties.logging.auditLogStatus") ?? record.auditLogStatus;
+  const clientTokenIds = optionalStringList(props, "clientTokenIds", "properties.clientTokenIds");
+  if (clientTokenIds !== undefined) record.clientTokenIds = clientTokenIds.map((t, i) => existingTokenId(reg, ctx, t, `properties.clientTokenIds[${i}]`));
+  const notifications = optionalStringList(props, "notificationsList", "properties.notificationsList");
+  if (notifications !== undefined) record.notificationsList = notifications;
+}
+
 function put(ctx: RouteContext): RouteResult {
   const reg = requireRegistry(ctx, true);
   const name = ctx.params.connectedRegistryName;
@@ -152,8 +167,6 @@ function put(ctx: RouteContext): RouteResult {
   const sync = optionalObject(parent, "syncProperties", "properties.parent.syncProperties");
   if (!sync) throw invalidBody("'properties.parent.syncProperties' is required: give at least 'tokenId' and 'messageTtl'.", "properties.parent.syncProperties");
   const parentId = optionalString(parent, "id", "properties.parent.id");
-  const logging = optionalObject(props, "logging", "properties.logging") ?? {};
-  const clientTokenIds = optionalStringList(props, "clientTokenIds", "properties.clientTokenIds");
   const record: ConnectedRegistryRecord = {
     registryId: idOf.registry(reg),
     name: cr?.name ?? name,
@@ -166,8 +179,8 @@ function put(ctx: RouteContext): RouteResult {
       "properties.parent.syncProperties.tokenId",
     ),
     messageTtl: requiredString(sync, "messageTtl", "properties.parent.syncProperties.messageTtl", "an ISO 8601 duration such as \"P2D\"."),
-    logLevel: enumValue(optionalString(logging, "logLevel", "properties.logging.logLevel"), LOG_LEVELS, "properties.logging.logLevel") ?? "Information",
-    auditLogStatus: enumValue(optionalString(logging, "auditLogStatus", "properties.logging.auditLogStatus"), AUDIT_LOG_STATUSES, "properties.logging.auditLogStatus") ?? "Disabled",
+    logLevel: "Information",
+    auditLogStatus: "Disabled",
     provisioningState: "Succeeded",
     systemData: newSystemData(ctx),
   };
@@ -176,9 +189,7 @@ function put(ctx: RouteContext): RouteResult {
   if (schedule !== undefined) record.schedule = schedule;
   const syncWindow = optionalString(sync, "syncWindow", "properties.parent.syncProperties.syncWindow");
   if (syncWindow !== undefined) record.syncWindow = syncWindow;
-  if (clientTokenIds !== undefined) record.clientTokenIds = clientTokenIds.map((t, i) => existingTokenId(reg, ctx, t, `properties.clientTokenIds[${i}]`));
-  const notifications = optionalStringList(props, "notificationsList", "properties.notificationsList");
-  if (notifications !== undefined) record.notificationsList = notifications;
+  applyCommon(ctx, reg, props, record);
   ctx.env.store.connectedRegistries.put(id, record);
   return { status: 200, body: connectedRegistryBody(record, reg, ctx.apiVersion) };
 }
@@ -208,16 +219,7 @@ function patch(ctx: RouteContext): RouteResult {
     if (syncWindow !== undefined) updated.syncWindow = syncWindow;
     if (messageTtl !== undefined) updated.messageTtl = messageTtl;
   }
-  const logging = optionalObject(props, "logging", "properties.logging");
-  if (logging) {
-    updated.logLevel = enumValue(optionalString(logging, "logLevel", "properties.logging.logLevel"), LOG_LEVELS, "properties.logging.logLevel") ?? cr.logLevel;
-    updated.auditLogStatus =
-      enumValue(optionalString(logging, "auditLogStatus", "properties.logging.auditLogStatus"), AUDIT_LOG_STATUSES, "properties.logging.auditLogStatus") ?? cr.auditLogStatus;
-  }
-  const clientTokenIds = optionalStringList(props, "clientTokenIds", "properties.clientTokenIds");
-  if (clientTokenIds !== undefined) updated.clientTokenIds = clientTokenIds.map((t, i) => existingTokenId(reg, ctx, t, `properties.clientTokenIds[${i}]`));
-  const notifications = optionalStringList(props, "notificationsList", "properties.notificationsList");
-  if (notifications !== undefined) updated.notificationsList = notifications;
+  applyCommon(ctx, reg, props, updated);
   ctx.env.store.connectedRegistries.put(id, updated);
   return { status: 200, body: connectedRegistryBody(updated, reg, ctx.apiVersion) };
 }
