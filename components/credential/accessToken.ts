@@ -3,7 +3,8 @@ import type { AccessToken, GetTokenOptions, TokenCredential } from "@azure/core-
 import { AccessTokenError, CredentialSettingsError, humanDuration, utc } from "./errors";
 import { decodeJwtClaims, type AccessTokenClaims } from "./jwt";
 import { isAudienceOf, trimSlashes, type ResolvedCloud } from "./clouds";
-import { displayValue, readSetting, type Setting, type SettingsReader } from "./settings";
+import { displayValue, FILE_PATH_SHAPE, readSetting, type Setting, type SettingsReader } from "./settings";
+import { show } from "../redaction";
 
 /**
  * The bring-your-own access token: a bearer token for ARM that the caller already holds (CI systems do),
@@ -52,13 +53,15 @@ export function readAccessToken(settings: SettingsReader): ParsedAccessToken | u
 
   const file = readSetting(settings, undefined, [ACCESS_TOKEN_FILE_ENV]);
   if (file) {
+    // The path joins messages only once the file was read (a value that is not a readable path, e.g. the
+    // token itself in the wrong variable, is described, never quoted).
     const origin = { settingName: ACCESS_TOKEN_FILE_ENV, where: `the file ${file.value} (${ACCESS_TOKEN_FILE_ENV})`, path: file.value };
     let text: string;
     try {
       text = readFileSync(file.value, "utf8");
     } catch (err) {
       const code = (err as NodeJS.ErrnoException).code ?? "error";
-      if (displayValue(file.value).hidden) {
+      if (displayValue(file.value, FILE_PATH_SHAPE).hidden) {
         // Most likely the token itself, set where its file's path belongs: neither the value nor the
         // file-system error (whose message holds the path) may reach the message.
         throw new CredentialSettingsError(
@@ -67,7 +70,7 @@ export function readAccessToken(settings: SettingsReader): ParsedAccessToken | u
         );
       }
       throw new CredentialSettingsError(
-        `${ACCESS_TOKEN_FILE_ENV} names a file that cannot be read ("${file.value}": ${code}). ` +
+        `${ACCESS_TOKEN_FILE_ENV} names a file that cannot be read (${displayValue(file.value, FILE_PATH_SHAPE).text}: ${code}). ` +
           `Write the token, or the JSON of 'az account get-access-token', to that file, or unset ${ACCESS_TOKEN_FILE_ENV}.`,
         { cause: err },
       );
@@ -76,7 +79,7 @@ export function readAccessToken(settings: SettingsReader): ParsedAccessToken | u
       throw new AccessTokenError(
         "malformed",
         origin.where,
-        `The access token file "${file.value}" (${ACCESS_TOKEN_FILE_ENV}) is empty. Write the token, or the JSON of 'az account get-access-token', to it, or unset ${ACCESS_TOKEN_FILE_ENV}.`,
+        `The access token file ${displayValue(file.value, FILE_PATH_SHAPE).text} (${ACCESS_TOKEN_FILE_ENV}) is empty. Write the token, or the JSON of 'az account get-access-token', to it, or unset ${ACCESS_TOKEN_FILE_ENV}.`,
       );
     }
     return parseAccessToken(text, origin);
@@ -118,7 +121,7 @@ export function parseAccessToken(text: string, origin: AccessTokenOrigin): Parse
     }
     const tokenType = record["tokenType"];
     if (typeof tokenType === "string" && tokenType.toLowerCase() !== "bearer") {
-      throw malformed(`has tokenType "${tokenType}", but Azure Resource Manager needs a Bearer token`);
+      throw malformed(`has tokenType ${show(tokenType, { shape: /^[A-Za-z-]{1,20}$/ })}, but Azure Resource Manager needs a Bearer token`);
     }
     token = accessToken.trim();
     const expiresOn = jsonExpiry(record);
@@ -209,7 +212,7 @@ export function precheckAccessToken(parsed: ParsedAccessToken, ctx: PrecheckCont
     throw new AccessTokenError(
       "audience",
       origin.where,
-      `The access token from ${origin.where} is for audience ${claims.audiences.map((a) => `"${a}"`).join(", ")}, which is not an Azure Resource Manager audience of ${cloudLabel(ctx.cloud)} ` +
+      `The access token from ${origin.where} is for audience ${claims.audiences.map((a) => show(a, { shape: /^[\w:/.-]{1,200}$/ })).join(", ")}, which is not an Azure Resource Manager audience of ${cloudLabel(ctx.cloud)} ` +
         `(${ctx.cloud.audiences.map((a) => `${a}/`).join(" or ")}). Get a token for ARM: ${fix}.`,
     );
   }
@@ -276,7 +279,7 @@ export class AccessTokenCredential implements TokenCredential {
       const resource = scope.replace(/\/\.default$/, "");
       if (!isAudienceOf(resource, cloud.audiences)) {
         throw new CredentialSettingsError(
-          `The access token from ${this.origin.where} is for Azure Resource Manager only, but a client asked for scope "${scope}". ` +
+          `The access token from ${this.origin.where} is for Azure Resource Manager only, but a client asked for scope ${show(scope, { shape: /^[\w:/.-]{1,200}$/ })}. ` +
             `Create the client with credentials.scopes set to ${JSON.stringify(cloud.scopes)} (ResolvedCredential.scopes).`,
         );
       }

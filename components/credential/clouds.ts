@@ -1,6 +1,7 @@
 import { AzureCloud } from "./types";
 import { CredentialSettingsError } from "./errors";
 import { displayValue, readSetting, type SettingsReader } from "./settings";
+import { describe } from "../redaction";
 
 /** What the module needs to know about one Azure cloud. */
 export interface CloudDefinition {
@@ -93,6 +94,13 @@ function httpsUrl(value: string, setting: string, what: string, example: string)
   if (url.protocol !== "https:") {
     throw new CredentialSettingsError(
       `${setting} must use https, got ${displayValue(value).text}: Azure SDKs send bearer tokens only over TLS. Use the https address of the ${what}, e.g. ${example}.`,
+    );
+  }
+  if (url.username || url.password) {
+    // Never quoted, not even in part: `user:password@` is a credential, and the endpoint appears in later messages.
+    throw new CredentialSettingsError(
+      `${setting} holds a URL with a user name or password in it (${describe(value)}). Credentials never go in the ${what}: ` +
+        `remove the "user:password@" part (authentication is the credential's job, see README "Authentication"), e.g. ${example}.`,
     );
   }
   if (url.search || url.hash) {

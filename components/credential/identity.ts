@@ -1,4 +1,5 @@
 import type { TokenCredential } from "@azure/core-auth";
+import { rememberEnvSecrets, scrub } from "../redaction";
 import type { TlsSettings } from "@azure/core-rest-pipeline";
 import type { DefaultAzureCredentialOptions } from "@azure/identity";
 import { CredentialKind } from "./types";
@@ -92,14 +93,17 @@ const UNAVAILABLE = new Set(["CredentialUnavailableError", "AggregateAuthenticat
  * Translates an @azure/identity failure: "not configured here" (CredentialUnavailableError, or a chain
  * where every credential was unavailable) becomes {@link NoCredentialError} with the fix; anything else
  * (the authority refused a configured credential) a {@link CredentialAuthenticationError}. The identity
- * error stays the `cause`, and its message (which @azure/identity keeps free of secrets) is quoted.
+ * error stays the `cause`, and its message is quoted only after the package's redaction rule scrubbed it (Entra echoes what it was sent).
  *
  * Internal. Exported for testing.
  */
 export function describeIdentityFailure(error: unknown, kind: IdentityCredentialKind, scopes: readonly string[]): Error {
   const name = error instanceof Error ? error.name : "";
   // One line, ending with a period: identity messages span lines ("More details:") and may end with ",".
-  const detail = `${(error instanceof Error ? error.message : String(error)).replace(/\s+/g, " ").trim().replace(/[\s.,;:]+$/, "")}.`;
+  // Scrubbed (components/redaction.ts): Entra quotes what it was given, e.g. "Application with identifier
+  // '<AZURE_CLIENT_ID>' was not found", which is the client secret when the two variables are swapped.
+  rememberEnvSecrets(process.env);
+  const detail = `${scrub((error instanceof Error ? error.message : String(error)).replace(/\s+/g, " ").trim().replace(/[\s.,;:]+$/, ""))}.`;
   const cls = IDENTITY_CLASS[kind];
   if (UNAVAILABLE.has(name)) {
     const which =

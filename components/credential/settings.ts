@@ -1,6 +1,7 @@
 import { readFileSync, statSync } from "node:fs";
 import type { CredentialSettingsSource } from "./types";
 import { CredentialSettingsError } from "./errors";
+import { describe, show } from "../redaction";
 
 /** The stack-config namespace of every setting (`acr-tokens:<name>`). */
 export const CONFIG_NAMESPACE = "acr-tokens";
@@ -44,13 +45,25 @@ export function readSetting(settings: SettingsReader, configName: string | undef
 }
 
 /**
- * A setting's value for an error message: quoted, unless it looks like a secret pasted into the wrong
- * setting (an access token, `az account get-access-token` JSON, a PEM key, or anything longer than any
- * id, name or URL a non-secret setting holds), which is described by its length instead.
+ * A setting's value for an error message, through the package's one redaction rule
+ * (components/redaction.ts): quoted only when it is short (at most 64 characters), of the setting's
+ * expected `shape` when given, and nothing credential-shaped; otherwise described by its length and
+ * kind, never quoted (a secret pasted into the wrong setting stays unprinted).
  */
-export function displayValue(value: string): { text: string; hidden: boolean } {
-  const secretLike = value.length > 128 || /^eyJ[\w-]*\./.test(value) || value.startsWith("{") || value.includes("-----BEGIN");
-  return secretLike ? { text: `a ${value.length}-character value (not shown: it may be a secret)`, hidden: true } : { text: `"${value}"`, hidden: false };
+export function displayValue(value: string, shape?: RegExp): { text: string; hidden: boolean } {
+  const text = show(value, { maxLength: 128, ...(shape ? { shape } : {}) });
+  return text.startsWith('"') ? { text, hidden: false } : { text: `${text} (not shown: it may be a secret)`, hidden: true };
+}
+
+/** The shape of a file path a setting may quote: absolute, relative (`./`, `../`), home (`~/`) or a drive path. */
+export const FILE_PATH_SHAPE = /^(?:[A-Za-z]:)?[\\/.~][^\n]*$/;
+
+/** The shape of a duration a setting may quote (a typo of one, e.g. `5 minutes`). */
+export const DURATION_SHAPE = /^[\w .:-]{0,20}$/;
+
+/** A setting's value described, never quoted: for settings that name files, numbers or other free text. */
+export function describeSetting(value: string): string {
+  return describe(value);
 }
 
 const DURATION = /^(?:(\d+)h)?(?:(\d+)m)?(?:(\d+)s)?$/;
@@ -66,7 +79,7 @@ export function parseDuration(setting: Setting): number {
   const m = DURATION.exec(text);
   if (!m || text === "") {
     throw new CredentialSettingsError(
-      `${setting.source} is not a duration: ${displayValue(setting.value).text}. Give whole seconds (300) or hours/minutes/seconds such as 10m, 1h30m or 90s.`,
+      `${setting.source} is not a duration: ${displayValue(setting.value, DURATION_SHAPE).text}. Give whole seconds (300) or hours/minutes/seconds such as 10m, 1h30m or 90s.`,
     );
   }
   const [, h = "0", min = "0", s = "0"] = m;
@@ -94,7 +107,7 @@ export function currentTime(source: Pick<CredentialSettingsSource, "now" | "env"
     writtenAt = statSync(file).mtimeMs;
   } catch (err) {
     throw new CredentialSettingsError(
-      `ACR_TOKENS_CLOCK_FILE names a file that cannot be read ("${file}": ${(err as NodeJS.ErrnoException).code ?? String(err)}). ` +
+      `ACR_TOKENS_CLOCK_FILE names a file that cannot be read (${displayValue(file, FILE_PATH_SHAPE).text}: ${(err as NodeJS.ErrnoException).code ?? "error"}). ` +
         `Point it at the file the emulator's clock mirrors into (startEmulator({ clockFile })), or unset it to use the system clock.`,
       { cause: err },
     );
@@ -102,7 +115,7 @@ export function currentTime(source: Pick<CredentialSettingsSource, "now" | "env"
   const at = Date.parse(text);
   if (Number.isNaN(at)) {
     throw new CredentialSettingsError(
-      `ACR_TOKENS_CLOCK_FILE ("${file}") does not hold an ISO 8601 time. Let the emulator's clock write it, or unset ACR_TOKENS_CLOCK_FILE to use the system clock.`,
+      `ACR_TOKENS_CLOCK_FILE (${displayValue(file, FILE_PATH_SHAPE).text}) does not hold an ISO 8601 time. Let the emulator's clock write it, or unset ACR_TOKENS_CLOCK_FILE to use the system clock.`,
     );
   }
   return new Date(at + Math.max(0, Date.now() - writtenAt));
