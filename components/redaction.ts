@@ -63,16 +63,18 @@ const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 /**
  * True when a run of token characters looks like key material rather than a name, id or word:
  * JWT-shaped; an Entra client secret (`~` in 30+ characters); a piece (between `/`, `.`, `-`) of 16+
- * characters mixing letters and digits; 12+ with base64 `+`/`=` and mixed classes; or 32+ hex digits.
+ * characters mixing letters and digits; 12+ with base64 `+`/`=`, digits and both cases; or 32+ hex digits.
  */
 function randomLooking(run: string): boolean {
   if (run.length < 12) return false;
   if (GUID.test(run)) return false;
   if (/eyJ[\w-]{8,}/.test(run)) return true;
   if (run.includes("~") && run.length >= 30) return true;
+  // base64 with "/" splitting it into short pieces: a "+" in a long mixed run is no name or path.
+  if (run.length >= 32 && run.includes("+") && /\d/.test(run) && /[a-z]/.test(run) && /[A-Z]/.test(run)) return true;
   for (const piece of run.split(/[/.-]/)) {
     if (piece.length >= 16 && /[a-zA-Z]/.test(piece) && /\d/.test(piece) && classes(piece) >= 3) return true;
-    if (piece.length >= 12 && /[+=]/.test(piece) && classes(piece) >= 3) return true;
+    if (piece.length >= 12 && /[+=]/.test(piece) && /\d/.test(piece) && /[a-z]/.test(piece) && /[A-Z]/.test(piece)) return true;
     if (piece.length >= 32 && /^[0-9a-f]+$/i.test(piece)) return true;
     if (piece.length >= 40 && classes(piece) >= 2 && /\d/.test(piece)) return true;
   }
@@ -103,7 +105,7 @@ export function scrub(text: string): string {
     // Authorization headers, however quoted: `Authorization: Bearer x`, `"authorization":"x"`, `authorization=x`.
     .replace(/(["']?\b(?:proxy-)?authorization["']?\s*[:=]\s*)(["']?)(?:[A-Za-z-]+\s+)?[^\s"',;}]+\2/gi, "$1$2[header value removed]$2")
     // Schemes with a credential after them.
-    .replace(/\b(Bearer|Basic|Digest|SharedKey|SharedAccessSignature|PoP)\s+[A-Za-z0-9+/=~_.:%-]{4,}/gi, "$1 [credential removed]")
+    .replace(/\b(Bearer|Basic|Digest|SharedKey|SharedAccessSignature|PoP)\s+(?=[A-Za-z0-9+/=~_.:%-]*[\d+/=~_.%])[A-Za-z0-9+/=~_.:%-]{8,}/gi, "$1 [credential removed]")
     // user:password@ in a URL.
     .replace(/\b([a-z][a-z0-9+.-]*:\/\/)[^\s/@:]*:[^\s/@]*@/gi, "$1[credentials removed]@")
     // JSON or form fields that hold a secret by name.
