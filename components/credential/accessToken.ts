@@ -4,7 +4,7 @@ import { AccessTokenError, CredentialSettingsError, humanDuration, utc } from ".
 import { decodeJwtClaims, type AccessTokenClaims } from "./jwt";
 import { isAudienceOf, trimSlashes, type ResolvedCloud } from "./clouds";
 import { displayValue, FILE_PATH_SHAPE, readSetting, type Setting, type SettingsReader } from "./settings";
-import { show } from "../redaction";
+import { show } from "../common/redact";
 
 /**
  * The bring-your-own access token: a bearer token for ARM that the caller already holds (CI systems do),

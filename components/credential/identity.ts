@@ -1,5 +1,5 @@
 import type { TokenCredential } from "@azure/core-auth";
-import { rememberEnvSecrets, scrub } from "../redaction";
+import { rememberEnvSecrets, scrub } from "../common/redact";
 import type { TlsSettings } from "@azure/core-rest-pipeline";
 import type { DefaultAzureCredentialOptions } from "@azure/identity";
 import { CredentialKind } from "./types";
@@ -100,7 +100,7 @@ const UNAVAILABLE = new Set(["CredentialUnavailableError", "AggregateAuthenticat
 export function describeIdentityFailure(error: unknown, kind: IdentityCredentialKind, scopes: readonly string[]): Error {
   const name = error instanceof Error ? error.name : "";
   // One line, ending with a period: identity messages span lines ("More details:") and may end with ",".
-  // Scrubbed (components/redaction.ts): Entra quotes what it was given, e.g. "Application with identifier
+  // Scrubbed (components/common/redact.ts): Entra quotes what it was given, e.g. "Application with identifier
   // '<AZURE_CLIENT_ID>' was not found", which is the client secret when the two variables are swapped.
   rememberEnvSecrets(process.env);
   const detail = `${scrub((error instanceof Error ? error.message : String(error)).replace(/\s+/g, " ").trim().replace(/[\s.,;:]+$/, ""))}.`;

@@ -8,7 +8,7 @@ import { RefreshingCredential } from "./refreshingCredential";
 import { CredentialSettingsError } from "./errors";
 import { CaCertificateCache } from "./caCertificates";
 import { currentTime, displayValue, parseDuration, readSetting, settingsReader, type Setting, type SettingsReader } from "./settings";
-import { refuseNetworkDebug, rememberEnvSecrets, rememberSecret } from "../redaction";
+import { refuseNetworkDebug, rememberEnvSecrets, rememberSecret } from "../common/redact";
 import { subscriptionFromSetting, subscriptionIdProblem, type SubscriptionOrigin } from "./subscription";
 
 export * from "./types";
@@ -41,7 +41,7 @@ export async function resolveCredential(source: CredentialSettingsSource = {}): 
   // Node's own network debug output would print the bearer token: nothing is resolved or sent under it.
   refuseNetworkDebug(process.env);
   if (source.env) refuseNetworkDebug(source.env);
-  // Secrets in the environment are scrubbed from every message of this process (components/redaction.ts).
+  // Secrets in the environment are scrubbed from every message of this process (components/common/redact.ts).
   rememberEnvSecrets(process.env);
   if (source.env) rememberEnvSecrets(source.env);
   const settings = settingsReader(source);

@@ -1,7 +1,9 @@
 import { readFileSync, statSync } from "node:fs";
 import type { CredentialSettingsSource } from "./types";
 import { CredentialSettingsError } from "./errors";
-import { describe, show } from "../redaction";
+import { displayValue, DURATION_SHAPE, FILE_PATH_SHAPE } from "../common/redact";
+
+export { displayValue, FILE_PATH_SHAPE } from "../common/redact";
 
 /** The stack-config namespace of every setting (`acr-tokens:<name>`). */
 export const CONFIG_NAMESPACE = "acr-tokens";
@@ -42,28 +44,6 @@ export function readSetting(settings: SettingsReader, configName: string | undef
     if (value) return { value, source: name, name };
   }
   return undefined;
-}
-
-/**
- * A setting's value for an error message, through the package's one redaction rule
- * (components/redaction.ts): quoted only when it is short (at most 64 characters), of the setting's
- * expected `shape` when given, and nothing credential-shaped; otherwise described by its length and
- * kind, never quoted (a secret pasted into the wrong setting stays unprinted).
- */
-export function displayValue(value: string, shape?: RegExp): { text: string; hidden: boolean } {
-  const text = show(value, { maxLength: 128, ...(shape ? { shape } : {}) });
-  return text.startsWith('"') ? { text, hidden: false } : { text: `${text} (not shown: it may be a secret)`, hidden: true };
-}
-
-/** The shape of a file path a setting may quote: absolute, relative (`./`, `../`), home (`~/`) or a drive path. */
-export const FILE_PATH_SHAPE = /^(?:[A-Za-z]:)?[\\/.~][^\n]*$/;
-
-/** The shape of a duration a setting may quote (a typo of one, e.g. `5 minutes`). */
-export const DURATION_SHAPE = /^[\w .:-]{0,20}$/;
-
-/** A setting's value described, never quoted: for settings that name files, numbers or other free text. */
-export function describeSetting(value: string): string {
-  return describe(value);
 }
 
 const DURATION = /^(?:(\d+)h)?(?:(\d+)m)?(?:(\d+)s)?$/;

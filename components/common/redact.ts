@@ -261,3 +261,25 @@ export function refuseNetworkDebug(env: NodeJS.ProcessEnv = process.env): void {
       `${LEAKY_DEBUG_SECTIONS.join(", ")} from it) and run again; for request logs use AZURE_LOG_LEVEL=verbose, which redacts headers.`,
   );
 }
+
+/**
+ * A setting's value for an error message, through the package's one redaction rule: quoted only when it is short (at most 64 characters), of the setting's
+ * expected `shape` when given, and nothing credential-shaped; otherwise described by its length and
+ * kind, never quoted (a secret pasted into the wrong setting stays unprinted).
+ */
+export function displayValue(value: string, shape?: RegExp): { text: string; hidden: boolean } {
+  const text = show(value, { maxLength: 128, ...(shape ? { shape } : {}) });
+  return text.startsWith('"') ? { text, hidden: false } : { text: `${text} (not shown: it may be a secret)`, hidden: true };
+}
+
+/** The shape of a file path a setting may quote: absolute, relative (`./`, `../`), home (`~/`) or a drive path. */
+export const FILE_PATH_SHAPE = /^(?:[A-Za-z]:)?[\\/.~][^\n]*$/;
+
+/** The shape of a duration a setting may quote (a typo of one, e.g. `5 minutes`). */
+export const DURATION_SHAPE = /^[\w .:-]{0,20}$/;
+
+/** A service message on one line, bounded and scrubbed, so an error never carries a body dump or a credential. */
+export function oneLine(s: string): string {
+  const flat = scrub(s).replace(/\s+/g, " ").trim();
+  return flat.length > 300 ? `${flat.slice(0, 297)}...` : flat;
+}

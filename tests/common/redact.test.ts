@@ -1,6 +1,6 @@
 import * as assert from "node:assert/strict";
 import { randomBytes } from "node:crypto";
-import { describe as describeValue, describeBody, looksSecret, redactError, refuseNetworkDebug, rememberSecret, scrub, show } from "../../components/redaction";
+import { describe as describeValue, describeBody, looksSecret, redactError, refuseNetworkDebug, rememberSecret, scrub, show } from "../../components/common/redact";
 
 /** Secret-shaped values of every kind the package may meet, generated fresh each run (none is live). */
 export function secretSamples(count = 20): Array<{ kind: string; value: string }> {
