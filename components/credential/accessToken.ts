@@ -131,6 +131,17 @@ export function parseAccessToken(text: string, origin: AccessTokenOrigin): Parse
   }
   // A pasted "Authorization" value: the scheme is ours to add, so drop it rather than fail.
   token = token.replace(/^bearer\s+/i, "");
+  // A copy-paste artifact (zero-width space, BOM, soft hyphen, a control character) would otherwise fail
+  // inside Node as a bare "Invalid character in header content": named here, by code point and position.
+  const odd = /[^\x21-\x7e]/.exec(token);
+  if (odd && !/[ \t\r\n\v\f]/.test(odd[0])) {
+    const code = `U+${odd[0].codePointAt(0)!.toString(16).toUpperCase().padStart(4, "0")}`;
+    const name = INVISIBLE_NAMES[odd[0]] ?? (/[\u0000-\u001f\u007f-\u009f]/.test(odd[0]) ? "a control character" : "a character outside printable ASCII");
+    throw malformed(
+      `contains ${name} (${code}) at character ${odd.index + 1} of ${token.length}, which no access token has: a copy-paste artifact. ` +
+        `Copy the token again, or set it straight from the command's output (az account get-access-token --query accessToken -o tsv)`,
+    );
+  }
   if (/\s/.test(token)) throw malformed("contains whitespace");
 
   const claims = decodeJwtClaims(token);
@@ -141,6 +152,19 @@ export function parseAccessToken(text: string, origin: AccessTokenOrigin): Parse
   }
   return { origin, token, ...parsed };
 }
+
+/** Names of the invisible characters copy-paste leaves behind. */
+const INVISIBLE_NAMES: Readonly<Record<string, string>> = {
+  "\u200b": "a zero-width space",
+  "\u200c": "a zero-width non-joiner",
+  "\u200d": "a zero-width joiner",
+  "\u200e": "a left-to-right mark",
+  "\u200f": "a right-to-left mark",
+  "\u2060": "a word joiner",
+  "\ufeff": "a byte-order mark",
+  "\u00ad": "a soft hyphen",
+  "\u00a0": "a no-break space",
+};
 
 /**
  * `expires_on` (epoch seconds; newer az) wins over `expiresOn` ("2026-11-23 02:00:00.000000", which az
@@ -161,6 +185,9 @@ function jsonExpiry(record: Record<string, unknown>): number | undefined {
   const withZone = Date.parse(local);
   return Number.isNaN(withZone) ? undefined : withZone;
 }
+
+/** Clock skew tolerated on `nbf` (as Entra-issued tokens are judged by ARM: a few minutes). */
+const NOT_BEFORE_SKEW_MS = 5 * 60_000;
 
 /** What the pre-checks compare the token with. */
 export interface PrecheckContext {
@@ -191,7 +218,7 @@ function cloudLabel(cloud: ResolvedCloud): string {
 }
 
 /**
- * The pre-checks, without a network call, in this order: expired, audience, tenant, expiring within the
+ * The pre-checks, without a network call, in this order: expired, not yet valid (`nbf`), audience, tenant, expiring within the
  * margin. Throws an {@link AccessTokenError} for the first failure; returns the warnings (a token that is
  * not a JWT cannot be checked, which is allowed).
  */
@@ -206,6 +233,15 @@ export function precheckAccessToken(parsed: ParsedAccessToken, ctx: PrecheckCont
       "expired",
       origin.where,
       `The access token from ${origin.where} expired at ${utc(expiresOn)} (UTC; it is now ${utc(ctx.now)}). Get a new one: ${fix}.`,
+    );
+  }
+  if (claims?.notBefore !== undefined && claims.notBefore > ctx.now + NOT_BEFORE_SKEW_MS) {
+    throw new AccessTokenError(
+      "notYetValid",
+      origin.where,
+      `The access token from ${origin.where} is not valid before ${utc(claims.notBefore)} (UTC; its "nbf" claim), ` +
+        `${humanDuration(claims.notBefore - ctx.now)} from now (${utc(ctx.now)} here), so Azure Resource Manager would refuse it. ` +
+        `Check this machine's clock (and ACR_TOKENS_CLOCK_FILE, when set), or get a token valid now: ${fix}.`,
     );
   }
   if (claims && claims.audiences.length > 0 && !claims.audiences.some((a) => isAudienceOf(a, ctx.cloud.audiences))) {
