@@ -87,7 +87,7 @@ async function handle(deps: PipelineDeps, req: IncomingMessage, res: ServerRespo
     requestId,
   };
   const auth = single(req.headers.authorization);
-  if (auth) entry.authScheme = auth.split(" ")[0].slice(0, 16);
+  if (auth) entry.authScheme = authSchemeOf(auth);
   // The entry is written when the response is ended (before the client can see it, so tests that
   // await a response find its entry), or with status 0 when the connection closes unanswered.
   let logged = false;
@@ -213,6 +213,17 @@ async function handle(deps: PipelineDeps, req: IncomingMessage, res: ServerRespo
     handling = false;
     if (res.destroyed) finish(res.headersSent ? res.statusCode : 0);
   }
+}
+
+/** Schemes the log may name. Anything else is a label, never characters of the header (which may be a bare token). */
+const AUTH_SCHEMES = ["Bearer", "Basic", "PoP", "Digest", "Negotiate", "NTLM", "SharedKey", "SharedAccessSignature"];
+
+/** The Authorization header's scheme for the request log: a known scheme's name, "(no scheme)" or "(unknown scheme)". */
+export function authSchemeOf(header: string): string {
+  const space = header.indexOf(" ");
+  if (space <= 0) return "(no scheme)";
+  const word = header.slice(0, space).toLowerCase();
+  return AUTH_SCHEMES.find((s) => s.toLowerCase() === word) ?? "(unknown scheme)";
 }
 
 /** Writes a route result as ARM does (JSON, no-cache headers). */
