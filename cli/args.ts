@@ -2,7 +2,7 @@ import { parseArgs } from "node:util";
 import { checkName, checkResourceGroupName, nearest, parseRegistryId, REGISTRY_NAME, TOKEN_NAME } from "../components/validation";
 import { SUBSCRIPTION_ID } from "../components/credential/subscription";
 import { UsageError } from "./errors";
-import { show } from "../components/redaction";
+import { show } from "../components/common/redact";
 
 /**
  * A command-line value for a message, through the package's redaction rule: quoted only when it is a

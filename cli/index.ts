@@ -2,7 +2,7 @@ import { DEFAULT_EXPIRING_WITHIN, OutputFormat, parseCheckArgs } from "./args";
 import { runCheck } from "./check";
 import { ArmRequestErrorName, type ArmRequestError } from "../components/provider/errors";
 import { UsageError, UsageErrorName } from "./errors";
-import { redactError, refuseNetworkDebug, rememberEnvSecrets, scrub, show } from "../components/redaction";
+import { redactError, refuseNetworkDebug, rememberEnvSecrets, scrub, show } from "../components/common/redact";
 import { renderJson, renderTable } from "./format";
 import type { TextSink } from "./progress";
 
