@@ -1,9 +1,9 @@
 import * as pulumi from "@pulumi/pulumi";
 import { currentTime } from "./credential/settings";
 import type { CredentialKind } from "./credential/types";
-import { validated } from "./errors";
+import { validated } from "./validation/validated";
 import { TokenPassword } from "./tokenPassword";
-import { PasswordSlot } from "./types";
+import { PasswordSlot } from "./arm/types";
 import type { Checked, ValidationProblem } from "./validation/problems";
 
 const DAY_MS = 86_400_000;

@@ -1,7 +1,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import type { CredentialKind } from "./credential/types";
-import { providerShim } from "./provider/loader";
-import type { PasswordSlot } from "./types";
+import { providerShim } from "./provider/dynamic/loader";
+import type { PasswordSlot } from "./arm/types";
 
 /** Serialized into state as `__provider`; why it is a call-time shim: see `providerShim`. */
 const tokenPasswordShim = providerShim("tokenPasswordProvider");

@@ -12,7 +12,7 @@ import { tmpdir } from "node:os";
 import * as path from "node:path";
 import { startEmulator, type Emulator } from "acr-tokens/emulator";
 import { main as acrTokens } from "../cli";
-import { EmulatorHarness, planByName, reveal, type Operation, type RunResult, type Session } from "../harness";
+import { EmulatorHarness, planByName, reveal, type Operation, type RunResult, type Session } from "../testing/harness";
 
 /** One step of the demo and whether it did what it says. */
 export interface DemoStep {
@@ -28,7 +28,7 @@ export interface DemoIo {
 const RG = "rg-demo";
 const REGISTRY = "contosoregistry";
 const QUICKSTART = "examples/quickstart/index.ts";
-const ROTATION = "harness/programs/quickstartRotation.ts";
+const ROTATION = "testing/harness/programs/quickstartRotation.ts";
 const PROJECT = "acr-tokens-quickstart";
 
 const VERBS: Record<Operation, string> = { create: "created", update: "updated", replace: "replaced", delete: "deleted", same: "unchanged" };

@@ -1,9 +1,9 @@
 import type { ContainerRegistryManagementClient } from "@azure/arm-containerregistry";
 import { currentTime, resolveCredential } from "../credential";
 import type { CredentialKind, ResolvedCredential } from "../credential/types";
-import { armClientFor } from "./armClient";
-import { providerConfig } from "./config";
-import type { TokenRef } from "./ids";
+import { armClientFor } from "../arm/client";
+import { providerConfig } from "./dynamic/config";
+import type { TokenRef } from "../arm/ids";
 
 /**
  * The credential for one provider call, resolved at call time from the stack config given to

@@ -7,5 +7,5 @@ export { tokenPasswordProvider } from "./tokenPasswordProvider";
 export type { TokenPasswordInputs, TokenPasswordOutputs } from "./tokenPasswordProvider";
 export { tokenSettingsProvider } from "./tokenSettingsProvider";
 export type { TokenSettingsState } from "./tokenSettingsProvider";
-export { ArmRequestError, ArmRequestErrorName } from "./errors";
-export { DEFAULT_LRO_POLL_INTERVAL_MS } from "./armClient";
+export { ArmRequestError, ArmRequestErrorName } from "../arm/errors";
+export { DEFAULT_LRO_POLL_INTERVAL_MS } from "../arm/client";

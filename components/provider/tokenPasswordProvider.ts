@@ -2,12 +2,12 @@ import type * as pulumi from "@pulumi/pulumi";
 import { specialSecretSig, specialSigKey, unknownValue } from "@pulumi/pulumi/runtime/rpc";
 import type { Token } from "@azure/arm-containerregistry";
 import { CredentialKind } from "../credential/types";
-import { PasswordSlot } from "../types";
-import { armClientFor, getToken, lroPollIntervalMs } from "./armClient";
-import { configureProviders, type ConfigureRequest } from "./config";
+import { PasswordSlot } from "../arm/types";
+import { armClientFor, getToken, lroPollIntervalMs } from "../arm/client";
+import { configureProviders, type ConfigureRequest } from "./dynamic/config";
 import { armSession, now, type ArmSession } from "./context";
-import { statusOf, wrapArmError } from "./errors";
-import { parseTokenId, sameArmId, type TokenRef } from "./ids";
+import { statusOf, wrapArmError } from "../arm/errors";
+import { parseTokenId, sameArmId, type TokenRef } from "../arm/ids";
 
 /** Type name used in messages; the full token is `pulumi-nodejs:dynamic/acr-tokens:TokenPassword`. */
 export const TOKEN_PASSWORD = "TokenPassword";

@@ -1,12 +1,12 @@
 import type * as pulumi from "@pulumi/pulumi";
 import { unknownValue } from "@pulumi/pulumi/runtime/rpc";
 import type { Token } from "@azure/arm-containerregistry";
-import { TokenStatus } from "../types";
-import { getToken, lroPollIntervalMs } from "./armClient";
-import { configureProviders, type ConfigureRequest } from "./config";
+import { TokenStatus } from "../arm/types";
+import { getToken, lroPollIntervalMs } from "../arm/client";
+import { configureProviders, type ConfigureRequest } from "./dynamic/config";
 import { armSession, type ArmSession } from "./context";
-import { wrapArmError } from "./errors";
-import { parseTokenId, sameArmId, scopeMapIdError, type TokenRef } from "./ids";
+import { wrapArmError } from "../arm/errors";
+import { parseTokenId, sameArmId, scopeMapIdError, type TokenRef } from "../arm/ids";
 
 /** Type name used in messages; the full token is `pulumi-nodejs:dynamic/acr-tokens:TokenSettings`. */
 export const TOKEN_SETTINGS = "TokenSettings";

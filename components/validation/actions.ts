@@ -1,4 +1,4 @@
-import { GatewayAction, RepositoryAction } from "../types";
+import { GatewayAction, RepositoryAction } from "../arm/types";
 import { CONNECTED_REGISTRY_NAME, checkName } from "./names";
 import { entryPath, nearest, quote, type ValidationProblem } from "./problems";
 

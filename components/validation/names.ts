@@ -1,4 +1,4 @@
-import { BuiltInScopeMap } from "../types";
+import { BuiltInScopeMap } from "../arm/types";
 import { quote, type ValidationProblem } from "./problems";
 
 /** A naming rule of the ACR management API (../shared/acr/README.md §2). */

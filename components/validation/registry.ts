@@ -1,4 +1,4 @@
-import { BuiltInScopeMap } from "../types";
+import { BuiltInScopeMap } from "../arm/types";
 import { REGISTRY_NAME, SCOPE_MAP_NAME, checkName, checkResourceGroupName } from "./names";
 import { nearest, quote, type Checked, type ValidationProblem } from "./problems";
 

@@ -1,4 +1,4 @@
-import { TokenStatus } from "../types";
+import { TokenStatus } from "../arm/types";
 import { checkScope } from "./actions";
 import { SCOPE_MAP_NAME, TOKEN_NAME, checkName } from "./names";
 import { nearest, quote, type Checked, type ValidationProblem } from "./problems";

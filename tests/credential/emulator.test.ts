@@ -19,7 +19,7 @@ import {
 } from "../../components/credential";
 import { parseCheckArgs } from "../../cli/args";
 import { runCheck } from "../../cli/check";
-import { useEmulator } from "../helpers/emulator";
+import { useEmulator } from "../../testing/emulator";
 import { setIdentityEnv } from "./env";
 import { firstSentence } from "./fixtures";
 

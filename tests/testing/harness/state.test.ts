@@ -1,6 +1,6 @@
 import * as assert from "node:assert/strict";
-import { dependencyOrder } from "../../harness/engine";
-import { applyIgnoreChanges, deepEqual, parsePropertyPath, redacted, secret, withoutResourceReferences, type ResourceState } from "../../harness/state";
+import { dependencyOrder } from "../../../testing/harness/engine";
+import { applyIgnoreChanges, deepEqual, parsePropertyPath, redacted, secret, withoutResourceReferences, type ResourceState } from "../../../testing/harness/state";
 
 describe("harness state helpers", () => {
   it("parses ignoreChanges paths with dots, indexes and quoted keys", () => {

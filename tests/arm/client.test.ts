@@ -1,6 +1,6 @@
 import * as assert from "node:assert/strict";
 import { createHttpHeaders, createPipelineRequest, type PipelineResponse, type SendRequest } from "@azure/core-rest-pipeline";
-import { backoffMs, retryAfterMs, retrySettings, throttleGuardPolicy, timeoutPolicy } from "../../components/provider/armClient";
+import { backoffMs, retryAfterMs, retrySettings, throttleGuardPolicy, timeoutPolicy } from "../../components/arm/client";
 
 function response(status: number, headers: Record<string, string> = {}): PipelineResponse {
   return { status, headers: createHttpHeaders(headers), request: createPipelineRequest({ url: "https://127.0.0.1/x" }) };

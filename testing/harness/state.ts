@@ -1,4 +1,4 @@
-import { definedOnly, isSecret, markSecrets, reveal, secret, stripSecrets, type Props, type SecretValue } from "../tests/helpers/providerHost";
+import { definedOnly, isSecret, markSecrets, reveal, secret, stripSecrets, type Props, type SecretValue } from "../providerHost";
 
 export { definedOnly, isSecret, markSecrets, reveal, secret, stripSecrets, type Props, type SecretValue };
 

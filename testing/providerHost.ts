@@ -19,7 +19,7 @@ import type { PluginInfo } from "@pulumi/pulumi/proto/plugin_pb";
  * Everything the host prints is captured (stdout after the port line, stderr) for secret scans.
  */
 
-export const REPO_ROOT = path.resolve(__dirname, "../..");
+export const REPO_ROOT = path.resolve(__dirname, "..");
 const SIG_KEY = "4dabf18193072939515e22adb298388d";
 const SECRET_SIG = "1b47061264138c4ac30d75fd1eb44270";
 const PROVIDER_KEY = "__provider";

@@ -1,9 +1,9 @@
 import * as assert from "node:assert/strict";
 import type { Emulator } from "acr-tokens/emulator";
-import { planByName, type EmulatorHarness } from "../../harness";
-import { useE2eBed } from "../e2e/fixture";
+import { planByName, type EmulatorHarness } from "../../../testing/harness";
+import { useE2eBed } from "../../e2e/fixture";
 
-const PROGRAM = "tests/harness/programs/scopeMaps.ts";
+const PROGRAM = "tests/testing/harness/programs/scopeMaps.ts";
 const RG = "rg-harness";
 const REG = "harnessregistry";
 const FIRST = "azure-native:containerregistry:ScopeMap::first";
@@ -115,7 +115,7 @@ describe("harness: runProgram, preview, refresh and destroy on azure-native reso
   });
 
   it("a program's own Registry: created by PUT, looked up by the getRegistry invoke, updated in place, destroyed after its scope map", async () => {
-    const s = bed().session({ program: "tests/harness/programs/registry.ts", config: { resourceGroupName: RG } });
+    const s = bed().session({ program: "tests/testing/harness/programs/registry.ts", config: { resourceGroupName: RG } });
     const up = await s.up();
     assert.equal(planByName(up.plan)["azure-native:containerregistry:Registry::registry"], "create");
     assert.equal(up.outputs["loginServer"], "harnessowned.azurecr.io");

@@ -95,7 +95,7 @@ export async function destroy(state: StackState, options: RunOptions): Promise<R
   return result(done.state, done.plan, done.errors, done.state.outputs);
 }
 
-const REPO_ROOT = path.resolve(__dirname, "..");
+const REPO_ROOT = path.resolve(__dirname, "../..");
 
 function resolveProgram(program: string): string {
   return path.isAbsolute(program) ? program : path.join(REPO_ROOT, program);

@@ -1,4 +1,4 @@
-import { ProviderHost, type Props } from "../tests/helpers/providerHost";
+import { ProviderHost, type Props } from "../providerHost";
 
 /** The config namespace the package's providers read. */
 const PROVIDER_NAMESPACE = "acr-tokens:";

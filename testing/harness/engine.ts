@@ -1,5 +1,5 @@
 import type { ContainerRegistryManagementClient } from "@azure/arm-containerregistry";
-import type { ProviderHost } from "../tests/helpers/providerHost";
+import type { ProviderHost } from "../providerHost";
 import { deleteAzureNative, diffAzureNative, isAzureNativeType, putAzureNative, readAzureNative } from "./azureNative";
 import {
   UNKNOWN,

@@ -1,8 +1,8 @@
 import * as assert from "node:assert/strict";
 import { createHttpHeaders, createPipelineRequest, RestError } from "@azure/core-rest-pipeline";
-import { ArmRequestError, ArmRequestErrorName, statusOf, wrapArmError } from "../../components/provider/errors";
-import { DEFAULT_LRO_POLL_INTERVAL_MS, lroPollIntervalMs } from "../../components/provider/armClient";
-import { configureProviders, providerConfig, resetProviderConfig } from "../../components/provider/config";
+import { ArmRequestError, ArmRequestErrorName, statusOf, wrapArmError } from "../../components/arm/errors";
+import { DEFAULT_LRO_POLL_INTERVAL_MS, lroPollIntervalMs } from "../../components/arm/client";
+import { configureProviders, providerConfig, resetProviderConfig } from "../../components/provider/dynamic/config";
 import { tokenPasswordProvider } from "../../components/provider/tokenPasswordProvider";
 import { CredentialKind, type ResolvedCredential } from "../../components/credential/types";
 

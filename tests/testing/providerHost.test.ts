@@ -1,6 +1,6 @@
 import * as assert from "node:assert/strict";
-import { HostCallError, isSecret, reveal, secret, withProvider, type ProviderHost } from "../helpers/providerHost";
-import { sharedConfigHost } from "./setup";
+import { HostCallError, isSecret, reveal, secret, withProvider, type ProviderHost } from "../../testing/providerHost";
+import { sharedConfigHost } from "../provider/setup";
 
 /**
  * The harness itself, with a hand-written provider text (the form the SDK's serializer produces:

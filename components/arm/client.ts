@@ -8,7 +8,7 @@ import {
 } from "@azure/core-rest-pipeline";
 import type { ResolvedCredential } from "../credential/types";
 import { ArmTimeoutError, RetryAfterTooLongError, statusOf, wrapArmError } from "./errors";
-import type { ArmSession } from "./context";
+import type { ArmSession } from "../provider/context";
 
 /**
  * The `@azure/arm-containerregistry` client the providers use: one per (resolved credential,

@@ -1,5 +1,5 @@
 import * as pulumi from "@pulumi/pulumi";
-import type { Checked, ValidationProblem } from "./validation/problems";
+import type { Checked, ValidationProblem } from "./problems";
 
 /**
  * The arguments of a component are invalid. Thrown before any resource is registered, so before any

@@ -12,8 +12,8 @@ import { load } from "js-yaml";
  * place from the shared folder beside the repository; they are never copied into the project.
  */
 
-/** The repository root (this file lives in tests/helpers/). */
-export const REPO_ROOT = resolve(__dirname, "..", "..");
+/** The repository root (this file lives in testing/). */
+export const REPO_ROOT = resolve(__dirname, "..");
 
 /** Where the recordings live: `../shared/acr/recordings`, resolved from the repository root. */
 const RECORDINGS_DIR = resolve(REPO_ROOT, "..", "shared", "acr", "recordings");

@@ -1,5 +1,5 @@
 import * as assert from "node:assert/strict";
-import { parseTokenId, sameArmId, scopeMapIdError, tokenIdOf } from "../../components/provider/ids";
+import { parseTokenId, sameArmId, scopeMapIdError, tokenIdOf } from "../../components/arm/ids";
 
 const SUB = "11111111-2222-3333-4444-555555555555";
 const REG = `/subscriptions/${SUB}/resourceGroups/rg-1/providers/Microsoft.ContainerRegistry/registries/myregistry`;
