@@ -1,5 +1,6 @@
 import type { ContainerRegistryManagementClient, Token } from "@azure/arm-containerregistry";
-import { currentTime, resolveCredential, type ResolvedCredential } from "../components/credential";
+import { currentTime } from "../components/common/clock";
+import { resolveCredential, type ResolvedCredential } from "../components/credential";
 import { armClientFor } from "../components/arm/client";
 import { statusOf, wrapArmError } from "../components/arm/errors";
 import type { CheckOptions } from "./args";

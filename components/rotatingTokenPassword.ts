@@ -1,5 +1,5 @@
 import * as pulumi from "@pulumi/pulumi";
-import { currentTime } from "./credential/settings";
+import { currentTime } from "./common/clock";
 import type { CredentialKind } from "./credential/types";
 import { validated } from "./validation/validated";
 import { TokenPassword } from "./tokenPassword";

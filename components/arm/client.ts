@@ -1,4 +1,4 @@
-import { ContainerRegistryManagementClient, type Token } from "@azure/arm-containerregistry";
+import { ContainerRegistryManagementClient } from "@azure/arm-containerregistry";
 import {
   retryPolicy,
   type PipelinePolicy,
@@ -7,8 +7,7 @@ import {
   type RetryStrategy,
 } from "@azure/core-rest-pipeline";
 import type { ResolvedCredential } from "../credential/types";
-import { ArmTimeoutError, RetryAfterTooLongError, statusOf, wrapArmError } from "./errors";
-import type { ArmSession } from "../provider/context";
+import { ArmTimeoutError, RetryAfterTooLongError } from "./errors";
 
 /**
  * The `@azure/arm-containerregistry` client the providers use: one per (resolved credential,
@@ -92,18 +91,6 @@ export function armClientFor(resolved: ResolvedCredential, subscriptionId: strin
   return client;
 }
 
-/**
- * One GET of the session's token: undefined when ARM answers 404 (the token is gone), any other
- * failure wrapped by {@link wrapArmError} for the session's label. The read (and delete) of both providers start with it.
- */
-export async function getToken({ client, ref, label, resolved }: ArmSession): Promise<Token | undefined> {
-  try {
-    return await client.tokens.get(ref.resourceGroupName, ref.registryName, ref.tokenName);
-  } catch (err) {
-    if (statusOf(err) === 404) return undefined;
-    throw wrapArmError(err, label, "tokens.get", resolved);
-  }
-}
 
 /**
  * Reads `ACR_TOKENS_RETRY_DELAY_MS`, `ACR_TOKENS_MAX_RETRY_AFTER_SECONDS` and `ACR_TOKENS_ARM_TIMEOUT_MS`

@@ -1,4 +1,5 @@
 import { isRestError } from "@azure/core-rest-pipeline";
+import { oneLine } from "../common/redact";
 import { explainAuthFailure } from "../credential";
 import type { ResolvedCredential } from "../credential/types";
 
@@ -156,10 +157,4 @@ function hintFor(status: number): string {
   if (status === 429) return " The subscription is throttled and the retries are used up; run `pulumi up` again later.";
   if (status >= 500) return " ARM kept failing after the retries; run `pulumi up` again later, and quote the x-ms-request-id if it persists.";
   return "";
-}
-
-/** ARM messages are one line in practice; keep it so and bounded, so an error never carries a body dump. */
-function oneLine(s: string): string {
-  const flat = s.replace(/\s+/g, " ").trim();
-  return flat.length > 300 ? `${flat.slice(0, 297)}...` : flat;
 }

@@ -1,5 +1,6 @@
 import { CredentialSettingsError } from "./errors";
-import { displayValue, type Setting } from "./settings";
+import { displayValue } from "../common/redact";
+import { type Setting } from "./settings";
 
 /**
  * The subscription a setting supplies (`acr-tokens:subscriptionId`, `ACR_TOKENS_SUBSCRIPTION_ID`,

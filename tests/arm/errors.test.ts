@@ -3,7 +3,7 @@ import { createHttpHeaders, createPipelineRequest, RestError } from "@azure/core
 import { ArmRequestError, ArmRequestErrorName, statusOf, wrapArmError } from "../../components/arm/errors";
 import { DEFAULT_LRO_POLL_INTERVAL_MS, lroPollIntervalMs } from "../../components/arm/client";
 import { configureProviders, providerConfig, resetProviderConfig } from "../../components/provider/dynamic/config";
-import { tokenPasswordProvider } from "../../components/provider/tokenPasswordProvider";
+import { tokenPasswordProvider } from "../../components/provider/dynamic/tokenPasswordProvider";
 import { CredentialKind, type ResolvedCredential } from "../../components/credential/types";
 
 const SENTINEL = "Bearer SENTINEL-TOKEN-errors-91d2";

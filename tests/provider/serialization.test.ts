@@ -2,7 +2,7 @@ import * as assert from "node:assert/strict";
 import * as pulumi from "@pulumi/pulumi";
 import { TokenPassword } from "../../components/tokenPassword";
 import { TokenSettings } from "../../components/tokenSettings";
-import { TOKEN_PASSWORD_OUTPUT_KEYS } from "../../components/provider/tokenPasswordProvider";
+import { TOKEN_PASSWORD_OUTPUT_KEYS } from "../../components/provider/tokenPassword/types";
 import { REPO_ROOT, isSecret, registerUnderMocks, withProvider, type ProviderHost, type RegisteredDynamicResource } from "../../testing/providerHost";
 import { armCallsSince, sharedConfigHost, type ProviderTestBed } from "./setup";
 

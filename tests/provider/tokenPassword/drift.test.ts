@@ -1,5 +1,7 @@
 import * as assert from "node:assert/strict";
-import { assessDrift, diffTokenPassword, type TokenPasswordInputs, type TokenPasswordOutputs } from "../../components/provider/tokenPasswordProvider";
+import { diffTokenPassword } from "../../../components/provider/tokenPassword/diff";
+import { assessDrift, observeSlot } from "../../../components/provider/tokenPassword/drift";
+import type { TokenPasswordInputs, TokenPasswordOutputs } from "../../../components/provider/tokenPassword/types";
 
 const TOKEN_ID =
   "/subscriptions/00000000-0000-0000-0000-000000000000/resourceGroups/rg/providers/Microsoft.ContainerRegistry/registries/myregistry/tokens/ci-token";
@@ -69,6 +71,30 @@ describe("TokenPassword drift rules", () => {
     it("the window is the program's: widening it past the expiry makes the password due at once", () => {
       assert.equal(diffTokenPassword(olds, inputs, AT).changes, false);
       assert.deepEqual(diffTokenPassword(olds, { ...inputs, rotateBeforeExpiryDays: 62 }, AT), { changes: true, replaces: ["expiry"], deleteBeforeReplace: false });
+    });
+  });
+
+  describe("observeSlot", () => {
+    const created = new Date("2026-06-01T12:00:00.1234567Z");
+    it("tells a missing token, a missing slot, our password and a regenerated one apart", () => {
+      assert.deepEqual(observeSlot(undefined, "password1", null), { kind: "tokenGone" });
+      assert.deepEqual(observeSlot({ credentials: { passwords: [] } }, "password1", null), { kind: "slotGone" });
+      const token = { credentials: { passwords: [{ name: "password1", creationTime: created }] } };
+      assert.deepEqual(observeSlot(token, "password1", created.toISOString()), {
+        kind: "present",
+        creationTime: created.toISOString(),
+        expiry: null,
+        replaced: false,
+      });
+      assert.equal((observeSlot(token, "password1", "2026-06-02T00:00:00.000Z") as { replaced: boolean }).replaced, true);
+    });
+
+    it("compares at millisecond precision and takes a slot to be ours when state has no creationTime", () => {
+      const token = { credentials: { passwords: [{ name: "password1", creationTime: created }] } };
+      // ACR's seven fractional digits reach us as a Date: the sub-millisecond digits are gone on both sides.
+      assert.equal((observeSlot(token, "password1", "2026-06-01T12:00:00.123+00:00") as { replaced: boolean }).replaced, false);
+      assert.equal((observeSlot(token, "password1", "2026-06-01T12:00:00.124Z") as { replaced: boolean }).replaced, true);
+      assert.equal((observeSlot(token, "password1", null) as { replaced: boolean }).replaced, false);
     });
   });
 });
