@@ -4,7 +4,7 @@
  * Importing this module has no side effects and loads only `@pulumi/azure-native/containerregistry`
  * (never the azure-native root, which eagerly loads ~300 modules).
  */
-export { InvalidArgumentsError } from "./validation/validated";
+export { InvalidArgumentsError } from "./validation/errors";
 export { RegistryToken, type InlineScopeMap, type RegistryTokenArgs } from "./registryToken";
 export { RotatingTokenPassword, type RotatingTokenPasswordArgs } from "./rotatingTokenPassword";
 export { ScopeMap, type ScopeMapArgs } from "./scopeMap";

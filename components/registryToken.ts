@@ -1,7 +1,8 @@
 import * as containerregistry from "@pulumi/azure-native/containerregistry";
 import * as pulumi from "@pulumi/pulumi";
 import { azureNativeChildOptions } from "./childOptions";
-import { isPlain, mapValid, throwIfInvalid, validated } from "./validation/validated";
+import { throwIfInvalid } from "./validation/errors";
+import { isPlain, mapValid, validated } from "./validation/validated";
 import { registryId, registryLoginServer } from "./registryLookup";
 import { azureScopeMap } from "./scopeMap";
 import { TokenSettings } from "./tokenSettings";

@@ -56,7 +56,7 @@ export function stripSecrets(v: unknown): unknown {
   return v;
 }
 
-/** Drops `undefined` recursively: the engine never sends it, and Struct.fromJavaScript refuses it (harness pitfall 4). */
+/** Drops `undefined` recursively: the engine never sends it, and Struct.fromJavaScript refuses it. */
 export function definedOnly<T>(v: T): T {
   if (Array.isArray(v)) return v.map(definedOnly) as T;
   if (typeof v === "object" && v !== null && !(v instanceof Date)) {
@@ -145,7 +145,7 @@ export interface ProviderHostOptions {
 
 /**
  * One running host. Start one per test file or per config scenario (a host configures each provider
- * once: harness pitfall 3), and `close()` it in `after`.
+ * once per process, even when that configure failed), and `close()` it in `after`.
  */
 export class ProviderHost {
   private stdoutText = "";

@@ -1,5 +1,5 @@
 import type { ContainerRegistryManagementClient, Token } from "@azure/arm-containerregistry";
-import type { ResolvedCredential } from "../credential/types";
+import type { CredentialKind, ResolvedCredential } from "../credential/types";
 import { armClientFor } from "./client";
 import { statusOf, wrapArmError } from "./errors";
 import type { TokenRef } from "./ids";
@@ -30,4 +30,19 @@ export async function getToken({ client, ref, label, resolved }: ArmSession): Pr
     if (statusOf(err) === 404) return undefined;
     throw wrapArmError(err, label, "tokens.get", resolved);
   }
+}
+
+/**
+ * What a provider's core needs from the host that runs it, and nothing about that host: the clock
+ * and an ARM session per token. The dynamic-provider adapter (`provider/dynamic/context.ts`) builds
+ * one from the stack config the engine handed to `configure`; a provider plugin or a test builds its own.
+ */
+export interface ProviderContext {
+  /** "Now", for every expiry and rotation decision. */
+  now(): Date;
+  /**
+   * The credential and ARM client for calls on the token `ref`; `label` names the resource in
+   * messages, `selector` is the resource's `credential` input, if any.
+   */
+  session(ref: TokenRef, label: string, selector?: CredentialKind): Promise<ArmSession>;
 }

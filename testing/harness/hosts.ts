@@ -6,7 +6,7 @@ const PROVIDER_NAMESPACE = "acr-tokens:";
 /**
  * The dynamic-provider hosts of a session: one real `@pulumi/pulumi/cmd/dynamic-provider` process per
  * distinct `acr-tokens:*` config, started on first use and configured with it (the host configures
- * each provider once per process, so another config needs another host: harness pitfall 3).
+ * each provider once per process, so another config needs another host).
  *
  * The engine sends the whole stack config to Configure; the pool sends, and keys hosts by, the
  * `acr-tokens:` namespace only, the one the package's providers read. Otherwise every change of a

@@ -33,7 +33,7 @@ export function configureProviders(req: ConfigureRequest): void {
 /**
  * The stack config of this process. Throws when `configure` never ran, rather than falling back to
  * an empty config: an unconfigured provider would silently ignore `acr-tokens:accessToken` and pick
- * another credential (harness pitfall 3: the host caches a provider even when its `configure` failed).
+ * another credential (the host caches a provider even when its `configure` failed, so a later call must not fall back).
  */
 export function providerConfig(resourceType: string): ProviderConfig {
   if (configured === undefined) {

@@ -1,7 +1,6 @@
-import { armSession } from "../../arm/session";
+import { armSession, type ProviderContext } from "../../arm/session";
 import { currentTime } from "../../common/clock";
 import { resolveCredential } from "../../credential";
-import type { ProviderContext } from "../context";
 import { providerConfig } from "./config";
 
 /**

@@ -9,10 +9,10 @@
  * apply, so a program in this very package (the repo's own quickstart) finds it too. `NODE_PATH` and
  * the `exports` conditions apply as usual.
  */
-export function loadProviderModule(): typeof import("../index") {
+export function loadProviderModule(): Record<ProviderName, unknown> {
   const { createRequire } = require("node:module") as typeof import("node:module");
   const { join } = require("node:path") as typeof import("node:path");
-  return createRequire(join(process.cwd(), "acr-tokens-provider-loader.js"))("acr-tokens/provider") as typeof import("../index");
+  return createRequire(join(process.cwd(), "acr-tokens-provider-loader.js"))("acr-tokens/provider") as Record<ProviderName, unknown>;
 }
 
 /** The providers `acr-tokens/provider` exports, by the name a shim forwards to. */

@@ -2,11 +2,10 @@ import type { ContainerRegistryManagementClient } from "@azure/arm-containerregi
 import { lroPollIntervalMs } from "../../arm/client";
 import { statusOf, wrapArmError } from "../../arm/errors";
 import { parseTokenId, type TokenRef } from "../../arm/ids";
-import { getToken, type ArmSession } from "../../arm/session";
+import { getToken, type ArmSession, type ProviderContext } from "../../arm/session";
 import { PasswordSlot } from "../../arm/types";
 import { DAY_MS } from "../../common/clock";
 import type { CredentialKind } from "../../credential/types";
-import type { ProviderContext } from "../context";
 import { checkTokenPasswordInputs } from "./check";
 import { assessDrift, observeSlot } from "./drift";
 import { TOKEN_PASSWORD, type TokenPasswordInputs, type TokenPasswordOutputs } from "./types";

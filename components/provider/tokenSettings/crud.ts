@@ -2,9 +2,8 @@ import type { Token } from "@azure/arm-containerregistry";
 import { lroPollIntervalMs } from "../../arm/client";
 import { wrapArmError } from "../../arm/errors";
 import { parseTokenId, sameArmId } from "../../arm/ids";
-import { getToken, type ArmSession } from "../../arm/session";
+import { getToken, type ArmSession, type ProviderContext } from "../../arm/session";
 import { TokenStatus } from "../../arm/types";
-import type { ProviderContext } from "../context";
 import { checkTokenSettingsInputs } from "./check";
 import { TOKEN_SETTINGS, type TokenSettingsState } from "./types";
 
