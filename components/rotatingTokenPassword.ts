@@ -4,7 +4,7 @@ import type { CredentialKind } from "./credential/types";
 import { validated } from "./validation/validated";
 import { TokenPassword } from "./tokenPassword";
 import { PasswordSlot } from "./arm/types";
-import type { Checked, ValidationProblem } from "./validation/problems";
+import type { Checked, ValidationProblem } from "./common/problems";
 
 const DAY_MS = 86_400_000;
 /** Grace after a slot's rotation date when only `rotationPeriodDays` is given: covers a daily `up` that runs late. */

@@ -1,6 +1,6 @@
 /**
  * `npm run demo`: the quickstart end to end against an embedded ACR emulator, through the e2e harness
- * (harness/index.ts: the program under Pulumi's mock runtime, azure-native resources and the real
+ * (testing/harness/index.ts: the program under Pulumi's mock runtime, azure-native resources and the real
  * dynamic-provider host against the emulator; not the Pulumi engine, and no Azure account needed).
  *
  * Steps: up; a password regenerated out of band, found by refresh and repaired by up; a zero-downtime

@@ -10,7 +10,7 @@ import { type Setting } from "./settings";
  * which tells the user nothing about which setting was wrong.
  *
  * The check runs where the subscription is used, not when the credential is resolved: the providers
- * take the subscription from the token id (already checked as a GUID, components/provider/ids.ts) and
+ * take the subscription from the token id (already checked as a GUID, components/arm/ids.ts) and
  * never read the setting, and `acr-tokens check --subscription` overrides it. An unused setting must
  * not fail a run whose subscription is valid (CI often exports `AZURE_CLI_SUBSCRIPTION_ID` for other
  * tools).

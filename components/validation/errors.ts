@@ -1,5 +1,5 @@
 import * as pulumi from "@pulumi/pulumi";
-import type { ValidationProblem } from "./problems";
+import type { ValidationProblem } from "../common/problems";
 
 /**
  * The arguments of a component are invalid. Thrown before any resource is registered, so before any

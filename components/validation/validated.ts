@@ -1,6 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
 import { throwIfInvalid } from "./errors";
-import type { Checked } from "./problems";
+import type { Checked } from "../common/problems";
 
 /** A checked value: plain when every argument it came from was plain, otherwise an Output. */
 export type Valid<P> = P | pulumi.Output<P>;

@@ -5,7 +5,7 @@ const SUB = "11111111-2222-3333-4444-555555555555";
 const REG = `/subscriptions/${SUB}/resourceGroups/rg-1/providers/Microsoft.ContainerRegistry/registries/myregistry`;
 const TOKEN_ID = `${REG}/tokens/ci-token`;
 
-describe("provider/ids", () => {
+describe("arm/ids", () => {
   it("parses a token id into its parts and rebuilds it", () => {
     const ref = parseTokenId(TOKEN_ID);
     assert.deepEqual(ref, { subscriptionId: SUB, resourceGroupName: "rg-1", registryName: "myregistry", tokenName: "ci-token" });

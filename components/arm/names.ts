@@ -1,5 +1,5 @@
-import { BuiltInScopeMap } from "../arm/types";
-import { quote, type ValidationProblem } from "./problems";
+import { BuiltInScopeMap } from "./types";
+import { quote, type ValidationProblem } from "../common/problems";
 
 /** A naming rule of the ACR management API (../shared/acr/README.md §2). */
 interface NameRule {
