@@ -1,6 +1,6 @@
 import { DEFAULT_EXPIRING_WITHIN, OutputFormat, parseCheckArgs } from "./args";
 import { runCheck } from "./check";
-import { ArmRequestErrorName, type ArmRequestError } from "../components/provider/errors";
+import { ArmRequestErrorName, type ArmRequestError } from "../components/arm/errors";
 import { UsageError, UsageErrorName } from "./errors";
 import { redactError, refuseNetworkDebug, rememberEnvSecrets, scrub, show } from "../components/common/redact";
 import { renderJson, renderTable } from "./format";

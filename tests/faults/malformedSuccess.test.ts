@@ -1,5 +1,5 @@
 import * as assert from "node:assert/strict";
-import type { ProviderHost } from "../helpers/providerHost";
+import type { ProviderHost } from "../../testing/providerHost";
 import { createPassword } from "../provider/setup";
 import { startFaultBed, type FaultBed } from "./bed";
 import { recordFigure } from "./figures";
