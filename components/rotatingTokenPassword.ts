@@ -1,4 +1,5 @@
 import * as pulumi from "@pulumi/pulumi";
+import { labelSlotOwner } from "./slotOwners";
 import { currentTime } from "./common/clock";
 import type { CredentialKind } from "./credential/types";
 import { validated } from "./validation/validated";
@@ -119,6 +120,7 @@ export class RotatingTokenPassword extends pulumi.ComponentResource {
 
     // "Now" once per run: the program's view of the clock (ACR_TOKENS_CLOCK_FILE when set, as the provider's).
     const plan = schedule.apply((s) => planRotation(s, currentTime({ env: process.env })));
+    labelSlotOwner(this, `RotatingTokenPassword "${name}"`);
     const child = (slot: PasswordSlot) =>
       new TokenPassword(
         `${name}-${slot}`,

@@ -2,6 +2,7 @@ import * as pulumi from "@pulumi/pulumi";
 import type { CredentialKind } from "./credential/types";
 import type { PasswordSlot } from "./arm/types";
 import { providerShim } from "./provider/dynamic/loader";
+import { claimSlotWhenKnown, ownerLabel } from "./slotOwners";
 import { TOKEN_PASSWORD_OUTPUT_KEYS, type TokenPasswordOutputs } from "./provider/tokenPassword/types";
 
 /** Serialized into state as `__provider`; why it is a call-time shim: see `providerShim`. */
@@ -113,5 +114,7 @@ export class TokenPassword extends pulumi.dynamic.Resource {
       "acr-tokens",
       "TokenPassword",
     );
+    // Two owners of one slot would regenerate each other's password on every run: refused here.
+    claimSlotWhenKnown(tokenId as pulumi.Input<string>, args.slot, ownerLabel(name, opts?.parent));
   }
 }

@@ -1,4 +1,4 @@
-import { show } from "../common/redact";
+import { show } from "./redact";
 /**
  * One thing wrong with one input, found before any Azure call.
  *
