@@ -4,7 +4,18 @@
  * matched case-insensitively and {@link sameArmId} compares whole ids that way.
  */
 
+import { show } from "../common/redact";
 import { SUBSCRIPTION_ID } from "../credential/subscription";
+
+/** An id for a message: quoted when id-shaped and credential-free (the redaction rule), else described. */
+const ID_SHAPE = /^\/[\w ./()~-]{0,400}$/;
+function q(value: string): string {
+  return show(value, { shape: ID_SHAPE, maxLength: 400 });
+}
+/** A segment of an id for a message. */
+function qs(value: string): string {
+  return show(value, { shape: /^[\w .()~-]{0,100}$/, maxLength: 100 });
+}
 
 /** The parts of a token id `/subscriptions/{s}/resourceGroups/{rg}/providers/Microsoft.ContainerRegistry/registries/{r}/tokens/{t}`. */
 export interface TokenRef {
@@ -33,22 +44,22 @@ export function parseTokenId(id: unknown): TokenRef | { error: string } {
   }
   const parts = registryChildParts(id, "tokens");
   if (!parts) {
-    return { error: `"${id}" is not a token resource id; expected ${TOKEN_ID_FORM}.` };
+    return { error: `${q(id)} is not a token resource id; expected ${TOKEN_ID_FORM}.` };
   }
   const [, , subscriptionId, , resourceGroupName, , , , registryName, , tokenName] = parts;
   if (!SUBSCRIPTION_ID.test(subscriptionId)) {
-    return { error: `"${id}" has subscription id "${subscriptionId}", which is not a GUID (e.g. 00000000-0000-0000-0000-000000000000).` };
+    return { error: `${q(id)} has subscription id ${qs(subscriptionId)}, which is not a GUID (e.g. 00000000-0000-0000-0000-000000000000).` };
   }
   if (!RESOURCE_GROUP.test(resourceGroupName) || resourceGroupName.endsWith(".")) {
     return {
-      error: `"${id}" has resource group "${resourceGroupName}", which is not a valid name (1–90 letters, digits, '_', '-', '.', '(', ')'; not ending in '.').`,
+      error: `${q(id)} has resource group ${qs(resourceGroupName)}, which is not a valid name (1–90 letters, digits, '_', '-', '.', '(', ')'; not ending in '.').`,
     };
   }
   if (!REGISTRY.test(registryName)) {
-    return { error: `"${id}" has registry name "${registryName}", which is not valid (5–50 letters and digits).` };
+    return { error: `${q(id)} has registry name ${qs(registryName)}, which is not valid (5–50 letters and digits).` };
   }
   if (!TOKEN.test(tokenName)) {
-    return { error: `"${id}" has token name "${tokenName}", which is not valid (5–50 letters, digits and '-').` };
+    return { error: `${q(id)} has token name ${qs(tokenName)}, which is not valid (5–50 letters, digits and '-').` };
   }
   return { subscriptionId, resourceGroupName, registryName, tokenName };
 }
@@ -65,9 +76,9 @@ export function scopeMapIdError(id: unknown, tokenRef?: TokenRef): string | unde
     return `must be a scope map resource id (${form}); got ${describe(id)}.`;
   }
   const parts = registryChildParts(id, "scopeMaps");
-  if (!parts || !SCOPE_MAP.test(parts[10])) return `"${id}" is not a scope map resource id; expected ${form}.`;
+  if (!parts || !SCOPE_MAP.test(parts[10])) return `${q(id)} is not a scope map resource id; expected ${form}.`;
   if (tokenRef && !sameArmId(registryIdOf(id), registryIdOf(tokenIdOf(tokenRef)))) {
-    return `"${id}" belongs to another registry than the token ("${tokenRef.registryName}" in resource group "${tokenRef.resourceGroupName}"); use a scope map of the token's registry.`;
+    return `${q(id)} belongs to another registry than the token ("${tokenRef.registryName}" in resource group "${tokenRef.resourceGroupName}"); use a scope map of the token's registry.`;
   }
   return undefined;
 }
@@ -116,6 +127,6 @@ function eq(a: string | undefined, b: string): boolean {
 function describe(v: unknown): string {
   if (v === undefined) return "nothing";
   if (v === null) return "null";
-  if (typeof v === "string") return v === "" ? "an empty string" : `"${v}"`;
+  if (typeof v === "string") return v === "" ? "an empty string" : q(v);
   return `a ${typeof v}`;
 }

@@ -51,6 +51,13 @@ export function rememberEnvSecrets(env: NodeJS.ProcessEnv): void {
   for (const name of SECRET_ENV_NAMES) rememberSecret(env[name]);
 }
 
+/** "a 40-character", "an 8-character", "an 11-character": the article for a length. */
+export function sized(n: number, noun = "character"): string {
+  const spoken = String(n);
+  const vowel = spoken.startsWith("8") || n === 11 || n === 18 || (spoken.length % 3 === 2 && /^1[18]/.test(spoken));
+  return `${vowel ? "an" : "a"} ${n}-${noun}`;
+}
+
 const JWT = /^eyJ[\w-]{4,}(\.[\w-]*){1,2}$/;
 
 /** Character classes of a run: used to tell random-looking material from names and words. */
@@ -97,7 +104,7 @@ export function looksSecret(text: string): boolean {
 export function scrub(text: string): string {
   let out = text;
   for (const secret of [...known].sort((a, b) => b.length - a.length)) {
-    if (out.includes(secret)) out = out.split(secret).join(`[a ${secret.length}-character secret removed]`);
+    if (out.includes(secret)) out = out.split(secret).join(`[${sized(secret.length)} secret removed]`);
   }
   out = out
     // PEM blocks (private keys, certificates): never in a message.
@@ -114,7 +121,7 @@ export function scrub(text: string): string {
       "$1$2[value removed]$2",
     );
   // Long random-looking runs: base64 passwords, hex keys, client secrets, JWTs and their parts.
-  out = out.replace(RUN, (run) => (randomLooking(run) ? `[a ${run.length}-character value removed]` : run));
+  out = out.replace(RUN, (run) => (randomLooking(run) ? `[${sized(run.length)} value removed]` : run));
   return out;
 }
 
@@ -143,7 +150,7 @@ export function describe(value: unknown): string {
   if (typeof value === "string") {
     if (value.trim() === "") return value === "" ? "an empty value" : `a value of ${value.length} blank characters`;
     const kind = kindOf(value);
-    return `a ${value.length}-character value${kind ? ` ${kind}` : ""}`;
+    return `${sized(value.length)} value${kind ? ` ${kind}` : ""}`;
   }
   if (typeof value === "number") return Number.isFinite(value) ? "a number" : `the number ${String(value)}`;
   if (typeof value === "boolean") return `a boolean`;
@@ -193,7 +200,7 @@ export function describeBody(body: string | undefined): string {
   } catch {
     // keep "not valid JSON"
   }
-  return `a ${body.length}-character body ${what}`;
+  return `${sized(body.length)} body ${what}`;
 }
 
 /**

@@ -60,7 +60,7 @@ describe("redaction: the one rule every message goes through", () => {
     assert.equal(scrub("at https://alice:hunter2@arm.example/x"), "at https://[credentials removed]@arm.example/x");
     assert.equal(scrub("key -----BEGIN PRIVATE KEY-----\nMIIB\n-----END PRIVATE KEY----- end"), "key [a PEM block removed] end");
     rememberSecret("shortpw1");
-    assert.equal(scrub("it said shortpw1."), "it said [a 8-character secret removed].");
+    assert.equal(scrub("it said shortpw1."), "it said [an 8-character secret removed].");
     assert.ok(!show("shortpw1").includes("shortpw1"));
   });
 
