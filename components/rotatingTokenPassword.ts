@@ -1,4 +1,5 @@
 import * as pulumi from "@pulumi/pulumi";
+import { describe } from "./common/redact";
 import { labelSlotOwner } from "./slotOwners";
 import { currentTime } from "./common/clock";
 import type { CredentialKind } from "./credential/types";
@@ -8,6 +9,9 @@ import { PasswordSlot } from "./arm/types";
 import type { Checked, ValidationProblem } from "./common/problems";
 
 const DAY_MS = 86_400_000;
+/** Upper bound of every schedule number, in days: two periods plus the grace stay centuries before year 9999. */
+export const MAX_SCHEDULE_DAYS = 36_500;
+
 /** Grace after a slot's rotation date when only `rotationPeriodDays` is given: covers a daily `up` that runs late. */
 const DEFAULT_GRACE_DAYS = 1;
 
@@ -192,8 +196,12 @@ export function checkRotationArgs(args: { rotationPeriodDays?: number; expiresIn
   const problems: ValidationProblem[] = [];
   const wholeDays = (property: string, value: number | undefined, min: number): value is number => {
     if (value === undefined) return false;
-    if (typeof value !== "number" || !Number.isInteger(value) || value < min) {
-      problems.push({ propertyPath: property, message: `${property} is ${JSON.stringify(value)}; use a whole number of days, at least ${min}.` });
+    if (typeof value !== "number" || !Number.isInteger(value) || value < min || value > MAX_SCHEDULE_DAYS) {
+      const shown = typeof value === "number" && Number.isFinite(value) ? String(value) : describe(value);
+      problems.push({
+        propertyPath: property,
+        message: `${property} is ${shown}; use a whole number of days from ${min} to ${MAX_SCHEDULE_DAYS} (100 years): the schedule's expiries must stay real dates ARM accepts.`,
+      });
       return false;
     }
     return true;
