@@ -83,7 +83,7 @@ describe("acr-tokens as a process", function () {
     const run = await runProcess(["check", "--registry", "someregistry", "-g", RG], env, 25_000);
     assert.equal(run.code, 2);
     assert.match(run.stderr, /^acr-tokens check: NODE_DEBUG includes "https", "tls", which makes Node print every HTTPS request's headers/);
-    const token = env.ACR_TOKENS_ACCESS_TOKEN ?? "";
+    const token = (env as NodeJS.ProcessEnv).ACR_TOKENS_ACCESS_TOKEN ?? "";
     assert.ok(token.length > 0 && !run.stderr.includes(token.split(".")[1]!), "the token's payload reached stderr");
     assertNoSecret([run.stdout, run.stderr], bed.secrets);
   });

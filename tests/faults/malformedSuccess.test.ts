@@ -3,6 +3,7 @@ import type { ProviderHost } from "../../testing/providerHost";
 import { createPassword } from "../provider/setup";
 import { startFaultBed, type FaultBed } from "./bed";
 import { recordFigure } from "./figures";
+import { malformations } from "./malformed";
 
 const GENERATE = /\/generateCredentials$/i;
 
@@ -13,31 +14,6 @@ const GENERATE = /\/generateCredentials$/i;
  * say what to do. The bodies are generated from the real answer (truncations at many points, bytes
  * around it, wrappers, other encodings), not listed by hand.
  */
-export function malformations(): Array<{ name: string; mangle: (json: string) => string; contentType?: string }> {
-  const out: Array<{ name: string; mangle: (json: string) => string; contentType?: string }> = [];
-  for (const fraction of [0.1, 0.3, 0.5, 0.62, 0.75, 0.85, 0.9, 0.95, 0.99]) {
-    out.push({ name: `truncated at ${Math.round(fraction * 100)}%`, mangle: (j) => j.slice(0, Math.floor(j.length * fraction)) });
-  }
-  for (const tail of ["}", "]", "garbage", "\u0000", "\n{}", " ,", "<!-- cached -->"]) {
-    out.push({ name: `trailing ${JSON.stringify(tail)}`, mangle: (j) => `${j}${tail}` });
-  }
-  for (const [name, wrap] of [
-    ["HTML around it", (j: string) => `<html><body><pre>${j}</pre></body></html>`],
-    ["an XSSI prefix", (j: string) => `)]}',\n${j}`],
-    ["two documents", (j: string) => `${j}${j}`],
-    ["single quotes", (j: string) => j.replace(/"/g, "'")],
-    ["unquoted keys", (j: string) => j.replace(/"(\w+)":/g, "$1:")],
-    ["a BOM and a comment", (j: string) => `\ufeff/* proxy */${j}`],
-    ["newlines in the value", (j: string) => j.replace(/"value":"([^"]{10})/, '"value":"$1\n')],
-    ["a key dropped", (j: string) => j.replace(/"name":/, "")],
-  ] as const) {
-    out.push({ name, mangle: wrap });
-  }
-  out.push({ name: "as text/plain", mangle: (j) => j.slice(0, -2), contentType: "text/plain" });
-  out.push({ name: "as XML", mangle: (j) => `<?xml version="1.0"?><r>${j}</r>`, contentType: "application/xml" });
-  return out;
-}
-
 describe("faults: a malformed success answer to generateCredentials never prints the new password", function () {
   // Spawns the dynamic-provider host under ts-node (seconds on 2 cores), then ~25 creates.
   this.timeout(120_000);
