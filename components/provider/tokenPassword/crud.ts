@@ -6,7 +6,8 @@ import { getToken, type ArmSession, type ProviderContext } from "../../arm/sessi
 import { PasswordSlot } from "../../arm/types";
 import { DAY_MS } from "../../common/clock";
 import type { CredentialKind } from "../../credential/types";
-import { checkTokenPasswordInputs } from "./check";
+import { throwIfInvalidInputs } from "../../validation/errors";
+import { checkTokenPasswordInputs } from "../../validation/tokenPasswordArgs";
 import { assessDrift, observeSlot } from "./drift";
 import { TOKEN_PASSWORD, type TokenPasswordInputs, type TokenPasswordOutputs } from "./types";
 
@@ -47,8 +48,7 @@ function sessionFor(ctx: ProviderContext, tokenId: string, slot: PasswordSlot, s
 /** One generateCredentials POST for this slot (plus, once per registry per process, the registry GET for the login server). */
 export async function createPassword(inputs: TokenPasswordInputs, ctx: ProviderContext): Promise<{ id: string; outs: TokenPasswordOutputs }> {
   const at = ctx.now();
-  const checked = checkTokenPasswordInputs({}, inputs as unknown as Record<string, unknown>, at);
-  if (checked.failures.length > 0) throw new Error(checked.failures.map((f) => f.reason).join(" "));
+  throwIfInvalidInputs(TOKEN_PASSWORD, checkTokenPasswordInputs({}, inputs as unknown as Record<string, unknown>, at).problems);
   const slot = inputs.slot ?? PasswordSlot.Password1;
   const pollMs = lroPollIntervalMs();
   const { ref, label, resolved, client } = await sessionFor(ctx, inputs.tokenId, slot, inputs.credential);
