@@ -104,17 +104,17 @@ export function parseCli(argv: string[]): { options: EmulatorOptions; quiet: boo
   if (values.http) options.protocol = "http";
   const groups = values["resource-group"] ?? [];
   const registries = (values.registry ?? []).map(parseRegistryFlag);
-  if (values.seed !== undefined || groups.length > 0 || registries.length > 0) {
+  if (groups.length > 0 || registries.length > 0) {
     // Flags add to the seed file's content; the file is read (and checked) here so both merge.
     const seed: EmulatorSeed = values.seed !== undefined ? { ...loadSeed(values.seed) } : {};
-    if (groups.length > 0 || registries.length > 0) {
-      const rgs = [...(seed.resourceGroups ?? [])];
-      const has = (name: string) => rgs.some((g) => g.name.toLowerCase() === name.toLowerCase() && g.subscriptionId === undefined);
-      for (const name of [...groups, ...registries.map((r) => r.resourceGroup)]) if (!has(name)) rgs.push({ name });
-      seed.resourceGroups = rgs;
-      seed.registries = [...(seed.registries ?? []), ...registries];
-    }
-    options.seed = values.seed !== undefined && groups.length === 0 && registries.length === 0 ? values.seed : seed;
+    const rgs = [...(seed.resourceGroups ?? [])];
+    const has = (name: string) => rgs.some((g) => g.name.toLowerCase() === name.toLowerCase() && g.subscriptionId === undefined);
+    for (const name of [...groups, ...registries.map((r) => r.resourceGroup)]) if (!has(name)) rgs.push({ name });
+    seed.resourceGroups = rgs;
+    seed.registries = [...(seed.registries ?? []), ...registries];
+    options.seed = seed;
+  } else if (values.seed !== undefined) {
+    options.seed = values.seed;
   }
   if (values.state !== undefined) options.statePath = values.state;
   if ((values["ca-cert"] === undefined) !== (values["ca-key"] === undefined)) throw new UsageError("--ca-cert and --ca-key go together: pass both (two missing files create a new CA there).");
