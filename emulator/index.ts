@@ -2,6 +2,7 @@ import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import { createServer as createHttpServer, type Server } from "node:http";
 import { createServer as createHttpsServer } from "node:https";
 import type { AddressInfo } from "node:net";
+import { resolve as resolvePath } from "node:path";
 import { createIdentityService } from "./auth";
 import type { IdentityService, IssueTokenOptions, PrincipalSeed } from "./auth/types";
 import { ManualClock } from "./clock";
@@ -356,10 +357,10 @@ async function resolveCa(options: EmulatorOptions, store: EmulatorStore): Promis
   if (t.caCertFile !== undefined || t.caKeyFile !== undefined) {
     if (t.caCertPem !== undefined || t.caKeyPem !== undefined) throw new Error("startEmulator: give the CA either as tls.caCertPem/caKeyPem or as tls.caCertFile/caKeyFile, not both.");
     if (t.caCertFile === undefined || t.caKeyFile === undefined) throw new Error("startEmulator: tls.caCertFile and tls.caKeyFile (--ca-cert, --ca-key) go together: pass both.");
-    return { pair: await caFromFiles(t.caCertFile, t.caKeyFile), certPath: t.caCertFile };
+    return { pair: await caFromFiles(t.caCertFile, t.caKeyFile), certPath: resolvePath(t.caCertFile) };
   }
   if (t.caCertPem !== undefined || t.caKeyPem !== undefined) {
-    return { pair: { caCertPem: t.caCertPem ?? "", caKeyPem: t.caKeyPem ?? "" }, ...(store instanceof JsonFileStore ? { certPath: `${store.path}.ca.pem` } : {}) };
+    return { pair: { caCertPem: t.caCertPem ?? "", caKeyPem: t.caKeyPem ?? "" }, ...(store instanceof JsonFileStore ? { certPath: `${resolvePath(store.path)}.ca.pem` } : {}) };
   }
   if (!(store instanceof JsonFileStore)) return {};
   let pair = store.ca;
@@ -368,7 +369,7 @@ async function resolveCa(options: EmulatorOptions, store: EmulatorStore): Promis
     store.ca = pair;
     store.flush();
   }
-  return { pair, certPath: `${store.path}.ca.pem` };
+  return { pair, certPath: `${resolvePath(store.path)}.ca.pem` };
 }
 
 /** Reads a CA pair from two PEM files, or creates both (key 0600) with a new CA when neither exists. */

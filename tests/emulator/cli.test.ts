@@ -3,7 +3,7 @@ import { spawn, type ChildProcessWithoutNullStreams } from "node:child_process";
 import { once } from "node:events";
 import { existsSync, readFileSync, statSync } from "node:fs";
 import { request } from "node:https";
-import { join } from "node:path";
+import { join, resolve } from "node:path";
 import { createInterface } from "node:readline";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -157,7 +157,7 @@ describe("emulator CLI", function () {
       let token = "";
       const list = (info: Record<string, string>) => `${info.armEndpoint}/subscriptions/${info.subscriptionId}/resourceGroups/demo-rg/providers/Microsoft.ContainerRegistry/registries?api-version=2023-07-01`;
       try {
-        assert.equal(first.info.caCertPath, `${state}.ca.pem`, "the CA certificate sits next to the state file");
+        assert.equal(first.info.caCertPath, `${resolve(state)}.ca.pem`, "the CA certificate sits next to the state file");
         ca = readFileSync(first.info.caCertPath, "utf8");
         const minted = await runCli(["token", "--state", state]);
         assert.equal(minted.code, 0, minted.stderr);
@@ -190,7 +190,7 @@ describe("emulator CLI", function () {
       const key = join(dir, "ca.key");
       const first = await serveCli(["--ca-cert", cert, "--ca-key", key, "--quiet"]);
       await stop(first.child);
-      assert.equal(first.info.caCertPath, cert);
+      assert.equal(first.info.caCertPath, resolve(cert));
       assert.equal(statSync(key).mode & 0o777, 0o600);
       const ca = readFileSync(cert, "utf8");
       const second = await serveCli(["--ca-cert", cert, "--ca-key", key, "--quiet"]);
