@@ -46,7 +46,7 @@ describe("ARM client: retry settings, throttle guard, per-request timeout", () =
     };
     const long = answers([response(429, { "retry-after": "3600", "x-ms-request-id": "req-1" })]);
     await assert.rejects(policy.sendRequest(createPipelineRequest({ url: "https://127.0.0.1/x" }), long.next), {
-      name: "AcrTokensRetryAfterTooLongError",
+      name: "RetryAfterTooLongError",
       message: /ARM answered 429 \(x-ms-request-id req-1\) and asked to retry after 3600 s, longer than the 60 s this provider waits/,
     });
     assert.equal(long.sent(), 1);
@@ -69,7 +69,7 @@ describe("ARM client: retry settings, throttle guard, per-request timeout", () =
         assert.equal(r.timeout, 1500);
         throw abort;
       }),
-      { name: "AcrTokensArmTimeoutError", message: /no answer from ARM to a GET request within 1500 ms \(ACR_TOKENS_ARM_TIMEOUT_MS\)/ },
+      { name: "ArmTimeoutError", message: /no answer from ARM to a GET request within 1500 ms \(ACR_TOKENS_ARM_TIMEOUT_MS\)/ },
     );
     // A caller's own abort is not a timeout.
     const controller = new AbortController();
