@@ -11,7 +11,7 @@ const CONFIG = { registryName: REGISTRY, resourceGroupName: RG };
  * promises (each password logs in), `preview --expect-no-changes`, no password or access token in plain
  * text in the checkpoint file or the CLI's output, and destroy leaving the registry as it was.
  */
-describeEngine("every example", function () {
+describeEngine("every example (the quickstart: quickstart.test.ts)", function () {
   // Every operation is a CLI process plus its plugins (Node with ts-node): several seconds on 2 cores.
   this.timeout(300_000);
   const bed = useEngineBed({ resourceGroup: RG, registryName: REGISTRY });
@@ -42,10 +42,6 @@ describeEngine("every example", function () {
     assert.deepEqual(await bed().snapshot(), before, `destroy of ${program} must leave the registry as it was`);
     return stack;
   }
-
-  it("quickstart", async () => {
-    await lifecycle("examples/quickstart/index.ts", "app-pull", { password: "password1" });
-  });
 
   it("ci-byo-token (the access-token credential)", async () => {
     await lifecycle("examples/ci-byo-token/index.ts", "ci-push", { pushPassword: "password1" });
