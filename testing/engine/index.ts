@@ -8,7 +8,7 @@
  * The test-side counterpart of harness/ (the mini engine): same emulator, same programs.
  */
 import { execFile } from "node:child_process";
-import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from "node:fs";
+import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, readlinkSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import * as path from "node:path";
 import { promisify } from "node:util";
@@ -325,6 +325,31 @@ export function programFromModule(modulePath: string): PulumiFn {
   };
 }
 
+/** Pids of this machine's processes matching `test` (by executable, working directory and parent), from /proc. */
+function processesWhere(test: (p: { pid: number; ppid: number; exe: string; cwd: string }) => boolean): number[] {
+  const out: number[] = [];
+  for (const entry of readdirSync("/proc")) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      const stat = readFileSync(`/proc/${entry}/stat`, "utf8");
+      const ppid = Number(stat.slice(stat.lastIndexOf(")") + 2).split(" ")[1]);
+      const p = { pid: Number(entry), ppid, exe: safeReadlink(`/proc/${entry}/exe`), cwd: safeReadlink(`/proc/${entry}/cwd`) };
+      if (test(p)) out.push(p.pid);
+    } catch {
+      // the process ended while being read
+    }
+  }
+  return out;
+}
+
+function safeReadlink(link: string): string {
+  try {
+    return readlinkSync(link);
+  } catch {
+    return "";
+  }
+}
+
 /** `<type>::<name>` of a URN (its last two parts, the parent types dropped). */
 export function keyOfUrn(urn: string): string {
   const parts = urn.split("::");
@@ -372,8 +397,41 @@ export class EngineStack {
     return this.observe((hooks) => this.stack.preview({ ...hooks, ...options }));
   }
 
-  refresh(): Promise<EngineRun<RefreshResult>> {
-    return this.observe((hooks) => this.stack.refresh(hooks));
+  /** `pulumi refresh`; `clearPendingCreates` drops creates an interrupted run left pending (`--clear-pending-creates`). */
+  refresh(options: { clearPendingCreates?: boolean } = {}): Promise<EngineRun<RefreshResult>> {
+    return this.observe((hooks) => this.stack.refresh({ ...hooks, ...options }));
+  }
+
+  /**
+   * Starts `pulumi up` and returns at once: the running operation, an `interrupt()` sending the CLI
+   * SIGINT (as ^C does, through the Automation API's abort signal), and a `kill()` sending SIGKILL to
+   * the CLI and to the plugins it started (the processes whose parent is the CLI), by pid.
+   */
+  startUp(): { running: Promise<EngineRun<UpResult>>; output: () => string; interrupt: () => void; kill: () => number[] } {
+    const abort = new AbortController();
+    let seen = "";
+    const running = this.observe((hooks) =>
+      this.stack.up({ ...hooks, onOutput: (s) => (hooks.onOutput(s), (seen += s)), signal: abort.signal }),
+    );
+    running.catch(() => undefined);
+    return {
+      running,
+      output: () => seen,
+      interrupt: () => abort.abort(),
+      kill: () => {
+        const cli = processesWhere((p) => p.exe === path.join(CLI_BIN, "pulumi") && p.cwd === this.bed.workDir);
+        const children = processesWhere((p) => cli.includes(p.ppid));
+        const killed = [...cli, ...children];
+        for (const pid of killed) process.kill(pid, "SIGKILL");
+        return killed;
+      },
+    };
+  }
+
+  /** The checkpoint's pending operations (what an interrupted run left): type and URN. */
+  pendingOperations(): Array<{ type: string; urn: string }> {
+    const checkpoint = JSON.parse(this.checkpointText()) as { checkpoint?: { latest?: { pending_operations?: Array<{ type: string; resource: { urn: string } }> } } };
+    return (checkpoint.checkpoint?.latest?.pending_operations ?? []).map((op) => ({ type: op.type, urn: op.resource.urn }));
   }
 
   destroy(): Promise<EngineRun<DestroyResult>> {
