@@ -3,8 +3,8 @@ import { execFile } from "node:child_process";
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { AZ_INSTALL_COMMAND, findAz, redactSecrets } from "../helpers/azCli";
-import { REPO_ROOT } from "../helpers/recordings";
+import { AZ_INSTALL_COMMAND, findAz, redactSecrets } from "../../testing/azCli";
+import { REPO_ROOT } from "../../testing/recordings";
 
 /**
  * emulator/README.md's "Azure CLI against the emulator" recipe, run as written with the real `az`:
