@@ -79,8 +79,10 @@ export interface EmulatorOptions {
   /** Initial state, as an object or the path of a JSON file. Applied on top of a loaded `statePath`. */
   seed?: EmulatorSeed | string;
   /**
-   * Persist the state to this JSON file after every change and reload it on start. The file also
-   * keeps the token-signing key, so tokens issued before a restart are accepted after it.
+   * Persist the state to this JSON file and reload it on start. Changes are appended to
+   * `{statePath}.journal` and merged into the file when the journal outgrows it and at `close()`.
+   * The file also keeps the token-signing key and the TLS CA, so tokens issued and certificates
+   * trusted before a restart are accepted after it.
    */
   statePath?: string;
   /** Start time of the emulator clock (default: now). */
@@ -323,7 +325,9 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     close: () =>
       (closed ??= new Promise<void>((resolve) => {
         server.close(() => {
-          store.flush();
+          // A state file is left as one snapshot (its journal merged in), readable on its own.
+          if (store instanceof JsonFileStore) store.compact();
+          else store.flush();
           tls?.dispose();
           resolve();
         });
