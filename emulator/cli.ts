@@ -22,6 +22,11 @@ Options:
   --state FILE      persist state to FILE (atomic writes) and reload it on start
   --start-time ISO  start the emulator clock at this time
   --clock-file FILE mirror the emulator clock's time into FILE (for processes that share it)
+  --data-plane      serve each registry's data plane (docker login, pull, push) on its own loopback
+                    port, which becomes its loginServer; pull/push need Debian's docker-registry
+  --replication-delay SECONDS
+                    with --data-plane: a new password logs in only this long after generation
+                    (emulator clock; default 0, the service documents up to 60)
   --quiet           no access log on stderr
   -h, --help        show this help
 `;
@@ -48,6 +53,8 @@ export function parseCli(argv: string[]): { options: EmulatorOptions; quiet: boo
         "start-time": { type: "string" },
         "clock-file": { type: "string" },
         quiet: { type: "boolean" },
+        "data-plane": { type: "boolean" },
+        "replication-delay": { type: "string" },
         help: { type: "boolean", short: "h" },
       },
     }));
@@ -69,6 +76,10 @@ export function parseCli(argv: string[]): { options: EmulatorOptions; quiet: boo
     options.startTime = values["start-time"];
   }
   if (values["clock-file"] !== undefined) options.clockFile = values["clock-file"];
+  const delay = values["replication-delay"];
+  if (delay !== undefined && !values["data-plane"]) throw new UsageError("--replication-delay needs --data-plane.");
+  if (delay !== undefined && (!/^\d+$/.test(delay) || Number(delay) > 86_400)) throw new UsageError(`--replication-delay must be a whole number of seconds from 0 to 86400, got "${delay}".`);
+  if (values["data-plane"]) options.dataPlane = { replicationDelaySeconds: delay === undefined ? 0 : Number(delay) };
   return { options, quiet: values.quiet ?? false, help: values.help ?? false };
 }
 
