@@ -69,6 +69,11 @@ export interface DataPlaneControl {
   requests: DataPlaneLogEntry[];
   /** Whether a registry server binary was found (pull and push need it; `/oauth2/token` does not). */
   registryAvailable: boolean;
+  /**
+   * Called with each `/oauth2/token` request's entry before it is answered (tests move the clock here,
+   * e.g. to stand for the time a client waits between attempts).
+   */
+  onTokenRequest?: (entry: DataPlaneLogEntry) => void;
 }
 
 interface Front {
@@ -86,6 +91,7 @@ const POOL_SIZE = 2;
 export class DataPlane implements DataPlaneControl {
   readonly requests: DataPlaneLogEntry[] = [];
   readonly registryAvailable: boolean;
+  onTokenRequest?: (entry: DataPlaneLogEntry) => void;
   private delayMs: number;
   private readonly binary: string | undefined;
   private readonly spares: Front[] = [];
@@ -302,6 +308,7 @@ export class DataPlane implements DataPlaneControl {
       entry.reason = outcome.reason;
       res.setHeader("WWW-Authenticate", `Basic realm="${service}"`);
     }
+    this.onTokenRequest?.(entry);
     sendJson(res, outcome.status, outcome.body);
   }
 }
