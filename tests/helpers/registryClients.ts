@@ -44,7 +44,7 @@ export function requireRegistryTools(what: string): boolean {
   if (missing.length === 0) return true;
   if (process.env.CI === "true") {
     it(`has ${missing.join(" and ")} installed (required under CI=true)`, function () {
-      throw new Error(`${missing.join(" and ")} not on PATH; ${what} needs ${missing.length > 1 ? "them" : "it"} under CI. Install with: ${REGISTRY_CLIENTS_INSTALL}`);
+      throw new Error(`${missing.join(" and ")} not on PATH, and CI=true requires ${missing.length > 1 ? "them" : "it"} for ${what}. Install with: ${REGISTRY_CLIENTS_INSTALL}`);
     });
   } else {
     console.warn(
