@@ -1,10 +1,10 @@
 import * as pulumi from "@pulumi/pulumi";
-import { currentTime } from "./credential/settings";
+import { currentTime } from "./common/clock";
 import type { CredentialKind } from "./credential/types";
-import { validated } from "./errors";
+import { validated } from "./validation/validated";
 import { TokenPassword } from "./tokenPassword";
-import { PasswordSlot } from "./types";
-import type { Checked, ValidationProblem } from "./validation/problems";
+import { PasswordSlot } from "./arm/types";
+import type { Checked, ValidationProblem } from "./common/problems";
 
 const DAY_MS = 86_400_000;
 /** Grace after a slot's rotation date when only `rotationPeriodDays` is given: covers a daily `up` that runs late. */

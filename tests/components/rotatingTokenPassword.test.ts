@@ -5,7 +5,7 @@ import * as path from "node:path";
 import * as pulumi from "@pulumi/pulumi";
 import { InvalidArgumentsError, RotatingTokenPassword } from "acr-tokens";
 import { checkRotationArgs, planRotation, type RotationSchedule } from "../../components/rotatingTokenPassword";
-import { recorder, SUBSCRIPTION_ID, useMocks, valueOf } from "../helpers/mocks";
+import { recorder, SUBSCRIPTION_ID, useMocks, valueOf } from "../../testing/mocks";
 
 const DAY_MS = 86_400_000;
 const PASSWORD_TYPE = "pulumi-nodejs:dynamic/acr-tokens:TokenPassword";

@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import type { ContainerRegistryManagementClient } from "@azure/arm-containerregistry";
 import { FaultInjector } from "acr-tokens/emulator";
-import { armClient, FAST_LRO, rawRequest, useEmulator } from "../helpers/emulator";
+import { armClient, FAST_LRO, rawRequest, useEmulator } from "../../testing/emulator";
 
 const RG = "fault-rg";
 const REG = "faultregistry";

@@ -5,12 +5,13 @@ import * as path from "node:path";
 import { Agent } from "node:https";
 import { startEmulator, type Emulator } from "acr-tokens/emulator";
 import { clearCredentialCache, CredentialKind, type ResolvedCredential } from "../../components/credential";
-import { armClientFor } from "../../components/provider/armClient";
-import { configureProviders, resetProviderConfig } from "../../components/provider/config";
-import { tokenPasswordProvider, type TokenPasswordOutputs } from "../../components/provider/tokenPasswordProvider";
-import { PasswordSlot } from "../../components/types";
+import { armClientFor } from "../../components/arm/client";
+import { configureProviders, resetProviderConfig } from "../../components/provider/dynamic/config";
+import { tokenPasswordProvider } from "../../components/provider/dynamic/tokenPasswordProvider";
+import type { TokenPasswordOutputs } from "../../components/provider/tokenPassword/types";
+import { PasswordSlot } from "../../components/arm/types";
 import { setIdentityEnv } from "../credential/env";
-import { armClient } from "../helpers/emulator";
+import { armClient } from "../../testing/emulator";
 
 /**
  * What the provider process keeps between calls (issue #8): one ARM client per credential,

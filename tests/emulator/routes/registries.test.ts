@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { armClient, FAST_LRO, rawRequest, useEmulator } from "../../helpers/emulator";
+import { armClient, FAST_LRO, rawRequest, useEmulator } from "../../../testing/emulator";
 
 describe("emulator registries", () => {
   const emu = useEmulator({ seed: { resourceGroups: [{ name: "Reg-RG", location: "westeurope" }] } });

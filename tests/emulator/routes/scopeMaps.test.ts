@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { armClient, FAST_LRO, rawRequest, useEmulator } from "../../helpers/emulator";
+import { armClient, FAST_LRO, rawRequest, useEmulator } from "../../../testing/emulator";
 
 const RG = "maps-rg";
 const REG = "mapsregistry";

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import type { ContainerRegistryManagementClient } from "@azure/arm-containerregistry";
-import { armClient, FAST_LRO, rawRequest, useEmulator } from "../../helpers/emulator";
+import { armClient, FAST_LRO, rawRequest, useEmulator } from "../../../testing/emulator";
 
 const RG = "tokens-rg";
 const REG = "tokensregistry";

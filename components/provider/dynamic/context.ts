@@ -1,0 +1,26 @@
+import { armSession, type ProviderContext } from "../../arm/session";
+import { currentTime } from "../../common/clock";
+import { resolveCredential } from "../../credential";
+import { providerConfig } from "./config";
+
+/**
+ * The {@link ProviderContext} of a dynamic-provider call: the stack config the engine handed to
+ * `configure` (required: throws, naming `resourceType`, when `configure` never ran), the environment
+ * and the package clock. The credential is resolved at call time; the credential module memoizes it
+ * per process and settings, so every resource of a run shares one credential and one token. Never
+ * stored, never returned.
+ */
+export function dynamicContext(resourceType: string): ProviderContext {
+  const config = providerConfig(resourceType);
+  return {
+    now: () => currentTime({ env: process.env }),
+    async session(ref, label, selector) {
+      const resolved = await resolveCredential({
+        config,
+        env: process.env,
+        ...(selector !== undefined ? { credentialSelector: selector } : {}),
+      });
+      return armSession(ref, label, resolved);
+    },
+  };
+}

@@ -1,0 +1,33 @@
+import type * as pulumi from "@pulumi/pulumi";
+import { unknownValue } from "@pulumi/pulumi/runtime/rpc";
+import { parseTokenId, scopeMapIdError, type TokenRef } from "../../arm/ids";
+import { TokenStatus } from "../../arm/types";
+import { TOKEN_SETTINGS } from "./types";
+
+const STATUSES: readonly string[] = Object.values(TokenStatus);
+
+/** Validates raw inputs; unknown values (preview) pass unchecked. Internal. Exported for testing. */
+export function checkTokenSettingsInputs(news: Record<string, unknown>): {
+  inputs: Record<string, unknown>;
+  failures: pulumi.dynamic.CheckFailure[];
+} {
+  const failures: pulumi.dynamic.CheckFailure[] = [];
+  const fail = (property: string, reason: string) => failures.push({ property, reason: `${TOKEN_SETTINGS}: ${reason}` });
+  const { tokenId, scopeMapId, status } = news;
+  let ref: TokenRef | undefined;
+  if (tokenId !== unknownValue) {
+    const parsed = parseTokenId(tokenId);
+    if ("error" in parsed) fail("tokenId", `tokenId ${parsed.error}`);
+    else ref = parsed;
+  }
+  if (scopeMapId !== unknownValue) {
+    const error = scopeMapIdError(scopeMapId, ref);
+    if (error) fail("scopeMapId", `scopeMapId ${error}`);
+  }
+  if (status !== unknownValue && (typeof status !== "string" || !STATUSES.includes(status))) {
+    fail("status", `status is ${JSON.stringify(status)}; use "enabled" or "disabled".`);
+  }
+  // Absent values stay absent: the host cannot send `undefined` back (an absent key is how "not set" survives the wire).
+  const inputs = Object.fromEntries(Object.entries({ tokenId, scopeMapId, status }).filter(([, v]) => v !== undefined));
+  return { inputs, failures };
+}
