@@ -31,8 +31,8 @@ import {
 } from "./lifecycle";
 import { formatMarkdown, formatTable, pairedRatios, summarize, toJson, type Figure, type Summary, type Target } from "./stats";
 import { measureThroughput } from "./throughput";
-import { missingRegistryTools, REGISTRY_CLIENTS_INSTALL } from "../tests/helpers/registryClients";
-import { measureRotationPulls, type RotationPullsResult } from "../tests/helpers/rotationPulls";
+import { missingRegistryTools, REGISTRY_CLIENTS_INSTALL } from "../testing/registryClients";
+import { measureRotationPulls, type RotationPullsResult } from "../testing/rotationPulls";
 
 /**
  * `npm run bench [-- --json] [-- --quick]`: side-by-side figures against the Azure CLI and the

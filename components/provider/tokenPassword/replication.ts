@@ -10,8 +10,8 @@ import { setTimeout as delay } from "node:timers/promises";
  * (`GET https://<loginServer>/oauth2/token?service=<loginServer>`, HTTP Basic with the token name and
  * the new password — what `docker login` does) until it answers 200, and only then returns the password.
  *
- * - `ACR_TOKENS_REPLICATION_WAIT_SECONDS` bounds the wait (default {@link DEFAULT_WAIT_SECONDS}, the
- *   documented maximum; 0 turns the wait off). `ACR_TOKENS_REPLICATION_POLL_MS` is the pause between
+ * - `ACR_TOKENS_REPLICATION_WAIT_SECONDS` bounds the wait (default {@link DEFAULT_WAIT_SECONDS}: the
+ *   documented 60 s and a margin; 0 turns the wait off). `ACR_TOKENS_REPLICATION_POLL_MS` is the pause between
  *   attempts (default {@link DEFAULT_POLL_MS}). The deadline is read on the package's clock (the
  *   emulator's in tests), and the attempts are also capped at wait/max(poll, 1 s) + 1, so the wait ends
  *   even on a clock that does not move.
@@ -28,8 +28,11 @@ import { setTimeout as delay } from "node:timers/promises";
  * most the bound), one HTTPS request per attempt. The password never appears in a message.
  */
 
-/** Default bound of the wait: ACR's documented replication time. */
-export const DEFAULT_WAIT_SECONDS = 60;
+/**
+ * Default bound of the wait: ACR's documented replication time (60 s) plus a margin, because the wait
+ * starts when the answer arrives, after the service stamped the password, and ends on a poll.
+ */
+export const DEFAULT_WAIT_SECONDS = 90;
 /** Default pause between attempts. */
 export const DEFAULT_POLL_MS = 5000;
 /** Timeout of one attempt. */

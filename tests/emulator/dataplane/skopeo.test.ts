@@ -4,8 +4,8 @@ import type { IncomingMessage } from "node:http";
 import { request } from "node:https";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { FAST_LRO, armClient, useEmulator } from "../../helpers/emulator";
-import { requireRegistryTools, Skopeo, writeOciLayout, type SkopeoResult } from "../../helpers/registryClients";
+import { FAST_LRO, armClient, useEmulator } from "../../../testing/emulator";
+import { requireRegistryTools, Skopeo, writeOciLayout, type SkopeoResult } from "../../../testing/registryClients";
 
 /**
  * The registry data plane driven by a real client: Debian's skopeo pushes and pulls an image through

@@ -2,7 +2,7 @@ import * as assert from "node:assert/strict";
 import { X509Certificate, verify } from "node:crypto";
 import type { IncomingMessage } from "node:http";
 import { request } from "node:https";
-import { FAST_LRO, armClient, useEmulator } from "../../helpers/emulator";
+import { FAST_LRO, armClient, useEmulator } from "../../../testing/emulator";
 
 /**
  * The data plane's `/oauth2/token` and its listeners, without a registry server (these run everywhere;

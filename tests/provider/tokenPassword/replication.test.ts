@@ -1,6 +1,10 @@
 import * as assert from "node:assert/strict";
 import { createServer } from "node:net";
-import { FAST_LRO, armClient, useEmulator } from "../../helpers/emulator";
+import { FAST_LRO, armClient, useEmulator } from "../../../testing/emulator";
+import { armSession, type ProviderContext } from "../../../components/arm/session";
+import { resolveCredential } from "../../../components/credential";
+import { PasswordSlot } from "../../../components/arm/types";
+import { createPassword } from "../../../components/provider/tokenPassword/crud";
 import { isLoopbackHost, replicationWaitSettings, replicationWarning, waitForReplication } from "../../../components/provider/tokenPassword/replication";
 
 /**
@@ -89,7 +93,7 @@ describe("provider: waiting for a new password to replicate", () => {
   });
 
   it("reads its settings from the environment, refusing bad values with the variable's name", () => {
-    assert.deepEqual(replicationWaitSettings({}), { waitSeconds: 60, pollMs: 5000 });
+    assert.deepEqual(replicationWaitSettings({}), { waitSeconds: 90, pollMs: 5000 });
     assert.deepEqual(replicationWaitSettings({ ACR_TOKENS_REPLICATION_WAIT_SECONDS: "0", ACR_TOKENS_REPLICATION_POLL_MS: " 250 " }), { waitSeconds: 0, pollMs: 250 });
     assert.throws(() => replicationWaitSettings({ ACR_TOKENS_REPLICATION_WAIT_SECONDS: "-1" }), /ACR_TOKENS_REPLICATION_WAIT_SECONDS is "-1"/);
     assert.throws(() => replicationWaitSettings({ ACR_TOKENS_REPLICATION_POLL_MS: "1.5" }), /ACR_TOKENS_REPLICATION_POLL_MS/);
@@ -99,5 +103,78 @@ describe("provider: waiting for a new password to replicate", () => {
   it("knows loopback hosts", () => {
     for (const h of ["127.0.0.1:443", "127.1.2.3", "[::1]:5000", "localhost:80", "LOCALHOST"]) assert.equal(isLoopbackHost(h), true, h);
     for (const h of ["myregistry.azurecr.io", "10.0.0.1:443", "[::2]", "localhost.example.com"]) assert.equal(isLoopbackHost(h), false, h);
+  });
+});
+
+/** createPassword (crud.ts) with the wait on: what it returns already logs in, or the user is warned. */
+describe("provider: createPassword waits for the new password before publishing it", () => {
+  const RG = "rg-create-repl";
+  const REG = "createreplregistry";
+  const emulator = useEmulator({ dataPlane: { replicationDelaySeconds: 60 }, seed: { resourceGroups: [{ name: RG }], registries: [{ resourceGroup: RG, name: REG }] } });
+  const registryId = () => `/subscriptions/${emulator().subscriptionId}/resourceGroups/${RG}/providers/Microsoft.ContainerRegistry/registries/${REG}`;
+  const saved = { wait: process.env.ACR_TOKENS_REPLICATION_WAIT_SECONDS, poll: process.env.ACR_TOKENS_REPLICATION_POLL_MS };
+  const warnings: string[] = [];
+  before(() => {
+    // No real pause; each refused attempt moves the emulator clock by 5 s instead (the default poll).
+    process.env.ACR_TOKENS_REPLICATION_POLL_MS = "0";
+    emulator().dataPlane!.onTokenRequest = (e) => {
+      if (e.reason === "not-replicated") emulator().clock.advance({ seconds: 5 });
+    };
+  });
+  after(() => {
+    for (const [k, v] of [["ACR_TOKENS_REPLICATION_WAIT_SECONDS", saved.wait], ["ACR_TOKENS_REPLICATION_POLL_MS", saved.poll]] as const) {
+      if (v === undefined) delete process.env[k];
+      else process.env[k] = v;
+    }
+  });
+  beforeEach(() => (warnings.length = 0));
+
+  const ctx = (): ProviderContext => ({
+    now: () => emulator().clock.now(),
+    warn: (m) => warnings.push(m),
+    session: async (ref, label) =>
+      armSession(
+        ref,
+        label,
+        await resolveCredential({ env: { ACR_TOKENS_ACCESS_TOKEN: emulator().issueToken(), ACR_TOKENS_ARM_ENDPOINT: emulator().armEndpoint, ACR_TOKENS_CA_CERT_FILE: emulator().caCertPath } }),
+      ),
+  });
+  async function token(name: string): Promise<string> {
+    await armClient(emulator()).tokens.create(RG, REG, name, { scopeMapId: `${registryId()}/scopeMaps/_repositories_pull`, status: "enabled" }, FAST_LRO);
+    return `${registryId()}/tokens/${name}`;
+  }
+
+  it("returns a password that logs in at once (the default wait, 90 s, covers the documented 60 s)", async () => {
+    delete process.env.ACR_TOKENS_REPLICATION_WAIT_SECONDS;
+    const tokenId = await token("create-waits");
+    const { outs } = await createPassword({ tokenId, slot: PasswordSlot.Password1 }, ctx());
+    assert.equal(outs.loginServer, emulator().dataPlane!.loginServer(REG));
+    assert.deepEqual(emulator().checkPassword(tokenId, outs.password), { ok: true, slot: "password1" });
+    assert.deepEqual(warnings, []);
+  });
+
+  it("without the wait returns a password that does not log in yet", async () => {
+    process.env.ACR_TOKENS_REPLICATION_WAIT_SECONDS = "0";
+    const tokenId = await token("create-nowait");
+    const { outs } = await createPassword({ tokenId, slot: PasswordSlot.Password1 }, ctx());
+    assert.deepEqual(emulator().checkPassword(tokenId, outs.password), { ok: false, reason: "not-replicated" });
+  });
+
+  it("publishes the password anyway at the bound, warning without the password", async () => {
+    process.env.ACR_TOKENS_REPLICATION_WAIT_SECONDS = "10";
+    const tokenId = await token("create-bound");
+    const { outs } = await createPassword({ tokenId, slot: PasswordSlot.Password1 }, ctx());
+    assert.equal(typeof outs.password, "string");
+    assert.equal(warnings.length, 1);
+    assert.match(warnings[0], /did not log in at 127\.0\.0\.1:\d+ within 10 s/);
+    assert.ok(!warnings[0].includes(outs.password));
+  });
+
+  it("refuses a bad wait setting before generating anything", async () => {
+    process.env.ACR_TOKENS_REPLICATION_WAIT_SECONDS = "soon";
+    const tokenId = await token("create-badsetting");
+    const before = emulator().requests.length;
+    await assert.rejects(createPassword({ tokenId, slot: PasswordSlot.Password1 }, ctx()), /ACR_TOKENS_REPLICATION_WAIT_SECONDS is "soon"/);
+    assert.equal(emulator().requests.slice(before).filter((r) => r.path.endsWith("/generateCredentials")).length, 0);
   });
 });
