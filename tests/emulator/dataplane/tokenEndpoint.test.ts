@@ -88,6 +88,53 @@ describe("emulator data plane: /oauth2/token and login servers", () => {
     assert.ok(!JSON.stringify(emulator().dataPlane!.requests).includes(password), "the data-plane log holds the password");
   });
 
+  it("takes POST grant_type=password (form) as well, and refuses other grants with 400", async () => {
+    const password = await tokenWithPassword("form-login", ["repositories/app/content/read"]);
+    const post = (form: Record<string, string>) =>
+      new Promise<{ status: number; body: string }>((resolve, reject) => {
+        const req = request(`https://${loginServer()}/oauth2/token`, { method: "POST", ca: emulator().caCertPem, headers: { "Content-Type": "application/x-www-form-urlencoded" } }, (res) => {
+          let body = "";
+          res.setEncoding("utf8");
+          res.on("data", (d: string) => (body += d));
+          res.on("end", () => resolve({ status: res.statusCode ?? 0, body }));
+        });
+        req.once("error", reject);
+        req.end(new URLSearchParams(form).toString());
+      });
+    const ok = await post({ grant_type: "password", service: loginServer(), username: "form-login", password, scope: "repository:app:pull" });
+    assert.equal(ok.status, 200);
+    const claims = JSON.parse(Buffer.from((JSON.parse(ok.body) as { access_token: string }).access_token.split(".")[1], "base64url").toString()) as { access: unknown };
+    assert.deepEqual(claims.access, [{ type: "repository", name: "app", actions: ["pull"] }]);
+    assert.equal((await post({ grant_type: "password", username: "form-login", password: `${password}x` })).status, 401);
+    const refresh = await post({ grant_type: "refresh_token", refresh_token: "anything" });
+    assert.equal(refresh.status, 400);
+    assert.match(refresh.body, /grant_type=password/);
+  });
+
+  it("gives registries created all at once a login server each (a 503 with Retry-After, retried, if the listener pool runs dry)", async () => {
+    const sdk = armClient(emulator());
+    const names = ["burstreg1", "burstreg2", "burstreg3", "burstreg4", "burstreg5", "burstreg6"];
+    const results = await Promise.allSettled(names.map((n) => sdk.registries.beginCreateAndWait(RG, n, { location: "eastus", sku: { name: "Premium" } }, FAST_LRO)));
+    for (const r of results) {
+      if (r.status === "rejected") assert.equal((r.reason as { statusCode?: number }).statusCode, 503);
+    }
+    // A retry (what ARM clients do on 503) finds every registry with its own login server.
+    for (const n of names) {
+      let server: string | undefined;
+      for (let i = 0; i < 20 && server === undefined; i++) {
+        try {
+          server = (await sdk.registries.get(RG, n)).loginServer;
+        } catch (e) {
+          assert.equal((e as { statusCode?: number }).statusCode, 503);
+          await new Promise((r) => setImmediate(r));
+        }
+      }
+      assert.match(server ?? "", /^127\.0\.0\.1:\d+$/, n);
+    }
+    const servers = names.map((n) => emulator().dataPlane!.loginServer(n));
+    assert.equal(new Set(servers).size, names.length);
+  });
+
   it("does not let one registry's token log in at another registry", async () => {
     const password = await tokenWithPassword("only-here", ["repositories/app/content/read"]);
     const other = emulator().dataPlane!.loginServer("secondreg")!;
