@@ -35,3 +35,16 @@ export function throwIfInvalid(component: string, resourceName: string, problems
     throw new InvalidArgumentsError(component, resourceName, problems);
   }
 }
+
+/** One problem in a provider's words: `TokenPassword: <message>` (a `check` failure's reason). */
+export function providerReason(resourceType: string, problem: ValidationProblem): string {
+  return `${resourceType}: ${problem.message}`;
+}
+
+/**
+ * Throws, in the words of the provider's `check`, when inputs that reached a provider method
+ * unchecked (a direct call, not through the engine) break a rule.
+ */
+export function throwIfInvalidInputs(resourceType: string, problems: readonly ValidationProblem[]): void {
+  if (problems.length > 0) throw new Error(problems.map((p) => providerReason(resourceType, p)).join(" "));
+}

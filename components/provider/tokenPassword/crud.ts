@@ -6,7 +6,8 @@ import { getToken, type ArmSession, type ProviderContext } from "../../arm/sessi
 import { PasswordSlot } from "../../arm/types";
 import { DAY_MS } from "../../common/clock";
 import type { CredentialKind } from "../../credential/types";
-import { checkTokenPasswordInputs } from "./check";
+import { throwIfInvalidInputs } from "../../validation/errors";
+import { checkTokenPasswordInputs } from "../../validation/tokenPasswordArgs";
 import { replicationWaitSettings, replicationWarning, waitForReplication } from "./replication";
 import { assessDrift, observeSlot } from "./drift";
 import { TOKEN_PASSWORD, type TokenPasswordInputs, type TokenPasswordOutputs } from "./types";
@@ -52,8 +53,7 @@ function sessionFor(ctx: ProviderContext, tokenId: string, slot: PasswordSlot, s
  */
 export async function createPassword(inputs: TokenPasswordInputs, ctx: ProviderContext): Promise<{ id: string; outs: TokenPasswordOutputs }> {
   const at = ctx.now();
-  const checked = checkTokenPasswordInputs({}, inputs as unknown as Record<string, unknown>, at);
-  if (checked.failures.length > 0) throw new Error(checked.failures.map((f) => f.reason).join(" "));
+  throwIfInvalidInputs(TOKEN_PASSWORD, checkTokenPasswordInputs({}, inputs as unknown as Record<string, unknown>, at).problems);
   const slot = inputs.slot ?? PasswordSlot.Password1;
   const pollMs = lroPollIntervalMs();
   // Read before the POST: a bad setting must fail the create before a password exists.
