@@ -32,6 +32,8 @@ import {
 import { formatMarkdown, formatTable, pairedRatios, summarize, toJson, type Figure, type Summary, type Target } from "./stats";
 import { measureCheckAtScale } from "./checkScale";
 import { measureThroughput } from "./throughput";
+import { missingRegistryTools, REGISTRY_CLIENTS_INSTALL } from "../testing/registryClients";
+import { measureRotationPulls, type RotationPullsResult } from "../testing/rotationPulls";
 
 /**
  * `npm run bench [-- --json] [-- --quick]`: side-by-side figures against the Azure CLI and the
@@ -77,6 +79,8 @@ const ARM_LATENCY_MS = 20;
 const MOCK_TOKENS = 1000;
 /** Tokens in the registry `acr-tokens check` reads for the scale figures: ACR Premium's limit (issue 16). */
 const CHECK_SCALE_TOKENS = 50_000;
+/** RotatingTokenPassword period of the rotation-pulls figure: a short one, so the year holds 52 turns. */
+const ROTATION_PERIOD_DAYS = 7;
 /** Client id of the emulator's system-assigned managed identity that az's MSI_ENDPOINT requests get tokens for. */
 const AZ_IDENTITY = "7c1f0f64-3a52-4f5e-9d67-0a4e2c1b9d10";
 const BENCH_APP = "5a0c3f7e-1b2d-4c6e-8f90-b3c4d5e6f708";
@@ -386,6 +390,18 @@ async function main(): Promise<void> {
       progress(`${MOCK_TOKENS} RegistryTokens under the mock runtime (child processes) …`);
       mocks = await measureMocksProgram(plan.mocksRuns, MOCK_TOKENS);
     }
+    // Zero-downtime rotation at the registry: a year of daily ups, a pull with the exported password after each.
+    let rotationPulls: { wait: RotationPullsResult; noWait: RotationPullsResult } | undefined;
+    const rotationDays = flags.quick ? 91 : 365;
+    const missingTools = missingRegistryTools();
+    const rotationReason = flags.onlyLifecycle ? "--only lifecycle" : missingTools.length > 0 ? `${missingTools.join(" and ")} not installed (${REGISTRY_CLIENTS_INSTALL})` : undefined;
+    if (!rotationReason) {
+      progress(`rotation: ${rotationDays} daily ups with a consumer pull after each, 60 s replication delay, with the providers' wait …`);
+      const wait = await measureRotationPulls({ days: rotationDays, periodDays: ROTATION_PERIOD_DAYS, wait: true });
+      progress(`rotation: the same without the wait …`);
+      const noWait = await measureRotationPulls({ days: rotationDays, periodDays: ROTATION_PERIOD_DAYS, wait: false });
+      rotationPulls = { wait, noWait };
+    }
 
     // Figures.
     figures.push(
@@ -439,6 +455,26 @@ async function main(): Promise<void> {
         timing("checkCli50kPeakRssMiB", "peak RSS, check of 50,000 tokens", "MiB", checkScale.map((r) => r.peakRssMiB), "Memory that check needs (the whole report is built before it is printed).", { op: "<", value: 500 }),
       );
     }
+    figures.push(
+      timing(
+        "rotationYearFailedPulls",
+        "failed pulls, a year of rotation",
+        "pulls",
+        rotationPulls ? [rotationPulls.wait.failedPulls] : null,
+        `RotatingTokenPassword (${ROTATION_PERIOD_DAYS}-day period), ${rotationDays} daily ups, a 60 s password replication delay: a consumer always using the exported password pulls after every up (${rotationPulls ? `${rotationPulls.wait.pulls} pulls, ${rotationPulls.wait.turns} turns` : "not run"}); the providers wait until each new password logs in.`,
+        { op: "==", value: 0 },
+        rotationReason,
+      ),
+      timing(
+        "rotationYearFailedPullsWithoutWait",
+        "same, without the providers' wait",
+        "pulls",
+        rotationPulls ? [rotationPulls.noWait.failedPulls] : null,
+        "ACR_TOKENS_REPLICATION_WAIT_SECONDS=0: the pull right after each new password fails until it has replicated.",
+        undefined,
+        rotationReason,
+      ),
+    );
     if (cli) {
       figures.push(timing("azCliArmCallsPerPassword", "az ARM calls per password lifecycle", "calls", azCallsPerPassword, "ARM calls az makes per generate + show + delete (registry LIST before each generate; its own LRO poll)."));
     }

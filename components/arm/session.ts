@@ -45,4 +45,6 @@ export interface ProviderContext {
    * messages, `selector` is the resource's `credential` input, if any.
    */
   session(ref: TokenRef, label: string, selector?: CredentialKind): Promise<ArmSession>;
+  /** Shows a warning to the user (e.g. a new password published before it was seen to log in); optional. */
+  warn?(message: string): void;
 }

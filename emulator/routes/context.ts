@@ -24,6 +24,8 @@ export interface RouteEnv {
   tenantId: string;
   /** Digests of generated passwords, for {@link Emulator.checkPassword} (in memory only). */
   passwords?: PasswordDigests;
+  /** The registry data plane, when enabled: registries' `loginServer` is its listener (emulator/dataplane). */
+  dataPlane?: { loginServerOf(r: RegistryRecord): string };
 }
 
 /** One ARM request, parsed. */

@@ -1,3 +1,4 @@
+import { log } from "@pulumi/pulumi";
 import { armSession, type ProviderContext } from "../../arm/session";
 import { currentTime } from "../../common/clock";
 import { resolveCredential } from "../../credential";
@@ -17,6 +18,8 @@ export function dynamicContext(resourceType: string): ProviderContext {
   connectLogToEngine();
   return {
     now: () => currentTime({ env: process.env }),
+    // Without an engine connection (the dynamic-provider host has none) pulumi.log writes to stderr.
+    warn: (message) => void log.warn(message),
     async session(ref, label, selector) {
       const resolved = await resolveCredential({
         config,

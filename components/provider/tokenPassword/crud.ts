@@ -8,6 +8,7 @@ import { DAY_MS } from "../../common/clock";
 import type { CredentialKind } from "../../credential/types";
 import { throwIfInvalidInputs } from "../../validation/errors";
 import { checkTokenPasswordInputs } from "../../validation/tokenPasswordArgs";
+import { replicationWaitSettings, replicationWarning, waitForReplication } from "./replication";
 import { assessDrift, observeSlot } from "./drift";
 import { TOKEN_PASSWORD, type TokenPasswordInputs, type TokenPasswordOutputs } from "./types";
 
@@ -45,12 +46,18 @@ function sessionFor(ctx: ProviderContext, tokenId: string, slot: PasswordSlot, s
   return ctx.session(parsed, label, selector ?? undefined);
 }
 
-/** One generateCredentials POST for this slot (plus, once per registry per process, the registry GET for the login server). */
+/**
+ * One generateCredentials POST for this slot (plus, once per registry per process, the registry GET for
+ * the login server), then a wait until the new password logs in at the registry (replication.ts): the
+ * service takes up to 60 s, and a consumer may switch to the exported password at once.
+ */
 export async function createPassword(inputs: TokenPasswordInputs, ctx: ProviderContext): Promise<{ id: string; outs: TokenPasswordOutputs }> {
   const at = ctx.now();
   throwIfInvalidInputs(TOKEN_PASSWORD, checkTokenPasswordInputs({}, inputs as unknown as Record<string, unknown>, at).problems);
   const slot = inputs.slot ?? PasswordSlot.Password1;
   const pollMs = lroPollIntervalMs();
+  // Read before the POST: a bad setting must fail the create before a password exists.
+  const replicationSettings = replicationWaitSettings();
   const { ref, label, resolved, client } = await sessionFor(ctx, inputs.tokenId, slot, inputs.credential);
 
   const expiry =
@@ -81,6 +88,18 @@ export async function createPassword(inputs: TokenPasswordInputs, ctx: ProviderC
   if (!generated?.value) {
     throw new Error(`${label}: generateCredentials answered without a value for ${slot}; run \`pulumi up\` again to regenerate it.`);
   }
+  const username = result.username ?? ref.tokenName;
+  const replicated = await waitForReplication({
+    loginServer,
+    username,
+    password: generated.value,
+    armEndpoint: resolved.armEndpoint,
+    ...(resolved.tlsOptions ? { tlsSettings: resolved.tlsOptions } : {}),
+    now: () => ctx.now(),
+    settings: replicationSettings,
+  });
+  const warning = replicationWarning(replicated, label, loginServer);
+  if (warning) ctx.warn?.(warning);
   const outs: TokenPasswordOutputs = {
     tokenId: inputs.tokenId,
     slot,
@@ -88,7 +107,7 @@ export async function createPassword(inputs: TokenPasswordInputs, ctx: ProviderC
     expiry: expiry ? expiry.toISOString() : generated.expiry ? generated.expiry.toISOString() : null,
     expiresInDays: inputs.expiresInDays ?? null,
     credential: inputs.credential ?? null,
-    username: result.username ?? ref.tokenName,
+    username,
     password: generated.value,
     creationTime: (generated.creationTime ?? ctx.now()).toISOString(),
     loginServer,
