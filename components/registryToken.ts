@@ -4,7 +4,7 @@ import { azureNativeChildOptions } from "./childOptions";
 import { isPlain, mapValid, throwIfInvalid, validated } from "./errors";
 import { registryId, registryLoginServer } from "./registryLookup";
 import { azureScopeMap } from "./scopeMap";
-import { TokenSettings } from "./tokenSettings";
+import { newTokenSettings } from "./resourceHost";
 import type { GatewayAction, RepositoryAction, TokenStatus } from "./types";
 import { checkScope } from "./validation/actions";
 import { checkRegistryPlan, checkScopeMapReference, type RegistryCoordinates, type ScopeMapReference } from "./validation/registry";
@@ -239,7 +239,9 @@ export class RegistryToken extends pulumi.ComponentResource {
       // Never let azure-native update the token: its update is a PUT that wipes passwords (see above).
       azureNativeChildOptions(this, ["name"], { ignoreChanges: ["scopeMapId", "status", "credentials"] }),
     );
-    const settings = new TokenSettings(
+    // A dynamic resource in a TypeScript program; the plugin's own custom resource under the provider
+    // plugin (see resourceHost.ts).
+    const settings = newTokenSettings(
       `${name}-settings`,
       { tokenId: token.id, scopeMapId, status },
       { parent: this, dependsOn: [token] },
