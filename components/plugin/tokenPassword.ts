@@ -37,11 +37,12 @@ export class TokenPassword extends pulumi.CustomResource {
   declare readonly expiry: pulumi.Output<string | undefined>;
   /** The lifetime in days this password was created with, if any. */
   declare readonly expiresInDays: pulumi.Output<number | undefined>;
-  /** The credential selector recorded at creation, if any. Optional here because the schema has no optional enum otherwise. */
+  /** The credential selector recorded at creation, if any. */
+  // `?` rather than `Output<CredentialKind | undefined>`: the schema analyzer names an enum only from a plain type reference.
   declare readonly credential?: pulumi.Output<CredentialKind>;
   /** The user name for `docker login`: the token name. */
   declare readonly username: pulumi.Output<string>;
-  /** The password. Secret. Empty after `pulumi import` (Azure never returns a password again). */
+  /** The password. Secret. Absent after `pulumi import`: Azure returns a password only when it generates it. */
   declare readonly password: pulumi.Output<string>;
   /** When ARM created the password (ISO 8601 UTC). */
   declare readonly creationTime: pulumi.Output<string>;

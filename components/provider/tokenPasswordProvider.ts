@@ -372,6 +372,49 @@ function loginServerOf(client: ReturnType<typeof armClientFor>, ref: TokenRef): 
   return pending;
 }
 
+/**
+ * `read` with nothing but the id, as `pulumi import` calls it (the provider plugin's TokenPassword; a
+ * dynamic resource cannot be imported, pulumi/pulumi#16175): one GET of the token. The id is
+ * `<token id>/passwords/<slot>`, as `create` returns it. The slot's metadata becomes the state (token,
+ * slot, expiry, creation time, user name, login server) and the inputs `{tokenId, slot, expiry}`; the
+ * password itself cannot be read back, so `password` is null until a replacement generates one. A
+ * token or slot that does not exist is "not found" (empty id).
+ */
+async function importTokenPassword(id: string): Promise<pulumi.dynamic.ReadResult> {
+  const match = /^(.*)\/passwords\/([^/]+)$/.exec(id);
+  const slot = match?.[2];
+  if (!match || slot === undefined || !SLOTS.includes(slot)) {
+    throw new Error(
+      `${TOKEN_PASSWORD}: cannot import "${id}": give the id as <token resource id>/passwords/<slot>, with slot "password1" or "password2".`,
+    );
+  }
+  const tokenId = match[1]!;
+  const session = await sessionFor(tokenId, slot as PasswordSlot, undefined);
+  const token = await getToken(session);
+  const seen = observeSlot(token, slot as PasswordSlot, null);
+  if (!token || seen.kind !== "present") return { id: "", props: {} };
+  let loginServer: string;
+  try {
+    loginServer = await loginServerOf(session.client, session.ref);
+  } catch (err) {
+    throw wrapArmError(err, session.label, "registries.get", session.resolved);
+  }
+  const inputs = { tokenId, slot, ...(seen.expiry !== null ? { expiry: seen.expiry } : {}) };
+  const props = {
+    ...inputs,
+    expiry: seen.expiry,
+    expiresInDays: null,
+    credential: null,
+    username: token.name ?? session.ref.tokenName,
+    password: null,
+    creationTime: seen.creationTime,
+    loginServer,
+    rotateBeforeExpiryDays: null,
+    ...assessDrift(token, { tokenId, slot: slot as PasswordSlot, expiry: seen.expiry, creationTime: seen.creationTime ?? undefined }, now(TOKEN_PASSWORD)),
+  };
+  return { id, props, inputs };
+}
+
 function secret<T>(value: T): { [specialSigKey]: string; value: T } {
   return { [specialSigKey]: specialSecretSig, value };
 }
@@ -474,6 +517,7 @@ export const tokenPasswordProvider = {
    * changes, so a refresh with no drift leaves the state exactly as it was.
    */
   async read(id: string, props: TokenPasswordOutputs): Promise<pulumi.dynamic.ReadResult> {
+    if (props.tokenId === undefined) return importTokenPassword(id);
     const slot = props.slot ?? PasswordSlot.Password1;
     const token = await getToken(await sessionFor(props.tokenId, slot, props.credential));
     if (!token) return { id: "", props: {} };
