@@ -153,6 +153,13 @@ const inlineScopeMaps = new WeakMap<RegistryToken, InlineScopeMap>();
 export class RegistryToken extends pulumi.ComponentResource {
   /** Resource id of the token; what `TokenPassword.token` and ARM's `generateCredentials` take. */
   readonly id: pulumi.Output<string>;
+  /**
+   * The same resource id as `id`, under the name other Pulumi languages get it by (pass it to their
+   * `TokenPassword`'s `tokenId`): a component's `id` does not travel back from the provider plugin's
+   * Construct (the SDK never sends `id` in its state). Not in `registerOutputs`: a TypeScript program's
+   * state keeps only `id`.
+   */
+  readonly tokenId: pulumi.Output<string>;
   /** Name of the token in the registry. */
   readonly tokenName: pulumi.Output<string>;
   /** The user name for `docker login`: the token name. */
@@ -250,6 +257,7 @@ export class RegistryToken extends pulumi.ComponentResource {
     const loginServer = registryLoginServer(this, registry, token);
 
     this.id = token.id;
+    this.tokenId = token.id;
     this.tokenName = token.name;
     this.username = token.name;
     this.scopeMapId = settings.scopeMapId;

@@ -73,7 +73,15 @@ async function inferComponentSchema(): Promise<PackageSpec> {
     throw new Error("ComponentProvider has no packageJSON field any more (an @pulumi/pulumi upgrade?); update scripts/schema.ts.");
   }
   internals.packageJSON = { ...internals.packageJSON, exports: undefined, main: "components/index.ts" };
-  return JSON.parse(await provider.getSchema()) as PackageSpec;
+  const schema = JSON.parse(await provider.getSchema()) as PackageSpec;
+  // A component's `id` never reaches another language: Construct's answer is serialized without `id`
+  // and `urn` (serializeResourceProperties), so the SDK property would always be empty. The
+  // components expose the same value as `tokenId` / `scopeMapId`.
+  for (const resource of Object.values(schema.resources)) {
+    delete resource.properties?.["id"];
+    resource.required = resource.required?.filter((name) => name !== "id");
+  }
+  return schema;
 }
 
 /**
