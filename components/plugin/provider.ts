@@ -5,9 +5,10 @@ import type { AzureCloud, CredentialKind } from "../credential/types";
 export const PROVIDER_SECRET_INPUTS = ["accessToken"] as const;
 
 /**
- * Settings of an explicit `acr-tokens` provider. Each one defaults, as for the default provider, to the
- * stack config `acr-tokens:<name>`, then to its environment variable (README "Authentication"). None
- * is ever written to state unencrypted or printed.
+ * Settings of an explicit `acr-tokens` provider: the stack config `acr-tokens:<name>` of the default
+ * provider, as arguments. An unset one falls back to its environment variable (README
+ * "Authentication"); the stack config configures only the default provider. None is ever written to
+ * state unencrypted or printed.
  */
 export interface ProviderArgs {
   /**
