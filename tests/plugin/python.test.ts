@@ -15,7 +15,7 @@ const DRIVER = path.join(__dirname, "python", "driver.py");
 const CLI_ROOT = process.env["PULUMI_CLI_DIR"] ?? path.join(REPO_ROOT, ".pulumi-cli");
 const SDKGEN = path.join(REPO_ROOT, ".sdkgen", "bin", "acr-tokens-sdkgen");
 const PYTHON = path.join(REPO_ROOT, ".venv-e2e", "bin", "python");
-const SETUP_COMMAND = "bash tools/pulumi/build.sh && bash tools/sdkgen/build.sh && python3 -m venv .venv-e2e && .venv-e2e/bin/pip install pulumi==3.272.0";
+const SETUP_COMMAND = "bash tools/pulumi/build.sh && bash tools/sdkgen/build.sh && python3 -m venv .venv-e2e && .venv-e2e/bin/pip install pulumi==3.272.0 wheel";
 
 interface DriverResult {
   op: string;
@@ -64,7 +64,7 @@ describe("acr-tokens plugin from Python, through the Pulumi engine", function ()
     const env: NodeJS.ProcessEnv = {
       PATH: `${path.join(CLI_ROOT, "bin")}${path.delimiter}${path.dirname(process.execPath)}${path.delimiter}${process.env["PATH"]}`,
       HOME: process.env["HOME"],
-      PYTHONPATH: path.join(dir, "sdk"),
+      PYTHONPATH: path.join(dir, "site"),
       PULUMI_CONFIG_PASSPHRASE: "e2e-passphrase",
       PULUMI_SKIP_UPDATE_CHECK: "true",
       PULUMI_AUTOMATION_API_SKIP_VERSION_CHECK: "true",
@@ -94,8 +94,10 @@ describe("acr-tokens plugin from Python, through the Pulumi engine", function ()
     tokenId = await bed.createToken("py-pull");
     const home = path.join(dir, "home");
     for (const sub of ["work", "state", "home"]) mkdirSync(path.join(dir, sub));
-    // The Python SDK, generated from the plugin's schema.
+    // The Python SDK, generated from the plugin's schema and installed (it reads its version from its
+    // package metadata) into a folder of its own, offline.
     await run(SDKGEN, [SCHEMA_FILE, path.join(dir, "sdk")]);
+    await run(PYTHON, ["-m", "pip", "install", "-q", "--no-deps", "--no-index", "--no-build-isolation", "--target", path.join(dir, "site"), path.join(dir, "sdk")]);
     // The plugin, installed as a provider plugin from a file (a wrapper: the launcher finds the package from its own path).
     const wrapper = path.join(dir, "pulumi-resource-acr-tokens");
     writeFileSync(wrapper, `#!/bin/sh\nexec ${JSON.stringify(PLUGIN)} "$@"\n`);

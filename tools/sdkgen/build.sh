@@ -14,5 +14,5 @@ fi
 command -v go >/dev/null 2>&1 || { echo "Go is not installed (needed to build tools/sdkgen)." >&2; exit 1; }
 mkdir -p "$(dirname "$out")"
 cd "$here"
-go build -trimpath -o "$out" .
+go build -o "$out" .
 echo "built $out"

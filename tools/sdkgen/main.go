@@ -9,14 +9,36 @@
 package main
 
 import (
+	"context"
 	"encoding/json"
 	"fmt"
 	"os"
 	"path/filepath"
 
+	"github.com/blang/semver"
 	"github.com/pulumi/pulumi/pkg/v3/codegen/python"
 	"github.com/pulumi/pulumi/pkg/v3/codegen/schema"
 )
+
+// noPackages is the schema loader for a package that references no other package (acr-tokens' schema
+// has no dependencies): any lookup is an error, so nothing is ever downloaded or started.
+type noPackages struct{}
+
+func (noPackages) LoadPackage(pkg string, _ *semver.Version) (*schema.Package, error) {
+	return nil, fmt.Errorf("the schema references package %q; acr-tokens-sdkgen loads no other package", pkg)
+}
+
+func (noPackages) LoadPackageV2(_ context.Context, d *schema.PackageDescriptor) (*schema.Package, error) {
+	return noPackages{}.LoadPackage(d.Name, nil)
+}
+
+func (noPackages) LoadPackageReference(pkg string, _ *semver.Version) (schema.PackageReference, error) {
+	return nil, fmt.Errorf("the schema references package %q; acr-tokens-sdkgen loads no other package", pkg)
+}
+
+func (noPackages) LoadPackageReferenceV2(_ context.Context, d *schema.PackageDescriptor) (schema.PackageReference, error) {
+	return noPackages{}.LoadPackageReference(d.Name, nil)
+}
 
 func main() {
 	if len(os.Args) != 3 {
@@ -38,14 +60,14 @@ func generate(schemaPath, out string) error {
 	if err := json.Unmarshal(data, &spec); err != nil {
 		return fmt.Errorf("%s is not a package schema: %w", schemaPath, err)
 	}
-	pkg, diags, err := schema.BindSpec(spec, nil, schema.ValidationOptions{})
+	pkg, diags, err := schema.BindSpec(spec, noPackages{}, schema.ValidationOptions{})
 	if err != nil {
 		return err
 	}
 	if diags.HasErrors() {
 		return fmt.Errorf("the schema does not bind: %s", diags.Error())
 	}
-	files, err := python.GeneratePackage("acr-tokens-sdkgen", pkg, nil, nil)
+	files, err := python.GeneratePackage("acr-tokens-sdkgen", pkg, nil, noPackages{})
 	if err != nil {
 		return err
 	}
