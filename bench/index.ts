@@ -3,9 +3,9 @@ import { mkdirSync, writeFileSync } from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { startEmulator, type Emulator, type RequestLogEntry } from "acr-tokens/emulator";
-import { AzCli, findAz } from "../tests/helpers/azCli";
-import { armClient } from "../tests/helpers/emulator";
-import type { ProviderHost } from "../tests/helpers/providerHost";
+import { AzCli, findAz } from "../testing/azCli";
+import { armClient } from "../testing/emulator";
+import type { ProviderHost } from "../testing/providerHost";
 import { compiledProject } from "./compiledProject";
 import { buildPackage, measureImports, measureMocksProgram, REPO_ROOT } from "./imports";
 import {

@@ -1,8 +1,8 @@
 import type { ContainerRegistryManagementClient } from "@azure/arm-containerregistry";
 import type { Emulator, RequestLogEntry } from "acr-tokens/emulator";
 import { TokenPassword } from "../components/tokenPassword";
-import { AzCli } from "../tests/helpers/azCli";
-import { ProviderHost, registerUnderMocks, withProvider, type Props } from "../tests/helpers/providerHost";
+import { AzCli } from "../testing/azCli";
+import { ProviderHost, registerUnderMocks, withProvider, type Props } from "../testing/providerHost";
 
 /**
  * The password lifecycle (create, read, delete) three ways against one emulator: through the real

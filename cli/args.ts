@@ -1,5 +1,7 @@
 import { parseArgs } from "node:util";
-import { checkName, checkResourceGroupName, nearest, parseRegistryId, REGISTRY_NAME, TOKEN_NAME } from "../components/validation";
+import { checkName, checkResourceGroupName, REGISTRY_NAME, TOKEN_NAME } from "../components/arm/names";
+import { nearest } from "../components/common/problems";
+import { parseRegistryId } from "../components/validation";
 import { SUBSCRIPTION_ID } from "../components/credential/subscription";
 import { UsageError } from "./errors";
 

@@ -1,7 +1,8 @@
 import type { ContainerRegistryManagementClient, Token } from "@azure/arm-containerregistry";
-import { currentTime, resolveCredential, type ResolvedCredential } from "../components/credential";
-import { armClientFor } from "../components/provider/armClient";
-import { statusOf, wrapArmError } from "../components/provider/errors";
+import { currentTime } from "../components/common/clock";
+import { resolveCredential, type ResolvedCredential } from "../components/credential";
+import { armClientFor } from "../components/arm/client";
+import { statusOf, wrapArmError } from "../components/arm/errors";
 import type { CheckOptions } from "./args";
 import { CheckTargetError } from "./errors";
 import { Progress, type TextSink } from "./progress";

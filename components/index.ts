@@ -4,10 +4,10 @@
  * Importing this module has no side effects and loads only `@pulumi/azure-native/containerregistry`
  * (never the azure-native root, which eagerly loads ~300 modules).
  */
-export { InvalidArgumentsError } from "./errors";
+export { InvalidArgumentsError } from "./validation/errors";
 export { RegistryToken, type InlineScopeMap, type RegistryTokenArgs } from "./registryToken";
 export { RotatingTokenPassword, type RotatingTokenPasswordArgs } from "./rotatingTokenPassword";
 export { ScopeMap, type ScopeMapArgs } from "./scopeMap";
 export { TokenPassword, type TokenPasswordArgs } from "./tokenPassword";
 export { TokenSettings, type TokenSettingsArgs } from "./tokenSettings";
-export { BuiltInScopeMap, GatewayAction, PasswordSlot, RepositoryAction, TokenStatus } from "./types";
+export { BuiltInScopeMap, GatewayAction, PasswordSlot, RepositoryAction, TokenStatus } from "./arm/types";

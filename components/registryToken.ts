@@ -1,11 +1,12 @@
 import * as containerregistry from "@pulumi/azure-native/containerregistry";
 import * as pulumi from "@pulumi/pulumi";
 import { azureNativeChildOptions } from "./childOptions";
-import { isPlain, mapValid, throwIfInvalid, validated } from "./errors";
+import { throwIfInvalid } from "./validation/errors";
+import { isPlain, mapValid, validated } from "./validation/validated";
 import { registryId, registryLoginServer } from "./registryLookup";
 import { azureScopeMap } from "./scopeMap";
 import { newTokenSettings } from "./resourceHost";
-import type { GatewayAction, RepositoryAction, TokenStatus } from "./types";
+import type { GatewayAction, RepositoryAction, TokenStatus } from "./arm/types";
 import { checkScope } from "./validation/actions";
 import { checkRegistryPlan, checkScopeMapReference, type RegistryCoordinates, type ScopeMapReference } from "./validation/registry";
 import {

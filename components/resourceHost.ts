@@ -3,7 +3,7 @@ import * as plugin from "./plugin";
 import { TokenPassword, type TokenPasswordSpec } from "./tokenPassword";
 import { TokenSettings, type TokenSettingsArgs } from "./tokenSettings";
 import type { CredentialKind } from "./credential/types";
-import type { PasswordSlot, TokenStatus } from "./types";
+import type { PasswordSlot, TokenStatus } from "./arm/types";
 
 /**
  * Who runs the CRUD of the package's own custom resources (TokenPassword, TokenSettings) that the

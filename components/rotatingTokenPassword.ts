@@ -1,14 +1,10 @@
 import * as pulumi from "@pulumi/pulumi";
-import { currentTime } from "./credential/settings";
+import { currentTime } from "./common/clock";
 import type { CredentialKind } from "./credential/types";
-import { validated } from "./errors";
+import { validated } from "./validation/validated";
 import { newTokenPassword } from "./resourceHost";
-import { PasswordSlot } from "./types";
-import type { Checked, ValidationProblem } from "./validation/problems";
-
-const DAY_MS = 86_400_000;
-/** Grace after a slot's rotation date when only `rotationPeriodDays` is given: covers a daily `up` that runs late. */
-const DEFAULT_GRACE_DAYS = 1;
+import { PasswordSlot } from "./arm/types";
+import { checkRotationArgs, type RotationSchedule } from "./validation/rotatingTokenPasswordArgs";
 
 /** Arguments of {@link RotatingTokenPassword}. Give `rotationPeriodDays`, or `expiresInDays` with `rotateBeforeExpiryDays`. */
 export interface RotatingTokenPasswordArgs {
@@ -148,12 +144,6 @@ export class RotatingTokenPassword extends pulumi.ComponentResource {
   }
 }
 
-/** The schedule in milliseconds: period length and the grace added to each expiry. Internal. Exported for testing. */
-export interface RotationSchedule {
-  periodMs: number;
-  graceMs: number;
-}
-
 /** Where the schedule stands at one instant. Internal. Exported for testing. */
 export interface RotationPlan {
   /** Period number since 1970-01-01T00:00Z. */
@@ -180,52 +170,4 @@ export function planRotation(schedule: RotationSchedule, at: Date): RotationPlan
     expiry: { [PasswordSlot.Password1]: expiryOf(0), [PasswordSlot.Password2]: expiryOf(1) },
     nextRotation: new Date((period + 1) * periodMs).toISOString(),
   };
-}
-
-/** Validates the schedule arguments, every problem at once. Internal. Exported for testing. */
-export function checkRotationArgs(args: { rotationPeriodDays?: number; expiresInDays?: number; rotateBeforeExpiryDays?: number }): Checked<RotationSchedule> {
-  const problems: ValidationProblem[] = [];
-  const wholeDays = (property: string, value: number | undefined, min: number): value is number => {
-    if (value === undefined) return false;
-    if (typeof value !== "number" || !Number.isInteger(value) || value < min) {
-      problems.push({ propertyPath: property, message: `${property} is ${JSON.stringify(value)}; use a whole number of days, at least ${min}.` });
-      return false;
-    }
-    return true;
-  };
-  const { rotationPeriodDays: period, expiresInDays: lifetime, rotateBeforeExpiryDays: window } = args;
-  if (period !== undefined && (lifetime !== undefined || window !== undefined)) {
-    problems.push({
-      propertyPath: "rotationPeriodDays",
-      message: "rotationPeriodDays and expiresInDays/rotateBeforeExpiryDays are mutually exclusive. Give rotationPeriodDays alone, or both expiresInDays and rotateBeforeExpiryDays.",
-    });
-    return { problems };
-  }
-  if (period === undefined && lifetime === undefined && window === undefined) {
-    problems.push({
-      propertyPath: "rotationPeriodDays",
-      message: "no schedule given. Set rotationPeriodDays (e.g. 30), or expiresInDays and rotateBeforeExpiryDays (e.g. 90 and 14).",
-    });
-    return { problems };
-  }
-  if (period !== undefined) {
-    return wholeDays("rotationPeriodDays", period, 1)
-      ? { plan: { periodMs: period * DAY_MS, graceMs: DEFAULT_GRACE_DAYS * DAY_MS }, problems }
-      : { problems };
-  }
-  if (lifetime === undefined || window === undefined) {
-    const missing = lifetime === undefined ? "expiresInDays" : "rotateBeforeExpiryDays";
-    problems.push({ propertyPath: missing, message: `${missing} is missing: expiresInDays and rotateBeforeExpiryDays go together (e.g. 90 and 14).` });
-    return { problems };
-  }
-  const okLifetime = wholeDays("expiresInDays", lifetime, 3);
-  const okWindow = wholeDays("rotateBeforeExpiryDays", window, 1);
-  if (okLifetime && okWindow && lifetime - window < 2) {
-    problems.push({
-      propertyPath: "rotateBeforeExpiryDays",
-      message: `rotateBeforeExpiryDays ${window} leaves less than 2 days of expiresInDays ${lifetime} before the window; the two slots need at least a day each. Use a smaller window or a longer lifetime.`,
-    });
-  }
-  if (problems.length > 0) return { problems };
-  return { plan: { periodMs: ((lifetime - window) * DAY_MS) / 2, graceMs: window * DAY_MS }, problems };
 }

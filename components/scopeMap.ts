@@ -1,8 +1,9 @@
 import * as containerregistry from "@pulumi/azure-native/containerregistry";
 import * as pulumi from "@pulumi/pulumi";
 import { azureNativeChildOptions } from "./childOptions";
-import { isPlain, mapValid, throwIfInvalid, validated, type Valid } from "./errors";
-import type { GatewayAction, RepositoryAction } from "./types";
+import { throwIfInvalid } from "./validation/errors";
+import { isPlain, mapValid, validated, type Valid } from "./validation/validated";
+import type { GatewayAction, RepositoryAction } from "./arm/types";
 import { checkScope } from "./validation/actions";
 import { checkRegistryPlan, type RegistryCoordinates } from "./validation/registry";
 import { checkScopeMapName, planScopeMap, type ScopeMapInput } from "./validation/scopeMapArgs";

@@ -33,6 +33,14 @@ export interface Operation {
   startTime: Date;
   /** Applies the outcome to the store (e.g. sets provisioningState). */
   finish: (outcome: "Succeeded" | "Failed") => void;
+  /**
+   * For a `Location`-polled operation that ends with a body (generateCredentials answered 202): the
+   * body its status URL answers with 200 once done. It may hold password values: memory only, never
+   * persisted, dropped when the operation is forgotten.
+   */
+  result?: unknown;
+  /** ARM id whose `operationStatuses/{id}` URL serves the operation, when not `resourceId` (generateCredentials: the registry). */
+  statusUnder?: string;
 }
 
 export class OperationTracker {
@@ -56,6 +64,8 @@ export class OperationTracker {
     polls: number;
     failed: boolean;
     finish: Operation["finish"];
+    result?: unknown;
+    statusUnder?: string;
   }): Operation {
     const op: Operation = {
       id: `${o.prefix}-${randomUUID()}`,
@@ -66,6 +76,8 @@ export class OperationTracker {
       done: false,
       startTime: this.clock.now(),
       finish: o.finish,
+      ...(o.result !== undefined ? { result: o.result } : {}),
+      ...(o.statusUnder !== undefined ? { statusUnder: o.statusUnder } : {}),
     };
     this.ops.set(op.id.toLowerCase(), op);
     if (this.ops.size > this.limit) {

@@ -2,9 +2,9 @@ import { createRequire } from "node:module";
 import type * as grpcTypes from "@grpc/grpc-js";
 import { ResourceProviderService } from "@pulumi/pulumi/proto/provider_grpc_pb";
 import * as provproto from "@pulumi/pulumi/proto/provider_pb";
-import { configureProviders } from "../components/provider/config";
 import { CONFIG_NAMESPACE } from "../components/credential/settings";
-import { revealSecrets } from "./provider";
+import { configurePlugin } from "./context";
+import { revealSecrets } from "./wire";
 
 /**
  * The settings of one provider instance, as the credential module reads stack config: full keys
@@ -32,8 +32,8 @@ export function settingsOf(args: Record<string, unknown>, variables: ReadonlyMap
  * Handles the engine's Configure. `@pulumi/pulumi/provider`'s server (3.276.0) answers Configure
  * itself and hands nothing to the provider, so the plugin's settings would never arrive. Its gRPC
  * server is created inside `provider.main`; this replaces, on that one service registration, the
- * `configure` method with one that stores the settings for the provider core (the same
- * `configureProviders` the dynamic providers' `configure` calls) and answers as the SDK does.
+ * `configure` method with one that stores the settings for the provider core (plugin/context.ts)
+ * and answers as the SDK does.
  * Hand-written because no SDK API exposes Configure to a Node provider.
  */
 export function interceptConfigure(): void {
@@ -58,7 +58,7 @@ function configure(
     const req = call.request;
     const args = (req.getArgs()?.toJavaScript() ?? {}) as Record<string, unknown>;
     const settings = settingsOf(args, new Map(req.getVariablesMap().entries()));
-    configureProviders({ config: { get: (key) => settings.get(key) } });
+    configurePlugin(settings);
     const resp = new provproto.ConfigureResponse();
     resp.setAcceptsecrets(true);
     resp.setAcceptresources(true);

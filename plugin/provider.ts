@@ -1,12 +1,20 @@
 import { readFileSync } from "node:fs";
 import * as path from "node:path";
-import * as pulumi from "@pulumi/pulumi";
+import type * as pulumi from "@pulumi/pulumi";
 import type * as provider from "@pulumi/pulumi/provider";
-import { specialSecretSig, specialSigKey } from "@pulumi/pulumi/runtime/rpc";
+import { checkResult } from "../components/provider/dynamic/check";
+import { createPassword, deletePassword, importPassword, readPassword, updatePassword } from "../components/provider/tokenPassword/crud";
+import { diffTokenPassword } from "../components/provider/tokenPassword/diff";
+import { TOKEN_PASSWORD, type TokenPasswordInputs, type TokenPasswordOutputs } from "../components/provider/tokenPassword/types";
+import { createSettings, readSettings, updateSettings } from "../components/provider/tokenSettings/crud";
+import { diffTokenSettings } from "../components/provider/tokenSettings/diff";
+import { TOKEN_SETTINGS, type TokenSettingsState } from "../components/provider/tokenSettings/types";
+import { checkTokenPasswordInputs } from "../components/validation/tokenPasswordArgs";
+import { checkTokenSettingsInputs } from "../components/validation/tokenSettingsArgs";
 import { RegistryToken } from "../components/registryToken";
 import { ScopeMap } from "../components/scopeMap";
-import { tokenPasswordProvider } from "../components/provider/tokenPasswordProvider";
-import { tokenSettingsProvider } from "../components/provider/tokenSettingsProvider";
+import { pluginContext } from "./context";
+import { revealSecrets, secret } from "./wire";
 
 /** The package root: where package.json and the generated schema live (from plugin/ or dist/plugin/). */
 export const PACKAGE_ROOT = path.dirname(require.resolve("acr-tokens/package.json"));
@@ -14,13 +22,77 @@ export const PACKAGE_ROOT = path.dirname(require.resolve("acr-tokens/package.jso
 /** The generated schema the plugin serves (`npm run schema`; checked by tests/components/schema.test.ts). */
 export const SCHEMA_PATH = path.join(PACKAGE_ROOT, "schema", "acr-tokens.schema.json");
 
-/** What the dynamic providers export: the core both hosts call (components/provider). */
-type Core = typeof tokenPasswordProvider | typeof tokenSettingsProvider;
+type Props = Record<string, unknown>;
 
-/** The custom resources and the core that serves each: the same objects the dynamic resources' shims load. */
-const CUSTOM: Record<string, Core> = {
-  "acr-tokens:index:TokenPassword": tokenPasswordProvider,
-  "acr-tokens:index:TokenSettings": tokenSettingsProvider,
+/** One custom resource's CRUD on the plain values of the wire (secret markers already removed). */
+interface CustomResourceAdapter {
+  check(olds: Props, news: Props): Promise<provider.CheckResult>;
+  diff(olds: Props, news: Props): Promise<provider.DiffResult>;
+  create(inputs: Props): Promise<provider.CreateResult>;
+  read(id: string, props: Props): Promise<provider.ReadResult>;
+  update(olds: Props, news: Props): Promise<provider.UpdateResult>;
+  delete(props: Props): Promise<void>;
+}
+
+/**
+ * TokenPassword: the provider core (components/provider/tokenPassword) with this plugin's settings, the
+ * password marked secret on the way out. Read with the id alone is `pulumi import`.
+ */
+const tokenPassword: CustomResourceAdapter = {
+  async check(olds, news) {
+    return checkResult(TOKEN_PASSWORD, checkTokenPasswordInputs(olds, news, pluginContext(TOKEN_PASSWORD).now()));
+  },
+  async diff(olds, news) {
+    return diffTokenPassword(olds as Partial<TokenPasswordOutputs>, news as unknown as TokenPasswordInputs, pluginContext(TOKEN_PASSWORD).now());
+  },
+  async create(inputs) {
+    const { id, outs } = await createPassword(inputs as unknown as TokenPasswordInputs, pluginContext(TOKEN_PASSWORD));
+    return { id, outs: { ...outs, password: secret(outs.password) } };
+  },
+  async read(id, props) {
+    if (props["tokenId"] === undefined) {
+      const imported = await importPassword(id, pluginContext(TOKEN_PASSWORD));
+      return imported ? { id, props: imported.outs, inputs: imported.inputs } : { id: "", props: {} };
+    }
+    const outs = await readPassword(props as unknown as TokenPasswordOutputs, pluginContext(TOKEN_PASSWORD));
+    return outs ? { id, props: { ...outs, password: secret(outs.password) } } : { id: "", props: {} };
+  },
+  async update(olds, news) {
+    const outs = updatePassword(olds as unknown as TokenPasswordOutputs, news as unknown as TokenPasswordInputs);
+    return { outs: { ...outs, password: secret(outs.password) } };
+  },
+  async delete(props) {
+    await deletePassword(props as unknown as TokenPasswordOutputs, pluginContext(TOKEN_PASSWORD));
+  },
+};
+
+/** TokenSettings: the provider core (components/provider/tokenSettings); RegistryToken's child under the plugin. */
+const tokenSettings: CustomResourceAdapter = {
+  async check(_olds, news) {
+    return checkResult(TOKEN_SETTINGS, checkTokenSettingsInputs(news));
+  },
+  async diff(olds, news) {
+    return diffTokenSettings(olds as Partial<TokenSettingsState>, news as unknown as TokenSettingsState);
+  },
+  async create(inputs) {
+    const state = inputs as unknown as TokenSettingsState;
+    return { id: state.tokenId, outs: await createSettings(state, pluginContext(TOKEN_SETTINGS)) };
+  },
+  async read(id, props) {
+    const seen = await readSettings(props as unknown as TokenSettingsState, pluginContext(TOKEN_SETTINGS));
+    return seen ? { id, props: { ...seen }, inputs: { ...seen } } : { id: "", props: {} };
+  },
+  async update(_olds, news) {
+    return { outs: await updateSettings(news as unknown as TokenSettingsState, pluginContext(TOKEN_SETTINGS)) };
+  },
+  /** Nothing: the token itself (and with it its settings) is deleted by the azure-native Token. */
+  async delete() {},
+};
+
+/** The custom resources and their adapters, by type token. */
+const CUSTOM: Record<string, CustomResourceAdapter> = {
+  "acr-tokens:index:TokenPassword": tokenPassword,
+  "acr-tokens:index:TokenSettings": tokenSettings,
 };
 
 type ComponentClass = new (name: string, args: never, opts?: pulumi.ComponentResourceOptions) => pulumi.ComponentResource;
@@ -31,37 +103,26 @@ const COMPONENTS: Record<string, ComponentClass> = {
   "acr-tokens:index:RegistryToken": RegistryToken,
 };
 
-/** A value without the engine's secret markers (the core works on plain values and marks its own secrets). */
-export function revealSecrets(value: unknown): unknown {
-  if (Array.isArray(value)) return value.map(revealSecrets);
-  if (typeof value === "object" && value !== null) {
-    const record = value as Record<string, unknown>;
-    if (record[specialSigKey] === specialSecretSig) return revealSecrets(record["value"]);
-    return Object.fromEntries(Object.entries(record).map(([k, v]) => [k, revealSecrets(v)]));
-  }
-  return value;
-}
-
 function typeOfUrn(urn: string): string {
   // urn:pulumi:<stack>::<project>::<parent types$>type::<name>
   const qualified = urn.split("::")[2] ?? "";
   return qualified.split("$").pop() ?? "";
 }
 
-function coreFor(urn: string): Core {
+function adapterFor(urn: string): CustomResourceAdapter {
   const type = typeOfUrn(urn);
-  const core = CUSTOM[type];
-  if (!core) throw new Error(`acr-tokens plugin: unknown resource type "${type}"; it serves ${Object.keys(CUSTOM).join(", ")}.`);
-  return core;
+  const adapter = CUSTOM[type];
+  if (!adapter) throw new Error(`acr-tokens plugin: unknown resource type "${type}"; it serves ${Object.keys(CUSTOM).join(", ")}.`);
+  return adapter;
 }
 
-type Props = Record<string, never>;
+const plain = (value: unknown): Props => (revealSecrets(value ?? {}) ?? {}) as Props;
 
 /**
  * The `acr-tokens` provider plugin (README "Other Pulumi languages"): the components by Construct,
- * TokenPassword and TokenSettings by CRUD. Every CRUD method forwards to the provider core the dynamic
- * resources use (components/provider), with the engine's secret markers removed from what it sends;
- * the core marks `password` secret itself. Settings arrive by Configure (plugin/configure.ts).
+ * TokenPassword and TokenSettings by CRUD through the provider core the dynamic resources use
+ * (components/provider), with the engine's secret markers removed from what it sends. Settings arrive
+ * by Configure (plugin/configure.ts, plugin/context.ts).
  */
 export class AcrTokensProvider implements provider.Provider {
   readonly version: string;
@@ -80,28 +141,27 @@ export class AcrTokensProvider implements provider.Provider {
   }
 
   async check(urn: string, olds: unknown, news: unknown): Promise<provider.CheckResult> {
-    const result = await coreFor(urn).check(revealSecrets(olds ?? {}) as Props, revealSecrets(news) as Props);
-    return { inputs: result.inputs, failures: result.failures ?? [] };
+    return adapterFor(urn).check(plain(olds), plain(news));
   }
 
-  async diff(id: string, urn: string, olds: unknown, news: unknown): Promise<provider.DiffResult> {
-    return coreFor(urn).diff(id, revealSecrets(olds) as never, revealSecrets(news) as never);
+  async diff(_id: string, urn: string, olds: unknown, news: unknown): Promise<provider.DiffResult> {
+    return adapterFor(urn).diff(plain(olds), plain(news));
   }
 
   async create(urn: string, inputs: unknown): Promise<provider.CreateResult> {
-    return coreFor(urn).create(revealSecrets(inputs) as never);
+    return adapterFor(urn).create(plain(inputs));
   }
 
   async read(id: string, urn: string, props?: unknown): Promise<provider.ReadResult> {
-    return coreFor(urn).read(id, revealSecrets(props ?? {}) as never);
+    return adapterFor(urn).read(id, plain(props));
   }
 
-  async update(id: string, urn: string, olds: unknown, news: unknown): Promise<provider.UpdateResult> {
-    return coreFor(urn).update(id, revealSecrets(olds) as never, revealSecrets(news) as never);
+  async update(_id: string, urn: string, olds: unknown, news: unknown): Promise<provider.UpdateResult> {
+    return adapterFor(urn).update(plain(olds), plain(news));
   }
 
-  async delete(id: string, urn: string, props: unknown): Promise<void> {
-    await coreFor(urn).delete(id, revealSecrets(props) as never);
+  async delete(_id: string, urn: string, props: unknown): Promise<void> {
+    await adapterFor(urn).delete(plain(props));
   }
 
   /** Runs the component's own constructor (its children are registered with the engine from here) and returns its outputs. */

@@ -1,8 +1,8 @@
 import * as pulumi from "@pulumi/pulumi";
 import type { CredentialKind } from "../credential/types";
-import type { DriftCode } from "../provider/tokenPasswordProvider";
+import type { DriftCode } from "../provider/tokenPassword/types";
 import type { TokenPasswordSpec } from "../tokenPassword";
-import type { PasswordSlot } from "../types";
+import type { PasswordSlot } from "../arm/types";
 
 /** The outputs of the plugin's TokenPassword that are Pulumi secrets (its schema marks them `secret`). */
 export const TOKEN_PASSWORD_SECRET_OUTPUTS = ["password"] as const;

@@ -1,6 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
 import type { TokenSettingsArgs } from "../tokenSettings";
-import type { TokenStatus } from "../types";
+import type { TokenStatus } from "../arm/types";
 
 /**
  * The scope map and status of an existing ACR token, applied with PATCH (type

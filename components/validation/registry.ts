@@ -1,6 +1,6 @@
-import { BuiltInScopeMap } from "../types";
-import { REGISTRY_NAME, SCOPE_MAP_NAME, checkName, checkResourceGroupName } from "./names";
-import { nearest, quote, type Checked, type ValidationProblem } from "./problems";
+import { BuiltInScopeMap } from "../arm/types";
+import { REGISTRY_NAME, SCOPE_MAP_NAME, checkName, checkResourceGroupName } from "../arm/names";
+import { nearest, quote, type Checked, type ValidationProblem } from "../common/problems";
 
 const REGISTRY_NAME_IN_ID = { ...REGISTRY_NAME, lowerCase: false, allowedText: "letters and digits" };
 const BUILT_IN_SCOPE_MAPS: readonly string[] = Object.values(BuiltInScopeMap);

@@ -16,6 +16,8 @@ export interface RouteEnv {
   inProgressPolls: number;
   /** Seconds for `Retry-After` on LRO responses; none when undefined (as recorded). */
   retryAfterSeconds?: number;
+  /** generateCredentials: "sync" answers 200 (as recorded), "accepted" 202 + Location polled to the result (the spec's other answer). */
+  generateCredentials?: "sync" | "accepted";
   /** Items per list page before a `nextLink`. */
   pageSize: number;
   /** The emulator's default tenant. */

@@ -3,7 +3,7 @@ import { tmpdir } from "node:os";
 import * as path from "node:path";
 import type { Emulator } from "acr-tokens/emulator";
 import { main } from "../../cli";
-import type { EmulatorHarness } from "../../harness";
+import type { EmulatorHarness } from "../../testing/harness";
 import { jwt } from "../credential/fixtures";
 import { useE2eBed } from "../e2e/fixture";
 import { recordFigure } from "../faults/figures";

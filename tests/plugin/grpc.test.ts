@@ -1,8 +1,8 @@
 import * as assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
 import * as path from "node:path";
-import { FakeEngine, type Registration } from "../helpers/fakeEngine";
-import { isSecret, ProviderHost, reveal, secret, type Props } from "../helpers/providerHost";
+import { FakeEngine, type Registration } from "../../testing/fakeEngine";
+import { isSecret, ProviderHost, reveal, secret, type Props } from "../../testing/providerHost";
 import { armOperationsSince, passwordNames, REGISTRY, RG, startTestBed, type ProviderTestBed } from "../provider/setup";
 
 /** The launcher the engine runs (`pulumi-resource-acr-tokens <engine address>`). */

@@ -5,7 +5,7 @@ import { ContainerRegistryManagementClient } from "@azure/arm-containerregistry"
 import { startEmulator, type Emulator, type RequestLogEntry } from "acr-tokens/emulator";
 import { TokenPassword } from "../../components/tokenPassword";
 import { TokenSettings } from "../../components/tokenSettings";
-import { ProviderHost, registerUnderMocks, secret, withProvider, type Props } from "../helpers/providerHost";
+import { ProviderHost, registerUnderMocks, secret, withProvider, type Props } from "../../testing/providerHost";
 
 /**
  * Shared setup of the provider suites: an emulator with one Premium registry, an SDK client to

@@ -1,5 +1,5 @@
 import * as assert from "node:assert/strict";
-import { isSecret, reveal, withProvider, type ProviderHost, type Props } from "../helpers/providerHost";
+import { isSecret, reveal, withProvider, type ProviderHost, type Props } from "../../testing/providerHost";
 import {
   PASSWORD_TYPE,
   REGISTRY,

@@ -1,7 +1,7 @@
 import * as assert from "node:assert/strict";
 import * as pulumi from "@pulumi/pulumi";
 import { RegistryToken, TokenPassword } from "acr-tokens";
-import { recorder, useMocks, valueOf, SUBSCRIPTION_ID } from "../helpers/mocks";
+import { recorder, useMocks, valueOf, SUBSCRIPTION_ID } from "../../testing/mocks";
 
 const PASSWORD_TYPE = "pulumi-nodejs:dynamic/acr-tokens:TokenPassword";
 

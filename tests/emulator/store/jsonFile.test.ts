@@ -4,7 +4,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { startEmulator } from "acr-tokens/emulator";
 import { JsonFileStore } from "../../../emulator/store";
-import { armClient, FAST_LRO, rawRequest } from "../../helpers/emulator";
+import { armClient, FAST_LRO, rawRequest } from "../../../testing/emulator";
 
 describe("emulator state persistence (statePath / --state)", () => {
   let dir = "";
