@@ -5,7 +5,7 @@ import { throwIfInvalid } from "./validation/errors";
 import { isPlain, mapValid, validated, type Valid } from "./validation/validated";
 import { registryId, registryLoginServer } from "./registryLookup";
 import { azureScopeMap } from "./scopeMap";
-import { TokenSettings } from "./tokenSettings";
+import { newTokenSettings } from "./resourceHost";
 import type { GatewayAction, RepositoryAction, TokenStatus } from "./arm/types";
 import { checkScope } from "./validation/actions";
 import { checkRegistryPlan, checkScopeMapReference, type RegistryCoordinates, type ScopeMapReference } from "./validation/registry";
@@ -155,6 +155,13 @@ const inlineScopeMaps = new WeakMap<RegistryToken, InlineScopeMap>();
 export class RegistryToken extends pulumi.ComponentResource {
   /** Resource id of the token; what `TokenPassword.token` and ARM's `generateCredentials` take. */
   readonly id: pulumi.Output<string>;
+  /**
+   * The same resource id as `id`, under the name other Pulumi languages get it by (pass it to their
+   * `TokenPassword`'s `tokenId`): a component's `id` does not travel back from the provider plugin's
+   * Construct (the SDK never sends `id` in its state). Not in `registerOutputs`: a TypeScript program's
+   * state keeps only `id`.
+   */
+  readonly tokenId: pulumi.Output<string>;
   /** Name of the token in the registry. */
   readonly tokenName: pulumi.Output<string>;
   /** The user name for `docker login`: the token name. */
@@ -247,7 +254,9 @@ export class RegistryToken extends pulumi.ComponentResource {
       // Never let azure-native update the token: its update is a PUT that wipes passwords (see above).
       azureNativeChildOptions(this, ["name"], { ignoreChanges: ["scopeMapId", "status", "credentials"] }),
     );
-    const settings = new TokenSettings(
+    // A dynamic resource in a TypeScript program; the plugin's own custom resource under the provider
+    // plugin (see resourceHost.ts).
+    const settings = newTokenSettings(
       `${name}-settings`,
       { tokenId: token.id, scopeMapId, status },
       { parent: this, dependsOn: [token] },
@@ -256,6 +265,7 @@ export class RegistryToken extends pulumi.ComponentResource {
     const loginServer = registryLoginServer(this, registry, token);
 
     this.id = token.id;
+    this.tokenId = token.id;
     this.tokenName = token.name;
     this.username = token.name;
     this.scopeMapId = settings.scopeMapId;

@@ -12,8 +12,8 @@ import { isPlain } from "./validation/validated";
 /** Serialized into state as `__provider`; why it is a call-time shim: see `providerShim`. */
 const tokenPasswordShim = providerShim("tokenPasswordProvider");
 
-/** Arguments of {@link TokenPassword}. */
-export interface TokenPasswordArgs {
+/** Arguments of {@link TokenPassword}: the token, and the password's {@link TokenPasswordSpec}. */
+export interface TokenPasswordArgs extends TokenPasswordSpec {
   /**
    * The token whose password this is: a `RegistryToken` (its `id` is used) or a token resource id
    * (`/subscriptions/…/resourceGroups/…/providers/Microsoft.ContainerRegistry/registries/…/tokens/…`).
@@ -21,6 +21,14 @@ export interface TokenPasswordArgs {
    * @example token: ciToken
    */
   token: pulumi.Input<string> | { readonly id: pulumi.Input<string> };
+}
+
+/**
+ * What a token password is, apart from its token: slot, expiry, rotation window and credential
+ * selector. Shared by {@link TokenPasswordArgs} and the provider plugin's `TokenPassword` resource
+ * (components/plugin/tokenPassword.ts), so both document the same inputs once.
+ */
+export interface TokenPasswordSpec {
   /**
    * Which of the token's two password slots this resource owns: `password1` or `password2`. Use both
    * slots with two TokenPasswords to rotate without downtime. Changing it replaces the password (the

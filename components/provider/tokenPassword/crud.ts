@@ -178,3 +178,55 @@ export async function deletePassword(props: TokenPasswordOutputs, ctx: ProviderC
     throw wrapArmError(err, label, "tokens.update", resolved);
   }
 }
+
+/**
+ * Adopts an existing slot from its id alone, as `pulumi import` reads a resource (the provider plugin's
+ * TokenPassword; a dynamic resource cannot be imported, pulumi/pulumi#16175): one GET of the token,
+ * plus the login-server lookup. The id is `<token id>/passwords/<slot>`, as {@link createPassword}
+ * returns it. The slot's metadata becomes the state (token, slot, expiry, creation time, user name,
+ * login server, drift as a refresh would find it) and the inputs `{tokenId, slot, expiry}`; the
+ * password itself cannot be read back, so `password` is null until a replacement generates one.
+ * Undefined when the token or the slot does not exist ("not found").
+ */
+export async function importPassword(
+  id: string,
+  ctx: ProviderContext,
+): Promise<{ inputs: TokenPasswordInputs; outs: Omit<TokenPasswordOutputs, "password"> & { password: null } } | undefined> {
+  const match = /^(.*)\/passwords\/([^/]+)$/.exec(id);
+  const slot = match?.[2] as PasswordSlot | undefined;
+  if (!match || slot === undefined || !(Object.values(PasswordSlot) as string[]).includes(slot)) {
+    throw new Error(
+      `${TOKEN_PASSWORD}: cannot import "${id}": give the id as <token resource id>/passwords/<slot>, with slot "password1" or "password2".`,
+    );
+  }
+  const tokenId = match[1]!;
+  const session = await sessionFor(ctx, tokenId, slot, undefined);
+  const token = await getToken(session);
+  const seen = observeSlot(token, slot, null);
+  if (!token || seen.kind !== "present") return undefined;
+  let loginServer: string;
+  try {
+    loginServer = await loginServerOf(session.client, session.ref);
+  } catch (err) {
+    throw wrapArmError(err, session.label, "registries.get", session.resolved);
+  }
+  const inputs: TokenPasswordInputs = { tokenId, slot, ...(seen.expiry !== null ? { expiry: seen.expiry } : {}) };
+  const drift = assessDrift(token, { tokenId, slot, expiry: seen.expiry, ...(seen.creationTime !== null ? { creationTime: seen.creationTime } : {}) }, ctx.now());
+  return {
+    inputs,
+    outs: {
+      tokenId,
+      slot,
+      expiry: seen.expiry,
+      expiresInDays: null,
+      credential: null,
+      username: token.name ?? session.ref.tokenName,
+      password: null,
+      creationTime: seen.creationTime ?? "",
+      loginServer,
+      rotateBeforeExpiryDays: null,
+      drift: drift.drift,
+      driftCodes: drift.driftCodes,
+    },
+  };
+}
