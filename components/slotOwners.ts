@@ -44,7 +44,7 @@ function claims(): Map<string, string> {
 }
 
 /** `name` of {@link DuplicateSlotOwnerError}. */
-export const DuplicateSlotOwnerErrorName = "AcrTokensDuplicateSlotOwnerError";
+export const DuplicateSlotOwnerErrorName = "DuplicateSlotOwnerError";
 
 /** Two resources of one program own the same password slot of the same token. */
 export class DuplicateSlotOwnerError extends Error {

@@ -4,7 +4,7 @@ import { explainAuthFailure } from "../credential";
 import type { ResolvedCredential } from "../credential/types";
 
 /** `name` of {@link ArmRequestError}; compare names rather than classes so checks survive duplicate package copies. */
-export const ArmRequestErrorName = "AcrTokensArmRequestError";
+export const ArmRequestErrorName = "ArmRequestError";
 
 /**
  * An ARM call made by a provider failed. Carries what is needed to act on it and to open a support
@@ -36,7 +36,7 @@ export class ArmRequestError extends Error {
 }
 
 /** `name` of {@link RetryAfterTooLongError}. */
-export const RetryAfterTooLongErrorName = "AcrTokensRetryAfterTooLongError";
+export const RetryAfterTooLongErrorName = "RetryAfterTooLongError";
 
 /**
  * ARM (or a gateway) answered 429/503 with a `Retry-After` longer than the provider waits for
@@ -60,7 +60,7 @@ export class RetryAfterTooLongError extends Error {
 }
 
 /** `name` of {@link ArmTimeoutError}. */
-export const ArmTimeoutErrorName = "AcrTokensArmTimeoutError";
+export const ArmTimeoutErrorName = "ArmTimeoutError";
 
 /**
  * One ARM request got no answer within `ACR_TOKENS_ARM_TIMEOUT_MS`. Not retried: the request may
@@ -190,4 +190,4 @@ const CREDENTIAL_RETRY =
   "run `pulumi up` again to generate one it can (after `pulumi refresh` when the TokenPassword already exists).";
 
 /** The package's own typed errors (and the SDK's abort), which already say what to do: passed through. */
-const TYPED_ERROR = /^(AcrTokens\w*Error|AccessTokenError|CredentialSettingsError|CredentialAuthenticationError|NoCredentialError|AbortError)$/;
+const TYPED_ERROR = /^(ArmRequestError|RetryAfterTooLongError|ArmTimeoutError|NetworkDebugError|AccessTokenError|CredentialSettingsError|CredentialAuthenticationError|NoCredentialError|AbortError)$/;

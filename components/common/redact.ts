@@ -242,7 +242,7 @@ export function redactError<E>(err: E): E {
 const LEAKY_DEBUG_SECTIONS = ["http", "https", "http2", "net", "tls", "undici", "fetch", "stream"];
 
 /** `name` of {@link NetworkDebugError}. */
-export const NetworkDebugErrorName = "AcrTokensNetworkDebugError";
+export const NetworkDebugErrorName = "NetworkDebugError";
 
 /** Node's network debug output is on; it would print the bearer token, so nothing is sent. */
 export class NetworkDebugError extends Error {

@@ -7,5 +7,5 @@ export { tokenPasswordProvider } from "./dynamic/tokenPasswordProvider";
 export type { TokenPasswordInputs, TokenPasswordOutputs } from "./tokenPassword/types";
 export { tokenSettingsProvider } from "./dynamic/tokenSettingsProvider";
 export type { TokenSettingsState } from "./tokenSettings/types";
-export { ArmRequestError, ArmRequestErrorName } from "../arm/errors";
+export { ArmRequestError, ArmRequestErrorName, ArmTimeoutError, ArmTimeoutErrorName, RetryAfterTooLongError, RetryAfterTooLongErrorName } from "../arm/errors";
 export { DEFAULT_LRO_POLL_INTERVAL_MS } from "../arm/client";

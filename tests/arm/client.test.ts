@@ -46,7 +46,7 @@ describe("ARM client: retry settings, throttle guard, per-request timeout", () =
     };
     const long = answers([response(429, { "retry-after": "3600", "x-ms-request-id": "req-1" })]);
     await assert.rejects(policy.sendRequest(createPipelineRequest({ url: "https://127.0.0.1/x" }), long.next), {
-      name: "AcrTokensRetryAfterTooLongError",
+      name: "RetryAfterTooLongError",
       message: /ARM answered 429 \(x-ms-request-id req-1\) and asked to retry after 3600 s, longer than the 60 s this provider waits/,
     });
     assert.equal(long.sent(), 1);
@@ -66,7 +66,7 @@ describe("ARM client: retry settings, throttle guard, per-request timeout", () =
     const silent: SendRequest = (r) =>
       new Promise((_, reject) => r.abortSignal!.addEventListener("abort", () => reject(Object.assign(new Error("The operation was aborted."), { name: "AbortError" }))));
     await assert.rejects(policy.sendRequest(request, silent), {
-      name: "AcrTokensArmTimeoutError",
+      name: "ArmTimeoutError",
       message: /no answer from ARM to a GET request within 20 ms \(ACR_TOKENS_ARM_TIMEOUT_MS\)/,
     });
     assert.equal(request.abortSignal, undefined, "the caller's (absent) signal is put back");

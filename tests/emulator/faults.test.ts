@@ -7,7 +7,8 @@ const RG = "fault-rg";
 const REG = "faultregistry";
 
 describe("emulator fault injection", () => {
-  const emu = useEmulator({ seed: { resourceGroups: [{ name: RG }], registries: [{ resourceGroup: RG, name: REG, sku: "Premium" }] } });
+  // The in-progress LRO variant (one Creating/Updating poll), so the protocol's every step is seen.
+  const emu = useEmulator({ seed: { resourceGroups: [{ name: RG }], registries: [{ resourceGroup: RG, name: REG, sku: "Premium" }] } , lro: { inProgressPolls: 1 } });
   const base = () => `/subscriptions/${emu().subscriptionId}/resourceGroups/${RG}/providers/Microsoft.ContainerRegistry/registries/${REG}`;
   let mapId = "";
   let client: ContainerRegistryManagementClient;

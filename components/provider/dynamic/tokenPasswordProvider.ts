@@ -1,11 +1,12 @@
 import type * as pulumi from "@pulumi/pulumi";
-import { checkTokenPasswordInputs } from "../tokenPassword/check";
+import { checkTokenPasswordInputs } from "../../validation/tokenPasswordArgs";
 import { createPassword, deletePassword, readPassword, updatePassword } from "../tokenPassword/crud";
 import { diffTokenPassword } from "../tokenPassword/diff";
 import { TOKEN_PASSWORD, type TokenPasswordInputs, type TokenPasswordOutputs } from "../tokenPassword/types";
 import { configureProviders, type ConfigureRequest } from "./config";
 import { rememberSecret } from "../../common/redact";
 import { redactedProvider } from "./boundary";
+import { checkResult } from "./check";
 import { dynamicContext } from "./context";
 import { secret } from "./wire";
 
@@ -20,7 +21,7 @@ export const tokenPasswordProvider = redactedProvider({
   },
 
   async check(olds: Record<string, unknown>, news: Record<string, unknown>): Promise<pulumi.dynamic.CheckResult> {
-    return checkTokenPasswordInputs(olds ?? {}, news, dynamicContext(TOKEN_PASSWORD).now());
+    return checkResult(TOKEN_PASSWORD, checkTokenPasswordInputs(olds ?? {}, news, dynamicContext(TOKEN_PASSWORD).now()));
   },
 
   async diff(_id: string, olds: TokenPasswordOutputs, news: TokenPasswordInputs): Promise<pulumi.dynamic.DiffResult> {

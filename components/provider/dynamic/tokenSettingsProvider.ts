@@ -1,10 +1,11 @@
 import type * as pulumi from "@pulumi/pulumi";
-import { checkTokenSettingsInputs } from "../tokenSettings/check";
+import { checkTokenSettingsInputs } from "../../validation/tokenSettingsArgs";
 import { createSettings, readSettings, updateSettings } from "../tokenSettings/crud";
 import { diffTokenSettings } from "../tokenSettings/diff";
 import { TOKEN_SETTINGS, type TokenSettingsState } from "../tokenSettings/types";
 import { configureProviders, type ConfigureRequest } from "./config";
 import { redactedProvider } from "./boundary";
+import { checkResult } from "./check";
 import { dynamicContext } from "./context";
 
 /**
@@ -18,7 +19,7 @@ export const tokenSettingsProvider = redactedProvider({
   },
 
   async check(_olds: Record<string, unknown>, news: Record<string, unknown>): Promise<pulumi.dynamic.CheckResult> {
-    return checkTokenSettingsInputs(news);
+    return checkResult(TOKEN_SETTINGS, checkTokenSettingsInputs(news));
   },
 
   async diff(_id: string, olds: TokenSettingsState, news: TokenSettingsState): Promise<pulumi.dynamic.DiffResult> {

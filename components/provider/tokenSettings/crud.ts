@@ -4,7 +4,8 @@ import { wrapArmError } from "../../arm/errors";
 import { parseTokenId, sameArmId } from "../../arm/ids";
 import { getToken, type ArmSession, type ProviderContext } from "../../arm/session";
 import { TokenStatus } from "../../arm/types";
-import { checkTokenSettingsInputs } from "./check";
+import { throwIfInvalidInputs } from "../../validation/errors";
+import { checkTokenSettingsInputs } from "../../validation/tokenSettingsArgs";
 import { TOKEN_SETTINGS, type TokenSettingsState } from "./types";
 
 /**
@@ -50,8 +51,7 @@ async function patch({ ref, label, resolved, client }: ArmSession, state: TokenS
  * before its TokenSettings (a stack upgraded from a version without it, or an imported token).
  */
 export async function createSettings(inputs: TokenSettingsState, ctx: ProviderContext): Promise<TokenSettingsState> {
-  const checked = checkTokenSettingsInputs(inputs as unknown as Record<string, unknown>);
-  if (checked.failures.length > 0) throw new Error(checked.failures.map((f) => f.reason).join(" "));
+  throwIfInvalidInputs(TOKEN_SETTINGS, checkTokenSettingsInputs(inputs as unknown as Record<string, unknown>).problems);
   const session = await sessionFor(ctx, inputs.tokenId);
   const token = await getToken(session);
   if (!token) {

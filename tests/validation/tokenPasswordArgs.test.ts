@@ -1,6 +1,11 @@
 import * as assert from "node:assert/strict";
 import { unknownValue } from "@pulumi/pulumi/runtime/rpc";
-import { checkTokenPasswordInputs } from "../../../components/provider/tokenPassword/check";
+import { checkResult } from "../../components/provider/dynamic/check";
+import { TOKEN_PASSWORD } from "../../components/provider/tokenPassword/types";
+import { checkTokenPasswordInputs as rules } from "../../components/validation/tokenPasswordArgs";
+
+/** The rules as the provider's check answers them (through its one adapter). */
+const checkTokenPasswordInputs = (olds: Record<string, unknown>, news: Record<string, unknown>, at: Date) => checkResult(TOKEN_PASSWORD, rules(olds, news, at));
 
 const TOKEN_ID =
   "/subscriptions/11111111-2222-3333-4444-555555555555/resourceGroups/rg-1/providers/Microsoft.ContainerRegistry/registries/myregistry/tokens/ci-token";

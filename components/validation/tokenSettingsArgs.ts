@@ -1,19 +1,18 @@
-import type * as pulumi from "@pulumi/pulumi";
-import { describe } from "../../common/redact";
+import { describe } from "../common/redact";
 import { unknownValue } from "@pulumi/pulumi/runtime/rpc";
-import { parseTokenId, scopeMapIdError, type TokenRef } from "../../arm/ids";
-import { TokenStatus } from "../../arm/types";
-import { TOKEN_SETTINGS } from "./types";
+import { parseTokenId, scopeMapIdError, type TokenRef } from "../arm/ids";
+import { TokenStatus } from "../arm/types";
+import type { Checked, ValidationProblem } from "../common/problems";
 
 const STATUSES: readonly string[] = Object.values(TokenStatus);
 
-/** Validates raw inputs; unknown values (preview) pass unchecked. Internal. Exported for testing. */
-export function checkTokenSettingsInputs(news: Record<string, unknown>): {
-  inputs: Record<string, unknown>;
-  failures: pulumi.dynamic.CheckFailure[];
-} {
-  const failures: pulumi.dynamic.CheckFailure[] = [];
-  const fail = (property: string, reason: string) => failures.push({ property, reason: `${TOKEN_SETTINGS}: ${reason}` });
+/**
+ * The rules of a TokenSettings' inputs; unknown values (preview) pass unchecked. Returns the inputs
+ * as the plan, also when there are problems. Internal. Exported for testing.
+ */
+export function checkTokenSettingsInputs(news: Record<string, unknown>): Checked<Record<string, unknown>> & { plan: Record<string, unknown> } {
+  const problems: ValidationProblem[] = [];
+  const fail = (propertyPath: string, message: string) => problems.push({ propertyPath, message });
   const { tokenId, scopeMapId, status } = news;
   let ref: TokenRef | undefined;
   if (tokenId !== unknownValue) {
@@ -30,5 +29,5 @@ export function checkTokenSettingsInputs(news: Record<string, unknown>): {
   }
   // Absent values stay absent: the host cannot send `undefined` back (an absent key is how "not set" survives the wire).
   const inputs = Object.fromEntries(Object.entries({ tokenId, scopeMapId, status }).filter(([, v]) => v !== undefined));
-  return { inputs, failures };
+  return { plan: inputs, problems };
 }

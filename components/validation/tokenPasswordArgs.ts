@@ -1,11 +1,10 @@
-import type * as pulumi from "@pulumi/pulumi";
 import { unknownValue } from "@pulumi/pulumi/runtime/rpc";
-import { parseTokenId } from "../../arm/ids";
-import { PasswordSlot } from "../../arm/types";
-import { DAY_MS } from "../../common/clock";
-import { CredentialKind } from "../../credential/types";
-import { TOKEN_PASSWORD } from "./types";
-import { describe } from "../../common/redact";
+import { parseTokenId } from "../arm/ids";
+import { PasswordSlot } from "../arm/types";
+import { DAY_MS } from "../common/clock";
+import { CredentialKind } from "../credential/types";
+import type { Checked, ValidationProblem } from "../common/problems";
+import { describe } from "../common/redact";
 
 /**
  * What an input held, for a check failure: numbers as they are, anything else described and never
@@ -35,17 +34,19 @@ function isRealUtcTime(iso: string): boolean {
 }
 
 /**
- * Validates raw inputs. Returns the normalised inputs and `{property, reason}` failures, each saying
- * what is wrong and how to fix it. Unknown values (preview, before the token exists) are passed
- * through unchecked. Internal. Exported for testing.
+ * The rules of a TokenPassword's inputs, for the provider's `check` (raw inputs from the engine) and
+ * for the TokenPassword constructor (its plain arguments). Returns the normalised inputs as the plan,
+ * also when there are problems, each saying what is wrong and how to fix it. Unknown values (preview,
+ * before the token exists; an Output argument at construction) pass unchecked. `olds` undefined means
+ * the previous inputs are not known (at construction): rules that depend on them are left to the provider.
  */
 export function checkTokenPasswordInputs(
-  olds: Record<string, unknown>,
+  olds: Record<string, unknown> | undefined,
   news: Record<string, unknown>,
   at: Date,
-): { inputs: Record<string, unknown>; failures: pulumi.dynamic.CheckFailure[] } {
-  const failures: pulumi.dynamic.CheckFailure[] = [];
-  const fail = (property: string, reason: string) => failures.push({ property, reason: `${TOKEN_PASSWORD}: ${reason}` });
+): Checked<Record<string, unknown>> & { plan: Record<string, unknown> } {
+  const problems: ValidationProblem[] = [];
+  const fail = (propertyPath: string, message: string) => problems.push({ propertyPath, message });
   const inputs: Record<string, unknown> = {};
 
   const tokenId = news["tokenId"];
@@ -80,7 +81,7 @@ export function checkTokenPasswordInputs(
       inputs["expiry"] = normalised;
       // A past expiry is refused only when it is new: the expiry of an existing password passes by with
       // time, and that must not make every later preview fail.
-      const unchanged = typeof olds["expiry"] === "string" && Date.parse(olds["expiry"]) === Date.parse(normalised);
+      const unchanged = olds === undefined || (typeof olds["expiry"] === "string" && Date.parse(olds["expiry"]) === Date.parse(normalised));
       if (!unchanged && Date.parse(normalised) <= at.getTime()) {
         fail("expiry", `expiry ${expiry} is not in the future (now is ${at.toISOString()}); give a later time or use expiresInDays.`);
       }
@@ -133,5 +134,5 @@ export function checkTokenPasswordInputs(
     }
     inputs["credential"] = kind ?? credential;
   }
-  return { inputs, failures };
+  return { plan: inputs, problems };
 }
