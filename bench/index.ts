@@ -2,7 +2,7 @@ import { randomBytes } from "node:crypto";
 import { mkdirSync, writeFileSync } from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
-import { startEmulator, type Emulator, type RequestLogEntry } from "acr-tokens/emulator";
+import { startEmulator, type Emulator, type RequestLogEntry } from "acr-tokens-emulator";
 import { AzCli, findAz } from "../tests/helpers/azCli";
 import { armClient } from "../tests/helpers/emulator";
 import type { ProviderHost } from "../tests/helpers/providerHost";

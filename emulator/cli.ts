@@ -23,6 +23,7 @@ Options:
   --start-time ISO  start the emulator clock at this time
   --clock-file FILE mirror the emulator clock's time into FILE (for processes that share it)
   --quiet           no access log on stderr
+  -V, --version     print the version and exit (answered by the bin)
   -h, --help        show this help
 `;
 

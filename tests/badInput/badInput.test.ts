@@ -1,7 +1,7 @@
 import * as assert from "node:assert/strict";
 import { tmpdir } from "node:os";
 import * as path from "node:path";
-import type { Emulator } from "acr-tokens/emulator";
+import type { Emulator } from "acr-tokens-emulator";
 import { main } from "../../cli";
 import type { EmulatorHarness } from "../../harness";
 import { jwt } from "../credential/fixtures";
