@@ -96,11 +96,11 @@ const UNAVAILABLE = new Set(["CredentialUnavailableError", "AggregateAuthenticat
  *
  * Internal. Exported for testing.
  */
-export function describeIdentityFailure(error: unknown, kind: IdentityCredentialKind, scopes: readonly string[]): Error {
+export function describeIdentityFailure(error: unknown, kind: IdentityCredentialKind, scopes: readonly string[], credentialClass?: string): Error {
   const name = error instanceof Error ? error.name : "";
   // One line, ending with a period: identity messages span lines ("More details:") and may end with ",".
   const detail = `${(error instanceof Error ? error.message : String(error)).replace(/\s+/g, " ").trim().replace(/[\s.,;:]+$/, "")}.`;
-  const cls = IDENTITY_CLASS[kind];
+  const cls = credentialClass ?? IDENTITY_CLASS[kind];
   if (UNAVAILABLE.has(name)) {
     const which =
       kind === CredentialKind.Default
