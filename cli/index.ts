@@ -1,3 +1,5 @@
+import { existsSync, readFileSync } from "node:fs";
+import { dirname, join } from "node:path";
 import { DEFAULT_EXPIRING_WITHIN, OutputFormat, parseCheckArgs } from "./args";
 import { runCheck } from "./check";
 import { ArmRequestErrorName, type ArmRequestError } from "../components/provider/errors";
@@ -37,6 +39,10 @@ const MAIN_HELP = `Usage: acr-tokens <command> [options]
 
 Commands:
   check    List a registry's tokens with their passwords' expiry, and flag what needs attention.
+
+Options:
+  -V, --version  Print the version of acr-tokens.
+  -h, --help     Show this help.
 
 Run 'acr-tokens check --help' for the options of check.
 `;
@@ -97,6 +103,10 @@ Examples:
  */
 export async function main(argv: readonly string[], io: CliIo): Promise<ExitCode> {
   const [command, ...rest] = argv;
+  if ((command === "--version" || command === "-V") && rest.length === 0) {
+    io.stdout.write(`${packageVersion()}\n`);
+    return ExitCode.Ok;
+  }
   if (command === undefined || command === "--help" || command === "-h" || command === "help") {
     if (command === "help" && rest[0] === "check") {
       io.stdout.write(CHECK_HELP);
@@ -124,6 +134,17 @@ export async function main(argv: readonly string[], io: CliIo): Promise<ExitCode
   } catch (err) {
     return fail(io, err, "acr-tokens check");
   }
+}
+
+/** The version in the package's own package.json (two folders up from dist/cli/, one from cli/ in the repository). */
+function packageVersion(): string {
+  for (let dir = __dirname; dir !== dirname(dir); dir = dirname(dir)) {
+    const file = join(dir, "package.json");
+    if (!existsSync(file)) continue;
+    const manifest = JSON.parse(readFileSync(file, "utf8")) as { name?: string; version?: string };
+    if (manifest.name === "acr-tokens" && manifest.version) return manifest.version;
+  }
+  return "unknown";
 }
 
 function fail(io: CliIo, err: unknown, prefix: string): ExitCode {
