@@ -87,7 +87,7 @@ ACR_TOKENS_ACCESS_TOKEN_FILE or AZURE_CLI_ACCESS_TOKEN: the token, or the JSON o
 Passwords are never read or printed; the check only lists tokens.
 
 Examples:
-  export ACR_TOKENS_ACCESS_TOKEN="$(az account get-access-token --query accessToken -o tsv)"
+  export ACR_TOKENS_ACCESS_TOKEN="$(az account get-access-token --resource https://management.azure.com/ -o json)"
   acr-tokens check --registry myregistry --subscription 00000000-0000-0000-0000-000000000000
   acr-tokens check --registry "$REGISTRY_ID" --token ci-pull --token ci-push --expiring-within 30d
   acr-tokens check --registry myregistry -g my-rg --output json | jq '.tokens[] | select(.flags != [])'
@@ -153,6 +153,8 @@ function fail(io: CliIo, err: unknown, prefix: string): ExitCode {
     // The provider's message names the stack-config keys; this command reads only the environment.
     message += " This command reads ACR_TOKENS_ARM_ENDPOINT and ACR_TOKENS_CLOUD from the environment.";
   }
+  // The provider's ARM errors end with the Pulumi command to run again; here it is this command.
+  if (err instanceof Error && err.name === ArmRequestErrorName) message = message.replace(/run `pulumi up` again/g, `run \`${prefix}\` again`);
   io.stderr.write(`${prefix}: ${message}\n`);
   if (err instanceof Error && err.name === UsageErrorName) {
     io.stderr.write(`Run '${prefix} --help' for usage.\n`);
