@@ -2,11 +2,13 @@ import * as assert from "node:assert/strict";
 import { tmpdir } from "node:os";
 import * as path from "node:path";
 import type { Emulator } from "acr-tokens-emulator";
+import { mkdtempSync } from "node:fs";
 import { main } from "../../cli";
 import type { EmulatorHarness } from "../../harness";
 import { jwt } from "../credential/fixtures";
 import { useE2eBed } from "../e2e/fixture";
 import { recordFigure } from "../faults/figures";
+import { setProcessEnv } from "../cli/helpers";
 
 const RG = "rg-bad-input";
 const REGISTRY = "badinputreg";
@@ -33,6 +35,8 @@ interface CliRow {
   what: string;
   argv: string[];
   env?: Record<string, string | undefined>;
+  /** Variables @azure/identity and the ARM client read from process.env itself (set for this row only). */
+  processEnv?: Record<string, string>;
   expect: RegExp;
 }
 
@@ -117,10 +121,11 @@ describe("bad input: rejected before any ARM request, with the fix", function ()
     { surface: "RotatingTokenPassword", what: "expiresInDays without rotateBeforeExpiryDays", component: "RotatingTokenPassword", args: { token: tokenId("some-token"), expiresInDays: 90 }, expect: /RotatingTokenPassword "bad": rotateBeforeExpiryDays is missing: expiresInDays and rotateBeforeExpiryDays go together \(e\.g\. 90 and 14\)/ },
     { surface: "RotatingTokenPassword", what: "a rotation window as long as the lifetime", component: "RotatingTokenPassword", args: { token: tokenId("some-token"), expiresInDays: 14, rotateBeforeExpiryDays: 13 }, expect: /RotatingTokenPassword "bad": rotateBeforeExpiryDays 13 leaves less than 2 days of expiresInDays 14 .*Use a smaller window or a longer lifetime/ },
     { surface: "RotatingTokenPassword", what: "a token that is not an id", component: "RotatingTokenPassword", args: { token: "not-an-id", rotationPeriodDays: 30 }, expect: /RotatingTokenPassword\$pulumi-nodejs:dynamic\/acr-tokens:TokenPassword::bad-password1: tokenId: TokenPassword: token "not-an-id" is not a token resource id/ },
-    { surface: "stack config", what: "an expired access token in config", component: "TokenPassword", args: { token: tokenId("some-token") }, config: { "acr-tokens:accessToken": jwt({ aud: "https://management.azure.com/", tid: emu.tenantId, exp: nowSeconds() - 3600 }) }, expect: /expired at .*Get a new one: .*az account get-access-token/ },
+    { surface: "stack config", what: "an expired access token in config", component: "TokenPassword", args: { token: tokenId("some-token") }, config: { "acr-tokens:accessToken": jwt({ aud: "https://management.azure.com/", tid: emu.tenantId, exp: nowSeconds() - 3600 }) }, expect: /expired at .*Get a new one: 'pulumi config set --secret acr-tokens:accessToken "\$\(az account get-access-token --resource https:\/\/management\.azure\.com\/ --tenant \S+ -o json\)"'/ },
     { surface: "stack config", what: "an access token for another audience", component: "TokenPassword", args: { token: tokenId("some-token") }, config: { "acr-tokens:accessToken": jwt({ aud: "https://vault.azure.net", tid: emu.tenantId, exp: nowSeconds() + 3600 }) }, expect: /az account get-access-token --resource/ },
     { surface: "stack config", what: "an access token of another tenant", component: "TokenPassword", args: { token: tokenId("some-token") }, config: { "acr-tokens:accessToken": jwt({ aud: "https://management.azure.com/", tid: emu.tenantId, exp: nowSeconds() + 3600 }), "acr-tokens:tenantId": OTHER_TENANT }, expect: /tenant/ },
     { surface: "stack config", what: "an unknown cloud", component: "TokenPassword", args: { token: tokenId("some-token") }, config: { "acr-tokens:cloud": "AzureMars" }, expect: /AzureMars/ },
+    { surface: "stack config", what: "azure-native's client secret without its tenant", component: "TokenPassword", args: { token: tokenId("some-token") }, config: { "acr-tokens:accessToken": "", "azure-native:clientId": "5f0c6a4e-1111-4c4c-9a9a-000000000001", "azure-native:clientSecret": "not-a-real-secret" }, expect: /stack config azure-native:clientSecret is set, so the azure-native client secret credential is used, but ARM_TENANT_ID \(or stack config azure-native:tenantId\) is missing\./ },
   ];
 
   const cliRows = (): CliRow[] => [
@@ -135,7 +140,7 @@ describe("bad input: rejected before any ARM request, with the fix", function ()
     { surface: "CLI flags", what: "a malformed token name", argv: ["check", "--registry", REGISTRY, "-g", RG, "--token", "ci_pull"], expect: /--token "ci_pull" is not a valid token name/ },
     { surface: "CLI flags", what: "a window in weeks", argv: ["check", "--registry", REGISTRY, "-g", RG, "--expiring-within", "2w"], expect: /--expiring-within "2w" has the unit "w", which is not accepted/ },
     { surface: "CLI flags", what: "an unknown output format", argv: ["check", "--registry", REGISTRY, "-g", RG, "--output", "yaml"], expect: /--output "yaml" is not a format this command writes/ },
-    { surface: "credential settings", what: "an expired token in ACR_TOKENS_ACCESS_TOKEN", argv: ["check", "--registry", REGISTRY, "-g", RG], env: { ACR_TOKENS_ACCESS_TOKEN: jwt({ aud: "https://management.azure.com/", tid: emu.tenantId, exp: nowSeconds() - 60 }) }, expect: /expired at .*az account get-access-token/ },
+    { surface: "credential settings", what: "an expired token in ACR_TOKENS_ACCESS_TOKEN", argv: ["check", "--registry", REGISTRY, "-g", RG], env: { ACR_TOKENS_ACCESS_TOKEN: jwt({ aud: "https://management.azure.com/", tid: emu.tenantId, exp: nowSeconds() - 60 }) }, expect: /expired at .*'export ACR_TOKENS_ACCESS_TOKEN="\$\(az account get-access-token --resource https:\/\/management\.azure\.com\/ --tenant \S+ -o json\)"'/ },
     { surface: "credential settings", what: "a token for Key Vault", argv: ["check", "--registry", REGISTRY, "-g", RG], env: { ACR_TOKENS_ACCESS_TOKEN: jwt({ aud: "https://vault.azure.net", tid: emu.tenantId, exp: nowSeconds() + 3600 }) }, expect: /az account get-access-token --resource/ },
     { surface: "credential settings", what: "a token of another tenant", argv: ["check", "--registry", REGISTRY, "-g", RG], env: { ACR_TOKENS_TENANT_ID: OTHER_TENANT }, expect: /tenant/ },
     { surface: "credential settings", what: "a token file that does not exist", argv: ["check", "--registry", REGISTRY, "-g", RG], env: { ACR_TOKENS_ACCESS_TOKEN: undefined, ACR_TOKENS_ACCESS_TOKEN_FILE: path.join(tmpdir(), "acr-tokens-no-such-file") }, expect: /ACR_TOKENS_ACCESS_TOKEN_FILE/ },
@@ -144,6 +149,12 @@ describe("bad input: rejected before any ARM request, with the fix", function ()
     // (A subscription *name* in ACR_TOKENS_SUBSCRIPTION_ID is refused the same way, with the az command that prints its id: tests/credential/subscription.test.ts.)
     { surface: "credential settings", what: "a subscription given as a resource path", argv: ["check", "--registry", REGISTRY, "-g", RG], env: { ACR_TOKENS_SUBSCRIPTION_ID: `/subscriptions/${"0".repeat(8)}` }, expect: /ACR_TOKENS_SUBSCRIPTION_ID is not a valid subscription id: .*Use the id alone \(a GUID/ },
     { surface: "credential settings", what: "an ARM endpoint that is not a URL", argv: ["check", "--registry", REGISTRY, "-g", RG], env: { ACR_TOKENS_ARM_ENDPOINT: "management dot azure" }, expect: /ACR_TOKENS_ARM_ENDPOINT/ },
+    { surface: "credential settings", what: "azure-native's client secret without its tenant (ARM_*)", argv: ["check", "--registry", REGISTRY, "-g", RG], env: { ACR_TOKENS_ACCESS_TOKEN: undefined, ARM_CLIENT_ID: "5f0c6a4e-1111-4c4c-9a9a-000000000001", ARM_CLIENT_SECRET: "not-a-real-secret" }, expect: /ARM_CLIENT_SECRET is set, so the azure-native client secret credential is used, but ARM_TENANT_ID \(or stack config azure-native:tenantId\) is missing\./ },
+    { surface: "credential settings", what: "azure-native OIDC without a token", argv: ["check", "--registry", REGISTRY, "-g", RG], env: { ACR_TOKENS_ACCESS_TOKEN: undefined, ARM_USE_OIDC: "true", ARM_CLIENT_ID: "5f0c6a4e-1111-4c4c-9a9a-000000000001", ARM_TENANT_ID: OTHER_TENANT }, expect: /ARM_USE_OIDC is "true", so the azure-native OIDC credential is used, but no OIDC token is set\. Set ARM_OIDC_TOKEN/ },
+    // The CA is not given: the TLS handshake fails before any HTTP request reaches the emulator.
+    { surface: "credential settings", what: "an ARM endpoint whose certificate is not trusted", argv: ["check", "--registry", REGISTRY, "-g", RG], env: { ACR_TOKENS_CA_CERT_FILE: undefined }, processEnv: { ACR_TOKENS_RETRY_DELAY_MS: "1" }, expect: /could not reach ARM at .*The server's TLS certificate is not trusted here: set ACR_TOKENS_CA_CERT_FILE/ },
+    // Only the developer credentials (VS Code, az with an empty config folder, PowerShell, azd): no network at all.
+    { surface: "credential settings", what: "DefaultAzureCredential with nothing signed in: short, no MSAL dump", argv: ["check", "--registry", REGISTRY, "-g", RG], env: { ACR_TOKENS_ACCESS_TOKEN: undefined }, processEnv: { AZURE_TOKEN_CREDENTIALS: "dev", AZURE_CONFIG_DIR: mkdtempSync(path.join(tmpdir(), "acr-tokens-no-az-")) }, expect: /^acr-tokens check: No Azure credential: .*DefaultAzureCredential said: (?:(?!https?:|Headers|Timestamp)[^\n]){1,600}\n$/ },
   ];
 
   it("control: valid input through the same paths does reach ARM", async () => {
@@ -159,7 +170,7 @@ describe("bad input: rejected before any ARM request, with the fix", function ()
   describe("components and stack config (mini-up through the real host)", () => {
     // Rows are built when the tests run (they need the emulator's ids and clock); the titles are static.
     const titles = [
-      ...Array.from({ length: 35 }, (_, i) => i),
+      ...Array.from({ length: 36 }, (_, i) => i),
     ];
     for (const i of titles) {
       it(`component row ${i + 1}`, async function () {
@@ -182,14 +193,15 @@ describe("bad input: rejected before any ARM request, with the fix", function ()
   });
 
   describe("check CLI flags and credential environment", () => {
-    const count = 19;
+    const count = 23;
     for (let i = 0; i < count; i++) {
       it(`cli row ${i + 1}`, async function () {
         const row = cliRows()[i];
         assert.ok(row, `no cli row ${i + 1}`);
         this.test!.title = `${row.surface}: ${row.what}`;
         const mark = emu.requests.length;
-        const run = await cli(row.argv, row.env);
+        const restore = setProcessEnv(row.processEnv ?? {});
+        const run = await cli(row.argv, row.env).finally(restore);
         assert.equal(run.code, 2, `exit code (stderr: ${run.stderr})`);
         assert.equal(run.stdout, "");
         assert.match(run.stderr, row.expect);
