@@ -1,5 +1,8 @@
 import { parseArgs } from "node:util";
-import { checkName, checkResourceGroupName, nearest, parseRegistryId, REGISTRY_NAME, TOKEN_NAME } from "../components/validation";
+import { checkName, checkResourceGroupName, REGISTRY_NAME, TOKEN_NAME } from "../components/arm/names";
+import { nearest } from "../components/common/problems";
+import { parseRegistryResourceId } from "../components/arm/ids";
+import { parseRegistryId } from "../components/validation";
 import { SUBSCRIPTION_ID } from "../components/credential/subscription";
 import { UsageError } from "./errors";
 
@@ -151,7 +154,7 @@ function parseRegistry(registry: string, resourceGroup: string | undefined, subs
     const parsed = parseRegistryId(registry.replace(/\/+$/, ""), "--registry");
     const problem = parsed.problems[0];
     if (problem || !parsed.registry) throw new UsageError(problem?.message ?? `--registry "${registry}" is not a container registry resource id.`);
-    const subscriptionId = registry.split("/")[2]!;
+    const subscriptionId = parseRegistryResourceId(registry.replace(/\/+$/, ""))!.subscriptionId;
     if (!SUBSCRIPTION_ID.test(subscriptionId)) {
       throw new UsageError(`--registry "${registry}" has the subscription id "${subscriptionId}", which is not a GUID. ${SUBSCRIPTION_FIX}`);
     }

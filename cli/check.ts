@@ -1,7 +1,9 @@
 import type { ContainerRegistryManagementClient, Token } from "@azure/arm-containerregistry";
-import { currentTime, resolveCredential, type ResolvedCredential } from "../components/credential";
-import { armClientFor } from "../components/provider/armClient";
-import { statusOf, wrapArmError } from "../components/provider/errors";
+import { currentTime } from "../components/common/clock";
+import { resolveCredential, type ResolvedCredential } from "../components/credential";
+import { armClientFor } from "../components/arm/client";
+import { parseRegistryResourceId } from "../components/arm/ids";
+import { statusOf, wrapArmError } from "../components/arm/errors";
 import type { CheckOptions } from "./args";
 import { CheckTargetError } from "./errors";
 import { Progress, type TextSink } from "./progress";
@@ -244,7 +246,7 @@ function notFound(err: unknown, where: { subscriptionId: string; resourceGroupNa
 /** The registry's name as ARM spells it, taken from a token id. */
 function registryNameFromTokens(tokens: readonly Token[]): string | undefined {
   const id = tokens.find((t) => t.id)?.id;
-  return id ? /\/registries\/([^/]+)\//i.exec(id)?.[1] : undefined;
+  return id ? parseRegistryResourceId(id)?.registryName : undefined;
 }
 
 /** What {@link buildReport} assesses. */
@@ -322,7 +324,7 @@ function assessToken(token: Token, now: number, horizon: number): TokenReport {
     id: token.id ?? null,
     found: true,
     status,
-    scopeMap: scopeMapId ? (/\/scopeMaps\/([^/]+)\/?$/i.exec(scopeMapId)?.[1] ?? scopeMapId) : null,
+    scopeMap: scopeMapId ? (parseRegistryResourceId(scopeMapId)?.child?.name ?? scopeMapId) : null,
     scopeMapId,
     creationDate: iso(token.creationDate),
     passwords,

@@ -1,3 +1,4 @@
+import { humanSpan, humanTime } from "../components/common/clock";
 import { Flag, type CheckReport, type PasswordReport, type TokenReport } from "./check";
 
 /**
@@ -57,26 +58,6 @@ function expiryText(p: PasswordReport, now: number): string {
   return `${humanTime(p.expiry)} (${relative})`;
 }
 
-/** `2026-11-23 01:33`: an ISO time in UTC, to the minute. */
-export function humanTime(iso: string): string {
-  return iso.slice(0, 16).replace("T", " ");
-}
-
-/**
- * `49 d`, `2 d 23 h`, `5 h 12 min`, `12 min`, `< 1 min`: a span, rounded down, with a second unit
- * below a week so that "2 d 23 h" does not read as "2 d".
- */
-export function humanSpan(ms: number): string {
-  const minutes = Math.floor(ms / 60_000);
-  const hours = Math.floor(minutes / 60);
-  const days = Math.floor(hours / 24);
-  const two = (a: number, unitA: string, b: number, unitB: string): string => (b === 0 ? `${a} ${unitA}` : `${a} ${unitA} ${b} ${unitB}`);
-  if (days >= 7) return `${days} d`;
-  if (days >= 1) return two(days, "d", hours % 24, "h");
-  if (hours >= 1) return two(hours, "h", minutes % 60, "min");
-  if (minutes >= 1) return `${minutes} min`;
-  return "< 1 min";
-}
 
 function summaryLine(report: CheckReport): string {
   const s = report.summary;

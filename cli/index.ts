@@ -2,7 +2,7 @@ import { existsSync, readFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { DEFAULT_EXPIRING_WITHIN, OutputFormat, parseCheckArgs } from "./args";
 import { runCheck } from "./check";
-import { ArmRequestErrorName, type ArmRequestError } from "../components/provider/errors";
+import { ArmRequestErrorName, type ArmRequestError } from "../components/arm/errors";
 import { UsageError, UsageErrorName } from "./errors";
 import { renderJson, renderTable } from "./format";
 import type { TextSink } from "./progress";

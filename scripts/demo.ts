@@ -1,6 +1,6 @@
 /**
  * `npm run demo`: the quickstart end to end against an embedded ACR emulator, through the e2e harness
- * (harness/index.ts: the program under Pulumi's mock runtime, azure-native resources and the real
+ * (testing/harness/index.ts: the program under Pulumi's mock runtime, azure-native resources and the real
  * dynamic-provider host against the emulator; not the Pulumi engine, and no Azure account needed).
  *
  * Steps: up; a password regenerated out of band, found by refresh and repaired by up; a zero-downtime
@@ -12,7 +12,7 @@ import { tmpdir } from "node:os";
 import * as path from "node:path";
 import { startEmulator, type Emulator } from "acr-tokens-emulator";
 import { main as acrTokens } from "../cli";
-import { EmulatorHarness, planByName, reveal, type Operation, type RunResult, type Session } from "../harness";
+import { EmulatorHarness, planByName, reveal, type Operation, type RunResult, type Session } from "../testing/harness";
 
 /** One step of the demo and whether it did what it says. */
 export interface DemoStep {
@@ -28,7 +28,7 @@ export interface DemoIo {
 const RG = "rg-demo";
 const REGISTRY = "contosoregistry";
 const QUICKSTART = "examples/quickstart/index.ts";
-const ROTATION = "harness/programs/quickstartRotation.ts";
+const ROTATION = "testing/harness/programs/quickstartRotation.ts";
 const PROJECT = "acr-tokens-quickstart";
 
 const VERBS: Record<Operation, string> = { create: "created", update: "updated", replace: "replaced", delete: "deleted", same: "unchanged" };

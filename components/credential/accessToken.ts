@@ -1,9 +1,11 @@
 import { readFileSync } from "node:fs";
 import type { AccessToken, GetTokenOptions, TokenCredential } from "@azure/core-auth";
-import { AccessTokenError, CredentialSettingsError, humanDuration, utc } from "./errors";
+import { humanDuration, utc } from "../common/clock";
+import { displayValue } from "../common/redact";
+import { AccessTokenError, CredentialSettingsError } from "./errors";
 import { decodeJwtClaims, type AccessTokenClaims } from "./jwt";
 import { isAudienceOf, trimSlashes, type ResolvedCloud } from "./clouds";
-import { displayValue, readSetting, type Setting, type SettingsReader } from "./settings";
+import { readSetting, type Setting, type SettingsReader } from "./settings";
 
 /**
  * The bring-your-own access token: a bearer token for ARM that the caller already holds (CI systems do),

@@ -3,7 +3,8 @@ import type { TokenCredential } from "@azure/core-auth";
 import type { DefaultAzureCredentialOptions } from "@azure/identity";
 import { AzureCloud } from "./types";
 import { CredentialSettingsError } from "./errors";
-import { displayValue, type Setting, type SettingsReader } from "./settings";
+import { displayValue } from "../common/redact";
+import { type Setting, type SettingsReader } from "./settings";
 
 /**
  * The credential settings `@pulumi/azure-native` users already have, read as azure-native's provider

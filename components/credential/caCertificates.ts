@@ -19,7 +19,7 @@ import type { Setting } from "./settings";
  * - The cache key is a SHA-256 of the PEM file's content alone, not of the trust list built from it:
  *   the default roots (about 150 certificates, 200 kB) are the same for the whole process, so hashing
  *   them on every call bought nothing. Equal content gives the same key, and so the same memoized
- *   credential and ARM client (components/provider/armClient.ts caches clients per resolved credential);
+ *   credential and ARM client (components/arm/client.ts caches clients per resolved credential);
  *   changed content a new key, a new credential and a new client that trusts the new CA.
  * - The trust list (Node's default roots plus the PEM) is built only when the content changed, and the
  *   same `TlsSettings` object is returned until then.

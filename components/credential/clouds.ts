@@ -1,6 +1,7 @@
 import { AzureCloud } from "./types";
 import { CredentialSettingsError } from "./errors";
-import { displayValue, readSetting, type SettingsReader } from "./settings";
+import { displayValue } from "../common/redact";
+import { readSetting, type SettingsReader } from "./settings";
 import { azureNativeCloud } from "./azureNative";
 
 /** What the module needs to know about one Azure cloud. */

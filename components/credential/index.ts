@@ -7,13 +7,14 @@ import { createIdentityCredential, describeIdentityFailure, IDENTITY_CLASS, iden
 import { RefreshingCredential } from "./refreshingCredential";
 import { CredentialSettingsError } from "./errors";
 import { CaCertificateCache } from "./caCertificates";
-import { currentTime, displayValue, parseDuration, readSetting, settingsReader, type Setting, type SettingsReader } from "./settings";
+import { currentTime } from "../common/clock";
+import { displayValue } from "../common/redact";
+import { parseDuration, readSetting, settingsReader, type Setting, type SettingsReader } from "./settings";
 import { subscriptionFromSetting, subscriptionIdProblem, type SubscriptionOrigin } from "./subscription";
 import { AZURE_NATIVE_SETTINGS, azureNativeAuxiliaryTenants, azureNativeCredential, readAzureNativeSetting, type AzureNativeCredentialPlan } from "./azureNative";
 
 export * from "./types";
 export * from "./errors";
-export { currentTime } from "./settings";
 export { explainAuthFailure, type AuthFailureDetails } from "./authFailure";
 export { AccessTokenCredential } from "./accessToken";
 export { RefreshingCredential, type RefreshingCredentialOptions } from "./refreshingCredential";

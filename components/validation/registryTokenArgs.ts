@@ -1,7 +1,7 @@
-import { TokenStatus } from "../types";
+import { TokenStatus } from "../arm/types";
 import { checkScope } from "./actions";
-import { SCOPE_MAP_NAME, TOKEN_NAME, checkName } from "./names";
-import { nearest, quote, type Checked, type ValidationProblem } from "./problems";
+import { SCOPE_MAP_NAME, TOKEN_NAME, checkName } from "../arm/names";
+import { nearest, quote, type Checked, type ValidationProblem } from "../common/problems";
 import { checkRegistry, checkScopeMapReference, type RegistryCoordinates, type RegistryInput, type ScopeMapReference } from "./registry";
 
 /** The suffix `az acr token create --repository` gives the scope map it creates for a token. */

@@ -4,7 +4,7 @@ import * as path from "node:path";
 import type { Emulator } from "acr-tokens-emulator";
 import { mkdtempSync } from "node:fs";
 import { main } from "../../cli";
-import type { EmulatorHarness } from "../../harness";
+import type { EmulatorHarness } from "../../testing/harness";
 import { jwt } from "../credential/fixtures";
 import { useE2eBed } from "../e2e/fixture";
 import { recordFigure } from "../faults/figures";
@@ -42,8 +42,9 @@ interface CliRow {
 
 /**
  * One table of what a user can get wrong, for every surface: the components (ScopeMap,
- * RegistryToken, TokenPassword, RotatingTokenPassword, through the mini-up harness and the real dynamic-provider host, so
- * the provider's `check` is the one judging TokenPassword), the stack's credential config, the check
+ * RegistryToken, TokenPassword, RotatingTokenPassword, through the mini-up harness and the real dynamic-provider host;
+ * TokenPassword's plain arguments are judged at construction by the provider's own rules, in its words),
+ * the stack's credential config, the check
  * CLI's flags and the credential environment. Each row must fail with a message that names the fix,
  * and the emulator must have seen no ARM request for it. Control rows (valid input) show the same
  * path does reach ARM, so "no ARM request" is a real observation.
@@ -120,7 +121,7 @@ describe("bad input: rejected before any ARM request, with the fix", function ()
     { surface: "RotatingTokenPassword", what: "a zero-day period", component: "RotatingTokenPassword", args: { token: tokenId("some-token"), rotationPeriodDays: 0 }, expect: /RotatingTokenPassword "bad": rotationPeriodDays is 0; use a whole number of days, at least 1\./ },
     { surface: "RotatingTokenPassword", what: "expiresInDays without rotateBeforeExpiryDays", component: "RotatingTokenPassword", args: { token: tokenId("some-token"), expiresInDays: 90 }, expect: /RotatingTokenPassword "bad": rotateBeforeExpiryDays is missing: expiresInDays and rotateBeforeExpiryDays go together \(e\.g\. 90 and 14\)/ },
     { surface: "RotatingTokenPassword", what: "a rotation window as long as the lifetime", component: "RotatingTokenPassword", args: { token: tokenId("some-token"), expiresInDays: 14, rotateBeforeExpiryDays: 13 }, expect: /RotatingTokenPassword "bad": rotateBeforeExpiryDays 13 leaves less than 2 days of expiresInDays 14 .*Use a smaller window or a longer lifetime/ },
-    { surface: "RotatingTokenPassword", what: "a token that is not an id", component: "RotatingTokenPassword", args: { token: "not-an-id", rotationPeriodDays: 30 }, expect: /RotatingTokenPassword\$pulumi-nodejs:dynamic\/acr-tokens:TokenPassword::bad-password1: tokenId: TokenPassword: token "not-an-id" is not a token resource id/ },
+    { surface: "RotatingTokenPassword", what: "a token that is not an id", component: "RotatingTokenPassword", args: { token: "not-an-id", rotationPeriodDays: 30 }, expect: /TokenPassword "bad-password1": token "not-an-id" is not a token resource id; expected \/subscriptions\// },
     { surface: "stack config", what: "an expired access token in config", component: "TokenPassword", args: { token: tokenId("some-token") }, config: { "acr-tokens:accessToken": jwt({ aud: "https://management.azure.com/", tid: emu.tenantId, exp: nowSeconds() - 3600 }) }, expect: /expired at .*Get a new one: 'pulumi config set --secret acr-tokens:accessToken "\$\(az account get-access-token --resource https:\/\/management\.azure\.com\/ --tenant \S+ -o json\)"'/ },
     { surface: "stack config", what: "an access token for another audience", component: "TokenPassword", args: { token: tokenId("some-token") }, config: { "acr-tokens:accessToken": jwt({ aud: "https://vault.azure.net", tid: emu.tenantId, exp: nowSeconds() + 3600 }) }, expect: /az account get-access-token --resource/ },
     { surface: "stack config", what: "an access token of another tenant", component: "TokenPassword", args: { token: tokenId("some-token") }, config: { "acr-tokens:accessToken": jwt({ aud: "https://management.azure.com/", tid: emu.tenantId, exp: nowSeconds() + 3600 }), "acr-tokens:tenantId": OTHER_TENANT }, expect: /tenant/ },

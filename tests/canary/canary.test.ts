@@ -1,7 +1,7 @@
 import * as assert from "node:assert/strict";
 import { main } from "../../cli";
-import { EmulatorHarness, isSecret as isRunSecret, redacted, reveal as revealRun, secret as runSecret, type RunResult } from "../../harness";
-import { ProviderHost, isSecret, reveal, secret, withProvider, type Props } from "../helpers/providerHost";
+import { EmulatorHarness, isSecret as isRunSecret, redacted, reveal as revealRun, secret as runSecret, type RunResult } from "../../testing/harness";
+import { ProviderHost, isSecret, reveal, secret, withProvider, type Props } from "../../testing/providerHost";
 import { recordFigure } from "../faults/figures";
 import { PASSWORD_TYPE, REGISTRY, RG, createPassword, providerTexts, startTestBed, type ProviderTestBed } from "../provider/setup";
 

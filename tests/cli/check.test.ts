@@ -1,6 +1,6 @@
 import * as assert from "node:assert/strict";
 import { buildReport, type CheckReport } from "../../cli";
-import { humanSpan } from "../../cli/format";
+import { humanSpan } from "../../components/common/clock";
 import { randomUUID } from "node:crypto";
 import { assertNoSecret, DAY, firstSentence, OTHER_RG, RG, SENTINEL, setProcessEnv, startCliTestBed, type CliRun, type CliTestBed } from "./helpers";
 

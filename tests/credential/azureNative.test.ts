@@ -9,7 +9,7 @@ import { clearCredentialCache, CredentialKind, CredentialSettingsErrorName, reso
 import { azureNativeCredential, azureNativeCloud, azureNativeAuxiliaryTenants } from "../../components/credential/azureNative";
 import { resolveCloud } from "../../components/credential/clouds";
 import type { SettingsReader } from "../../components/credential/settings";
-import { useEmulator } from "../helpers/emulator";
+import { useEmulator } from "../../testing/emulator";
 import { setIdentityEnv } from "./env";
 import { TENANT } from "./fixtures";
 

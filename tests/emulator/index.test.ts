@@ -4,7 +4,7 @@ import { request } from "node:http";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { DEFAULT_SUBSCRIPTION_ID, DEFAULT_TENANT_ID, startEmulator, type EmulatorSeed } from "acr-tokens-emulator";
-import { armClient, rawRequest } from "../helpers/emulator";
+import { armClient, rawRequest } from "../../testing/emulator";
 
 describe("startEmulator", () => {
   let dir = "";

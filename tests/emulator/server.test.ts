@@ -6,7 +6,7 @@ import {
   RESOURCES_API_VERSIONS,
   SUBSCRIPTIONS_API_VERSIONS,
 } from "acr-tokens-emulator";
-import { armClient, emulatorCredential, FAST_LRO, rawRequest, useEmulator } from "../helpers/emulator";
+import { armClient, emulatorCredential, FAST_LRO, rawRequest, useEmulator } from "../../testing/emulator";
 
 const RG = "srv-rg";
 const REG = "srvregistry";

@@ -5,7 +5,7 @@ import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "no
 import { tmpdir } from "node:os";
 import * as path from "node:path";
 import { promisify } from "node:util";
-import { ProviderHost, isSecret, reveal, withProvider } from "../helpers/providerHost";
+import { ProviderHost, isSecret, reveal, withProvider } from "../../testing/providerHost";
 import { PASSWORD_TYPE, passwordNames, startTestBed, type ProviderTestBed } from "../provider/setup";
 import { REPO_ROOT, installProject, pack, tarballFiles, type InstalledProject, type Tarball } from "./consumerProject";
 
@@ -73,9 +73,10 @@ export const password = pw.password;
 const ENTRIES_TS = `import { InvalidArgumentsError, RegistryToken, RepositoryAction, RotatingTokenPassword, ScopeMap, TokenPassword } from "acr-tokens";
 import { ArmRequestError, tokenPasswordProvider, tokenSettingsProvider } from "acr-tokens/provider";
 import { acrTokensMocks } from "acr-tokens/testing";
+import { Provider } from "acr-tokens/plugin";
 import { startEmulator, type Emulator } from "acr-tokens-emulator";
 
-export const entries = [InvalidArgumentsError, RegistryToken, RotatingTokenPassword, ScopeMap, TokenPassword, ArmRequestError, acrTokensMocks, startEmulator];
+export const entries = [InvalidArgumentsError, RegistryToken, RotatingTokenPassword, ScopeMap, TokenPassword, ArmRequestError, acrTokensMocks, Provider, startEmulator];
 export const providers = [tokenPasswordProvider.create, tokenSettingsProvider.read];
 export const read: RepositoryAction = RepositoryAction.ContentRead;
 export type Emu = Emulator;

@@ -1,6 +1,6 @@
 import * as assert from "node:assert/strict";
 import { ContainerRegistryManagementClient } from "@azure/arm-containerregistry";
-import { ProviderHost, reveal, secret, withProvider, type Props } from "../helpers/providerHost";
+import { ProviderHost, reveal, secret, withProvider, type Props } from "../../testing/providerHost";
 import { PASSWORD_TYPE, REGISTRY, RG, SETTINGS_TYPE, armOperationsSince, createPassword, providerTexts, startTestBed, type ProviderTestBed } from "./setup";
 
 const DAY_MS = 86_400_000;

@@ -2,8 +2,8 @@ import * as assert from "node:assert/strict";
 import * as pulumi from "@pulumi/pulumi";
 import { TokenPassword } from "../../components/tokenPassword";
 import { TokenSettings } from "../../components/tokenSettings";
-import { TOKEN_PASSWORD_OUTPUT_KEYS } from "../../components/provider/tokenPasswordProvider";
-import { REPO_ROOT, isSecret, registerUnderMocks, withProvider, type ProviderHost, type RegisteredDynamicResource } from "../helpers/providerHost";
+import { TOKEN_PASSWORD_OUTPUT_KEYS } from "../../components/provider/tokenPassword/types";
+import { REPO_ROOT, isSecret, registerUnderMocks, withProvider, type ProviderHost, type RegisteredDynamicResource } from "../../testing/providerHost";
 import { armCallsSince, sharedConfigHost, type ProviderTestBed } from "./setup";
 
 const TOKEN_ID =

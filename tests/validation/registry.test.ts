@@ -1,5 +1,6 @@
 import * as assert from "node:assert/strict";
-import { checkName, checkRegistry, checkScopeMapReference, parseRegistryId, REGISTRY_NAME, TOKEN_NAME } from "../../components/validation";
+import { checkName, REGISTRY_NAME, TOKEN_NAME } from "../../components/arm/names";
+import { checkRegistry, checkScopeMapReference, parseRegistryId } from "../../components/validation";
 
 const registryId = "/subscriptions/11111111-2222-3333-4444-555555555555/resourceGroups/rg-registry/providers/Microsoft.ContainerRegistry/registries/contoso";
 

@@ -3,7 +3,7 @@ import type { ContainerRegistryManagementClient } from "@azure/arm-containerregi
 import { ClientSecretCredential } from "@azure/identity";
 import { RestError } from "@azure/core-rest-pipeline";
 import { defaultObjectId } from "../../../emulator/auth";
-import { armClient, emulatorCredential, useEmulator } from "../../helpers/emulator";
+import { armClient, emulatorCredential, useEmulator } from "../../../testing/emulator";
 
 const SUB = "2d3c6a8e-5f41-4b7a-9c0e-1a2b3c4d5e6f";
 const TENANT = "9b8c7d6e-5f4a-4b3c-8d2e-1f0a9b8c7d6e";
