@@ -10,7 +10,7 @@
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import * as path from "node:path";
-import { startEmulator, type Emulator } from "acr-tokens/emulator";
+import { startEmulator, type Emulator } from "acr-tokens-emulator";
 import { main as acrTokens } from "../cli";
 import { EmulatorHarness, planByName, reveal, type Operation, type RunResult, type Session } from "../testing/harness";
 

@@ -189,7 +189,7 @@ describe("credential: bring-your-own access token", () => {
         env: { ACR_TOKENS_ACCESS_TOKEN: jwt({ exp: at(-3600) }) },
         problem: "expired",
         sentence: "The access token from ACR_TOKENS_ACCESS_TOKEN expired at 2026-11-23T00:00:00Z (UTC; it is now 2026-11-23T01:00:00Z).",
-        fix: `Get a new one: 'export ACR_TOKENS_ACCESS_TOKEN="$(az account get-access-token --resource https://management.azure.com/ --tenant ${TENANT} --query accessToken -o tsv)"'.`,
+        fix: `Get a new one: 'export ACR_TOKENS_ACCESS_TOKEN="$(az account get-access-token --resource https://management.azure.com/ --tenant ${TENANT} -o json)"'.`,
       },
       {
         name: "expired, from stack config: the fix is a pulumi config command",
@@ -197,7 +197,7 @@ describe("credential: bring-your-own access token", () => {
         config: { "acr-tokens:accessToken": jwt({ exp: at(-1) }) },
         problem: "expired",
         sentence: "The access token from stack config acr-tokens:accessToken expired at 2026-11-23T00:59:59Z (UTC; it is now 2026-11-23T01:00:00Z).",
-        fix: `Get a new one: 'pulumi config set --secret acr-tokens:accessToken "$(az account get-access-token --resource https://management.azure.com/ --tenant ${TENANT} --query accessToken -o tsv)"'.`,
+        fix: `Get a new one: 'pulumi config set --secret acr-tokens:accessToken "$(az account get-access-token --resource https://management.azure.com/ --tenant ${TENANT} -o json)"'.`,
       },
       {
         name: "expiring within the default 5 minutes",
@@ -262,7 +262,7 @@ describe("credential: bring-your-own access token", () => {
         env: { ACR_TOKENS_ACCESS_TOKEN: jwt(), ACR_TOKENS_TENANT_ID: "11111111-2222-3333-4444-555555555555" },
         problem: "tenant",
         sentence: `The access token from ACR_TOKENS_ACCESS_TOKEN was issued by tenant ${TENANT}, but ACR_TOKENS_TENANT_ID is 11111111-2222-3333-4444-555555555555.`,
-        fix: `Get a token from that tenant: 'export ACR_TOKENS_ACCESS_TOKEN="$(az account get-access-token --resource https://management.azure.com/ --tenant 11111111-2222-3333-4444-555555555555 --query accessToken -o tsv)"', or correct ACR_TOKENS_TENANT_ID.`,
+        fix: `Get a token from that tenant: 'export ACR_TOKENS_ACCESS_TOKEN="$(az account get-access-token --resource https://management.azure.com/ --tenant 11111111-2222-3333-4444-555555555555 -o json)"', or correct ACR_TOKENS_TENANT_ID.`,
       },
       {
         name: "tenant of the az JSON different from the configured one (opaque token)",
