@@ -140,7 +140,7 @@ export function parseAccessToken(text: string, origin: AccessTokenOrigin): Parse
     const name = INVISIBLE_NAMES[odd[0]] ?? (/[\u0000-\u001f\u007f-\u009f]/.test(odd[0]) ? "a control character" : "a character outside printable ASCII");
     throw malformed(
       `contains ${name} (${code}) at character ${odd.index + 1} of ${token.length}, which no access token has: a copy-paste artifact. ` +
-        `Copy the token again, or set it straight from the command's output (az account get-access-token --query accessToken -o tsv)`,
+        `Copy the token again, or set it straight from the command's output (az account get-access-token -o json)`,
     );
   }
   if (/\s/.test(token)) throw malformed("contains whitespace");
