@@ -70,8 +70,8 @@ Options:
   -h, --help                  Show this help.
 
 Flags:
-  expired-password    a password's expiry has passed
-  expiring-password   a password expires within --expiring-within
+  expired             a password's expiry has passed
+  expiring            a password expires within --expiring-within
   disabled            the token's status is disabled
   no-password         the token has no password
   missing             named with --token, but not in the registry

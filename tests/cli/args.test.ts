@@ -130,7 +130,7 @@ describe("acr-tokens command line", () => {
       for (const text of ["--registry", "--resource-group", "--subscription", "--token", "--expiring-within", "--output", "--help"]) {
         assert.ok(CHECK_HELP.includes(text), text);
       }
-      for (const flag of ["expired-password", "expiring-password", "disabled", "no-password", "missing"]) assert.match(CHECK_HELP, new RegExp(`\\n  ${flag} +\\S`));
+      for (const flag of ["expired", "expiring", "disabled", "no-password", "missing"]) assert.match(CHECK_HELP, new RegExp(`\\n  ${flag} +\\S`));
       for (const code of ["0", "1", "2"]) assert.match(CHECK_HELP, new RegExp(`\\n  ${code}   \\S`));
     });
 
