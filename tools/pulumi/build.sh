@@ -55,7 +55,7 @@ start=$(date +%s)
 echo "==> building the Pulumi CLI $version from the Go module proxy into $bin (first build: many minutes on 2 cores)"
 # -mod=mod lets go.sum grow if a new Go wants more sums; GOTOOLCHAIN=auto fetches the Go release
 # go.mod asks for (from the module proxy) when the installed Go is older.
-(cd "$here" && GOTOOLCHAIN="${GOTOOLCHAIN:-auto}" "$GO" build -trimpath \
+(cd "$here" && GOTOOLCHAIN="${GOTOOLCHAIN:-auto}" "$GO" build -trimpath -buildvcs=false \
   -ldflags "-s -w -X github.com/pulumi/pulumi/sdk/v3/go/common/version.Version=$version" \
   -o "$bin/pulumi.new" github.com/pulumi/pulumi/pkg/v3/cmd/pulumi)
 mv "$bin/pulumi.new" "$bin/pulumi"
