@@ -5,7 +5,7 @@ import { throwIfInvalid } from "./validation/errors";
 import { isPlain, mapValid, validated, type Valid } from "./validation/validated";
 import { registryId, registryLoginServer } from "./registryLookup";
 import { azureScopeMap } from "./scopeMap";
-import { TokenSettings } from "./tokenSettings";
+import { newTokenSettings } from "./resourceHost";
 import type { GatewayAction, RepositoryAction, TokenStatus } from "./arm/types";
 import { checkScope } from "./validation/actions";
 import { checkRegistryPlan, checkScopeMapReference, type RegistryCoordinates, type ScopeMapReference } from "./validation/registry";
@@ -155,6 +155,13 @@ const inlineScopeMaps = new WeakMap<RegistryToken, InlineScopeMap>();
 export class RegistryToken extends pulumi.ComponentResource {
   /** Resource id of the token; what `TokenPassword.token` and ARM's `generateCredentials` take. */
   readonly id: pulumi.Output<string>;
+  /**
+   * The same resource id as `id`, under the name other Pulumi languages get it by (pass it to their
+   * `TokenPassword`'s `tokenId`): a component's `id` does not travel back from the provider plugin's
+   * Construct (the SDK never sends `id` in its state). Not in `registerOutputs`: a TypeScript program's
+   * state keeps only `id`.
+   */
+  readonly tokenId: pulumi.Output<string>;
   /** Name of the token in the registry. */
   readonly tokenName: pulumi.Output<string>;
   /** The user name for `docker login`: the token name. */
@@ -235,7 +242,7 @@ export class RegistryToken extends pulumi.ComponentResource {
               if (notString.length > 0) {
                 return { problems: notString };
               }
-              const checked = checkScopeMapReference(r.scopeMap ?? "", r.registry);
+              const checked = checkScopeMapReference(r.scopeMap ?? "", r.registry, providerSubscription());
               return { plan: checked.reference, problems: checked.problems };
             });
       scopeMapId = pulumi.all([reference, registry]).apply(([ref, reg]) => scopeMapIdOf(ref, reg, this));
@@ -247,7 +254,9 @@ export class RegistryToken extends pulumi.ComponentResource {
       // Never let azure-native update the token: its update is a PUT that wipes passwords (see above).
       azureNativeChildOptions(this, ["name"], { ignoreChanges: ["scopeMapId", "status", "credentials"] }),
     );
-    const settings = new TokenSettings(
+    // A dynamic resource in a TypeScript program; the plugin's own custom resource under the provider
+    // plugin (see resourceHost.ts).
+    const settings = newTokenSettings(
       `${name}-settings`,
       { tokenId: token.id, scopeMapId, status },
       { parent: this, dependsOn: [token] },
@@ -256,6 +265,7 @@ export class RegistryToken extends pulumi.ComponentResource {
     const loginServer = registryLoginServer(this, registry, token);
 
     this.id = token.id;
+    this.tokenId = token.id;
     this.tokenName = token.name;
     this.username = token.name;
     this.scopeMapId = settings.scopeMapId;
@@ -295,9 +305,25 @@ function nonStringScopeMap(value: unknown): NonStringScopeMap | undefined {
   return { typeOf: value === null ? "null" : Array.isArray(value) ? "array" : typeof value };
 }
 
+/**
+ * The subscription the azure-native provider creates a registry-by-name token in, when the program
+ * states it: stack config `azure-native:subscriptionId`, else `ARM_SUBSCRIPTION_ID` / `AZURE_SUBSCRIPTION_ID`.
+ * Undefined when it comes from elsewhere (the az CLI's default), which only ARM then checks.
+ */
+function providerSubscription(): { id: string; source: string } | undefined {
+  const configured = new pulumi.Config("azure-native").get("subscriptionId")?.trim();
+  if (configured) return { id: configured, source: "the azure-native provider (stack config azure-native:subscriptionId)" };
+  for (const name of ["ARM_SUBSCRIPTION_ID", "AZURE_SUBSCRIPTION_ID"]) {
+    const value = process.env[name]?.trim();
+    if (value) return { id: value, source: `the azure-native provider (${name})` };
+  }
+  return undefined;
+}
+
 /** Every rule over plain arguments at once: the plan, or an InvalidArgumentsError listing every problem. */
 function planOrThrow(component: string, name: string, input: RegistryTokenInput): RegistryTokenPlan {
-  const checked = planRegistryToken(name, input);
+  const subscription = providerSubscription();
+  const checked = planRegistryToken(name, { ...input, ...(subscription ? { providerSubscription: subscription } : {}) });
   throwIfInvalid(component, name, checked.problems);
   if (checked.plan === undefined) throw new Error(`${component} ${JSON.stringify(name)}: validation produced no plan (a bug in acr-tokens).`);
   return checked.plan;

@@ -82,6 +82,12 @@ export interface ScopeMapArgs {
 export class ScopeMap extends pulumi.ComponentResource {
   /** Resource id of the scope map, what `RegistryToken.scopeMap` and `az acr token create --scope-map` take. */
   readonly id: pulumi.Output<string>;
+  /**
+   * The same resource id as `id`, under the name other Pulumi languages get it by: a component's `id`
+   * does not travel back from the provider plugin's Construct (the SDK never sends `id` in its state).
+   * Not in `registerOutputs`: a TypeScript program's state keeps only `id`.
+   */
+  readonly scopeMapId: pulumi.Output<string>;
   /** Name of the scope map in the registry. */
   readonly scopeMapName: pulumi.Output<string>;
   /** The canonical actions sent to ACR: `repositories/<repo>/<action>` and `gateway/<name>/<action>`, sorted. */
@@ -129,6 +135,7 @@ export class ScopeMap extends pulumi.ComponentResource {
     const scopeMap = azureScopeMap(name, this, { registry, scopeMapName, actions, description: args.description });
 
     this.id = scopeMap.id;
+    this.scopeMapId = scopeMap.id;
     this.scopeMapName = scopeMap.name;
     this.actions = scopeMap.actions;
     this.registerOutputs({ id: this.id, scopeMapName: this.scopeMapName, actions: this.actions });

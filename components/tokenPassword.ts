@@ -8,12 +8,13 @@ import { currentTime } from "./common/clock";
 import { throwIfInvalid } from "./validation/errors";
 import { checkTokenPasswordInputs } from "./validation/tokenPasswordArgs";
 import { isPlain } from "./validation/validated";
+import { claimSlotWhenKnown, ownerLabel } from "./slotOwners";
 
 /** Serialized into state as `__provider`; why it is a call-time shim: see `providerShim`. */
 const tokenPasswordShim = providerShim("tokenPasswordProvider");
 
-/** Arguments of {@link TokenPassword}. */
-export interface TokenPasswordArgs {
+/** Arguments of {@link TokenPassword}: the token, and the password's {@link TokenPasswordSpec}. */
+export interface TokenPasswordArgs extends TokenPasswordSpec {
   /**
    * The token whose password this is: a `RegistryToken` (its `id` is used) or a token resource id
    * (`/subscriptions/…/resourceGroups/…/providers/Microsoft.ContainerRegistry/registries/…/tokens/…`).
@@ -21,6 +22,14 @@ export interface TokenPasswordArgs {
    * @example token: ciToken
    */
   token: pulumi.Input<string> | { readonly id: pulumi.Input<string> };
+}
+
+/**
+ * What a token password is, apart from its token: slot, expiry, rotation window and credential
+ * selector. Shared by {@link TokenPasswordArgs} and the provider plugin's `TokenPassword` resource
+ * (components/plugin/tokenPassword.ts), so both document the same inputs once.
+ */
+export interface TokenPasswordSpec {
   /**
    * Which of the token's two password slots this resource owns: `password1` or `password2`. Use both
    * slots with two TokenPasswords to rotate without downtime. Changing it replaces the password (the
@@ -124,6 +133,8 @@ export class TokenPassword extends pulumi.dynamic.Resource {
       "acr-tokens",
       "TokenPassword",
     );
+    // Two owners of one slot would regenerate each other's password on every run: refused here.
+    claimSlotWhenKnown(tokenId as pulumi.Input<string>, args.slot, ownerLabel(name, opts?.parent));
   }
 }
 

@@ -75,9 +75,9 @@ function toStruct(props: Props): Struct {
   return Struct.fromJavaScript(definedOnly(props) as Record<string, never>);
 }
 
-/** Props as the engine sends them to a provider that does not accept secrets: markers stripped, then a Struct. */
-function toWire(props: Props): Struct {
-  return toStruct(stripSecrets(props) as Props);
+/** Props as the engine sends them: to a provider that does not accept secrets, markers stripped; then a Struct. */
+function toWire(props: Props, acceptsSecrets = false): Struct {
+  return toStruct((acceptsSecrets ? props : stripSecrets(props)) as Props);
 }
 
 function fromStruct(s: Struct | undefined): Props {
@@ -218,6 +218,13 @@ export interface ProviderHostOptions {
    * `projectDir` must then resolve `acr-tokens/provider` to compiled JavaScript.
    */
   runtime?: "source" | "compiled";
+  /**
+   * Start a provider plugin executable instead of the dynamic-provider host, as the engine starts
+   * `pulumi-resource-<name>`: `<executable> <engineAddress>` (default the engine-log server; Construct needs a
+   * live one). Such a plugin accepts secrets (acr-tokens' does), so requests keep the secret markers
+   * the engine then sends instead of stripping them.
+   */
+  plugin?: { executable: string; engineAddress?: string };
 }
 
 /**
@@ -233,6 +240,8 @@ export class ProviderHost {
     private readonly child: ChildProcess,
     private readonly client: ResourceProviderClient,
     private readonly engineLog: EngineLog,
+    /** Whether requests keep secret markers (a plugin that accepts secrets) or have them stripped (the dynamic host). */
+    private readonly acceptsSecrets = false,
   ) {
     child.on("exit", () => (this.exited = true));
   }
@@ -266,7 +275,8 @@ export class ProviderHost {
    * The engine address is a loopback server that keeps the host's `pulumi.log` lines ({@link log}).
    */
   static async start(options: ProviderHostOptions = {}): Promise<ProviderHost> {
-    const hostScript = require.resolve("@pulumi/pulumi/cmd/dynamic-provider");
+    // The host of the project's own @pulumi/pulumi, as the engine starts it (the repo's copy when the project has none).
+    const hostScript = require.resolve("@pulumi/pulumi/cmd/dynamic-provider", { paths: [options.projectDir ?? REPO_ROOT] });
     const env: NodeJS.ProcessEnv = {
       PATH: process.env["PATH"],
       HOME: process.env["HOME"],
@@ -279,11 +289,14 @@ export class ProviderHost {
       else env[k] = v;
     }
     const engineLog = await EngineLog.start();
-    const child = spawn(
-      process.execPath,
-      compiled ? [hostScript, engineLog.address] : ["-r", "ts-node/register", "--conditions=acr-tokens-source", hostScript, engineLog.address],
-      { cwd: options.projectDir ?? REPO_ROOT, env, stdio: ["ignore", "pipe", "pipe"] },
-    );
+    const plugin = options.plugin;
+    const child = plugin
+      ? spawn(plugin.executable, [plugin.engineAddress ?? engineLog.address], { cwd: options.projectDir ?? REPO_ROOT, env, stdio: ["ignore", "pipe", "pipe"] })
+      : spawn(
+          process.execPath,
+          compiled ? [hostScript, engineLog.address] : ["-r", "ts-node/register", "--conditions=acr-tokens-source", hostScript, engineLog.address],
+          { cwd: options.projectDir ?? REPO_ROOT, env, stdio: ["ignore", "pipe", "pipe"] },
+        );
     let early = "";
     const port = await new Promise<number>((resolve, reject) => {
       let first = "";
@@ -303,7 +316,7 @@ export class ProviderHost {
       child.once("error", reject);
     });
     const client = new ResourceProviderClient(`127.0.0.1:${port}`, grpc.credentials.createInsecure());
-    const host = new ProviderHost(child, client, engineLog);
+    const host = new ProviderHost(child, client, engineLog, plugin !== undefined);
     host.stdoutText = early;
     child.stdout!.on("data", (c: Buffer) => (host.stdoutText += c.toString("utf8")));
     child.stderr!.on("data", (c: Buffer) => (host.stderrText += c.toString("utf8")));
@@ -333,8 +346,8 @@ export class ProviderHost {
     req.setUrn(urnOf(type, name));
     req.setName(name);
     req.setType(type);
-    req.setOlds(toWire(olds));
-    req.setNews(toWire(news));
+    req.setOlds(toWire(olds, this.acceptsSecrets));
+    req.setNews(toWire(news, this.acceptsSecrets));
     const res = await this.call<provproto.CheckResponse>((cb) => this.client.check(req, cb));
     return {
       inputs: markSecrets(fromStruct(res.getInputs()), secretKeysOf(news)),
@@ -346,8 +359,8 @@ export class ProviderHost {
     const req = new provproto.DiffRequest();
     req.setId(id);
     req.setUrn(urnOf(type, name));
-    req.setOlds(toWire(olds));
-    req.setNews(toWire(news));
+    req.setOlds(toWire(olds, this.acceptsSecrets));
+    req.setNews(toWire(news, this.acceptsSecrets));
     const res = await this.call<provproto.DiffResponse>((cb) => this.client.diff(req, cb));
     const c = res.getChanges();
     const D = provproto.DiffResponse.DiffChanges;
@@ -364,7 +377,7 @@ export class ProviderHost {
     req.setUrn(urnOf(type, name));
     req.setName(name);
     req.setType(type);
-    req.setProperties(toWire(inputs));
+    req.setProperties(toWire(inputs, this.acceptsSecrets));
     const res = await this.call<provproto.CreateResponse>((cb) => this.client.create(req, cb));
     const outs = markSecrets(fromStruct(res.getProperties()), [...secretKeysOf(inputs), ...additionalSecretOutputs]);
     return { id: res.getId(), outs };
@@ -374,8 +387,8 @@ export class ProviderHost {
     const req = new provproto.ReadRequest();
     req.setId(id);
     req.setUrn(urnOf(type, name));
-    req.setProperties(toWire(state));
-    req.setInputs(toWire(inputs));
+    req.setProperties(toWire(state, this.acceptsSecrets));
+    req.setInputs(toWire(inputs, this.acceptsSecrets));
     const res = await this.call<provproto.ReadResponse>((cb) => this.client.read(req, cb));
     const outs = markSecrets(fromStruct(res.getProperties()), [...secretKeysOf(state), ...additionalSecretOutputs]);
     const newInputs = res.getInputs();
@@ -386,8 +399,8 @@ export class ProviderHost {
     const req = new provproto.UpdateRequest();
     req.setId(id);
     req.setUrn(urnOf(type, name));
-    req.setOlds(toWire(olds));
-    req.setNews(toWire(news));
+    req.setOlds(toWire(olds, this.acceptsSecrets));
+    req.setNews(toWire(news, this.acceptsSecrets));
     const res = await this.call<provproto.UpdateResponse>((cb) => this.client.update(req, cb));
     return { outs: markSecrets(fromStruct(res.getProperties()), [...secretKeysOf(news), ...additionalSecretOutputs]) };
   }
@@ -396,8 +409,41 @@ export class ProviderHost {
     const req = new provproto.DeleteRequest();
     req.setId(id);
     req.setUrn(urnOf(type, name));
-    req.setProperties(toWire(state));
+    req.setProperties(toWire(state, this.acceptsSecrets));
     await this.call<Empty>((cb) => this.client.delete(req, cb));
+  }
+
+  /** GetSchema (version 0): the package schema as the plugin serves it, parsed. */
+  async schema(): Promise<Record<string, unknown>> {
+    const req = new provproto.GetSchemaRequest();
+    const res = await this.call<provproto.GetSchemaResponse>((cb) => this.client.getSchema(req, cb));
+    return JSON.parse(res.getSchema()) as Record<string, unknown>;
+  }
+
+  /**
+   * Construct a component, as the engine does for a program in another language: the plugin registers
+   * the children with the monitor at `monitorEndpoint` (a fake in tests) and returns the component's
+   * URN and outputs (secret markers kept).
+   */
+  async construct(
+    type: string,
+    name: string,
+    inputs: Props,
+    monitorEndpoint: string,
+    options: { providers?: Record<string, string>; dryRun?: boolean } = {},
+  ): Promise<{ urn: string; state: Props }> {
+    const req = new provproto.ConstructRequest();
+    req.setProject("acr-tokens-test");
+    req.setStack("test");
+    req.setType(type);
+    req.setName(name);
+    req.setInputs(toStruct(inputs));
+    req.setMonitorendpoint(monitorEndpoint);
+    req.setDryrun(options.dryRun ?? false);
+    req.setParallel(1);
+    for (const [pkg, ref] of Object.entries(options.providers ?? {})) req.getProvidersMap().set(pkg, ref);
+    const res = await this.call<provproto.ConstructResponse>((cb) => this.client.construct(req, cb));
+    return { urn: res.getUrn(), state: fromStruct(res.getState()) };
   }
 
   async pluginVersion(): Promise<string> {

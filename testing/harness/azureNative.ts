@@ -129,11 +129,19 @@ function statusOf(err: unknown): number | undefined {
 }
 
 /** The engine + provider diff: changed input keys, and whether one of them replaces. */
-export function diffAzureNative(type: string, olds: Props, news: Props): { changed: string[]; replace: boolean } {
+export function diffAzureNative(type: string, olds: Props, news: Props): { changed: string[]; replace: boolean; replaces: string[] } {
   const spec = specOf(type);
   const keys = new Set([...Object.keys(olds), ...Object.keys(news)]);
   const changed = [...keys].filter((k) => !deepEqual(olds[k], news[k])).sort();
-  return { changed, replace: changed.some((k) => spec.replaceKeys.includes(k)) };
+  const replaces = changed.filter((k) => spec.replaceKeys.includes(k));
+  return { changed, replace: replaces.length > 0, replaces };
+}
+
+/** The body properties of `outputs` as inputs hold them (what an import adopts as the stored inputs). */
+export function projectAzureNativeInputs(type: string, outputs: Props): Props {
+  const spec = specOf(type);
+  const project = spec.project ?? ((_k: string, v: unknown) => v);
+  return Object.fromEntries(spec.bodyKeys.filter((k) => outputs[k] !== undefined).map((k) => [k, project(k, outputs[k])]));
 }
 
 /** PUT from the inputs (create or update alike), then GET: the outputs, and the id. */

@@ -5,7 +5,9 @@ const RG = "maps-rg";
 const REG = "mapsregistry";
 
 describe("emulator scope maps", () => {
+  // The in-progress LRO variant (one Updating poll), so the protocol's every step is seen.
   const emu = useEmulator({
+    lro: { inProgressPolls: 1 },
     seed: {
       resourceGroups: [{ name: RG }],
       registries: [
