@@ -203,7 +203,8 @@ describe("acr-tokens in a user's Pulumi project (packed, installed offline)", fu
         const root = path.join(project.dir, "node_modules", name);
         const walk = (dir: string): string[] =>
           readdirSync(dir, { withFileTypes: true }).flatMap((e) => (e.isDirectory() ? walk(path.join(dir, e.name)) : [path.join(dir, e.name)]));
-        for (const file of walk(root)) {
+        const code = (file: string) => /\.(js|d\.ts)$/.test(file) || path.relative(root, file).startsWith(`bin${path.sep}`);
+        for (const file of walk(root).filter(code)) {
           const text = readFileSync(file, "utf8");
           const refs = [
             ...[...text.matchAll(/(?:require\(|from |import\()\s*"(\.{1,2}\/[^"]+)"/g)].map((m) => path.resolve(path.dirname(file), m[1]!)),
