@@ -4,6 +4,7 @@ import { DEFAULT_EXPIRING_WITHIN, OutputFormat, parseCheckArgs } from "./args";
 import { runCheck } from "./check";
 import { ArmRequestErrorName, type ArmRequestError } from "../components/arm/errors";
 import { UsageError, UsageErrorName } from "./errors";
+import { redactError, refuseNetworkDebug, rememberEnvSecrets, scrub, show } from "../components/common/redact";
 import { renderJson, renderTable } from "./format";
 import type { TextSink } from "./progress";
 
@@ -69,8 +70,8 @@ Options:
   -h, --help                  Show this help.
 
 Flags:
-  expired-password    a password's expiry has passed
-  expiring-password   a password expires within --expiring-within
+  expired             a password's expiry has passed
+  expiring            a password expires within --expiring-within
   disabled            the token's status is disabled
   no-password         the token has no password
   missing             named with --token, but not in the registry
@@ -118,11 +119,13 @@ export async function main(argv: readonly string[], io: CliIo): Promise<ExitCode
   if (command !== "check") {
     return fail(
       io,
-      new UsageError(`Unknown command "${command}". The command is "check": acr-tokens check --registry <name or resource id>.`),
+      new UsageError(`Unknown command ${show(command, { shape: /^[\w-]{1,30}$/ })}. The command is "check": acr-tokens check --registry <name or resource id>.`),
       "acr-tokens",
     );
   }
   try {
+    // Before anything: under NODE_DEBUG=http(s) Node would print the bearer token of every request.
+    refuseNetworkDebug(io.env);
     const parsed = parseCheckArgs(rest);
     if (parsed.help) {
       io.stdout.write(CHECK_HELP);
@@ -148,7 +151,11 @@ function packageVersion(): string {
 }
 
 function fail(io: CliIo, err: unknown, prefix: string): ExitCode {
-  let message = err instanceof Error ? err.message : String(err);
+  // The boundary: whatever path built the message, it leaves through the package's redaction rule,
+  // which also removes every secret this process was handed (its environment's among them).
+  rememberEnvSecrets(io.env);
+  redactError(err);
+  let message = err instanceof Error ? err.message : scrub(String(err));
   if (err instanceof Error && err.name === ArmRequestErrorName && (err as ArmRequestError).statusCode === undefined) {
     // The provider's message names the stack-config keys; this command reads only the environment.
     message += " This command reads ACR_TOKENS_ARM_ENDPOINT and ACR_TOKENS_CLOUD from the environment.";

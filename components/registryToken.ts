@@ -242,7 +242,7 @@ export class RegistryToken extends pulumi.ComponentResource {
               if (notString.length > 0) {
                 return { problems: notString };
               }
-              const checked = checkScopeMapReference(r.scopeMap ?? "", r.registry);
+              const checked = checkScopeMapReference(r.scopeMap ?? "", r.registry, providerSubscription());
               return { plan: checked.reference, problems: checked.problems };
             });
       scopeMapId = pulumi.all([reference, registry]).apply(([ref, reg]) => scopeMapIdOf(ref, reg, this));
@@ -305,9 +305,25 @@ function nonStringScopeMap(value: unknown): NonStringScopeMap | undefined {
   return { typeOf: value === null ? "null" : Array.isArray(value) ? "array" : typeof value };
 }
 
+/**
+ * The subscription the azure-native provider creates a registry-by-name token in, when the program
+ * states it: stack config `azure-native:subscriptionId`, else `ARM_SUBSCRIPTION_ID` / `AZURE_SUBSCRIPTION_ID`.
+ * Undefined when it comes from elsewhere (the az CLI's default), which only ARM then checks.
+ */
+function providerSubscription(): { id: string; source: string } | undefined {
+  const configured = new pulumi.Config("azure-native").get("subscriptionId")?.trim();
+  if (configured) return { id: configured, source: "the azure-native provider (stack config azure-native:subscriptionId)" };
+  for (const name of ["ARM_SUBSCRIPTION_ID", "AZURE_SUBSCRIPTION_ID"]) {
+    const value = process.env[name]?.trim();
+    if (value) return { id: value, source: `the azure-native provider (${name})` };
+  }
+  return undefined;
+}
+
 /** Every rule over plain arguments at once: the plan, or an InvalidArgumentsError listing every problem. */
 function planOrThrow(component: string, name: string, input: RegistryTokenInput): RegistryTokenPlan {
-  const checked = planRegistryToken(name, input);
+  const subscription = providerSubscription();
+  const checked = planRegistryToken(name, { ...input, ...(subscription ? { providerSubscription: subscription } : {}) });
   throwIfInvalid(component, name, checked.problems);
   if (checked.plan === undefined) throw new Error(`${component} ${JSON.stringify(name)}: validation produced no plan (a bug in acr-tokens).`);
   return checked.plan;

@@ -2,12 +2,13 @@ import * as pulumi from "@pulumi/pulumi";
 import { unknownValue } from "@pulumi/pulumi/runtime/rpc";
 import type { CredentialKind } from "./credential/types";
 import type { PasswordSlot } from "./arm/types";
-import { providerShim } from "./provider/dynamic/loader";
+import { providerShim } from "./provider/dynamic/shim";
 import { TOKEN_PASSWORD, TOKEN_PASSWORD_OUTPUT_KEYS, type TokenPasswordOutputs } from "./provider/tokenPassword/types";
 import { currentTime } from "./common/clock";
 import { throwIfInvalid } from "./validation/errors";
 import { checkTokenPasswordInputs } from "./validation/tokenPasswordArgs";
 import { isPlain } from "./validation/validated";
+import { claimSlotWhenKnown, ownerLabel } from "./slotOwners";
 
 /** Serialized into state as `__provider`; why it is a call-time shim: see `providerShim`. */
 const tokenPasswordShim = providerShim("tokenPasswordProvider");
@@ -132,6 +133,8 @@ export class TokenPassword extends pulumi.dynamic.Resource {
       "acr-tokens",
       "TokenPassword",
     );
+    // Two owners of one slot would regenerate each other's password on every run: refused here.
+    claimSlotWhenKnown(tokenId as pulumi.Input<string>, args.slot, ownerLabel(name, opts?.parent));
     warnIfExpiryPassed(this, name, args.expiry);
   }
 }

@@ -4,8 +4,19 @@
  * matched case-insensitively and {@link sameArmId} compares whole ids that way.
  */
 
+import { show } from "../common/redact";
 import { SUBSCRIPTION_ID } from "../credential/subscription";
 import { isValidName, isValidResourceGroupName, REGISTRY_NAME, SCOPE_MAP_NAME, TOKEN_NAME } from "./names";
+
+/** An id for a message: quoted when id-shaped and credential-free (the redaction rule), else described. */
+const ID_SHAPE = /^\/[\w ./()~-]{0,400}$/;
+function q(value: string): string {
+  return show(value, { shape: ID_SHAPE, maxLength: 400 });
+}
+/** A segment of an id for a message. */
+function qs(value: string): string {
+  return show(value, { shape: /^[\w .()~-]{0,100}$/, maxLength: 100 });
+}
 
 /** The parts of a token id `/subscriptions/{s}/resourceGroups/{rg}/providers/Microsoft.ContainerRegistry/registries/{r}/tokens/{t}`. */
 export interface TokenRef {
@@ -61,23 +72,23 @@ export function parseTokenId(id: unknown): TokenRef | { error: string } {
   }
   const parts = parseRegistryResourceId(id);
   if (!parts?.child || !eq(parts.child.type, "tokens")) {
-    return { error: `"${id}" is not a token resource id; expected ${TOKEN_ID_FORM}.` };
+    return { error: `${q(id)} is not a token resource id; expected ${TOKEN_ID_FORM}.` };
   }
   const { subscriptionId, resourceGroupName, registryName } = parts;
   const tokenName = parts.child.name;
   if (!SUBSCRIPTION_ID.test(subscriptionId)) {
-    return { error: `"${id}" has subscription id "${subscriptionId}", which is not a GUID (e.g. 00000000-0000-0000-0000-000000000000).` };
+    return { error: `${q(id)} has subscription id ${qs(subscriptionId)}, which is not a GUID (e.g. 00000000-0000-0000-0000-000000000000).` };
   }
   if (!isValidResourceGroupName(resourceGroupName)) {
     return {
-      error: `"${id}" has resource group "${resourceGroupName}", which is not a valid name (1–90 letters, digits, '_', '-', '.', '(', ')'; not ending in '.').`,
+      error: `${q(id)} has resource group ${qs(resourceGroupName)}, which is not a valid name (1–90 letters, digits, '_', '-', '.', '(', ')'; not ending in '.').`,
     };
   }
   if (!isValidName(REGISTRY_NAME, registryName)) {
-    return { error: `"${id}" has registry name "${registryName}", which is not valid (5–50 letters and digits).` };
+    return { error: `${q(id)} has registry name ${qs(registryName)}, which is not valid (5–50 letters and digits).` };
   }
   if (!isValidName(TOKEN_NAME, tokenName)) {
-    return { error: `"${id}" has token name "${tokenName}", which is not valid (5–50 letters, digits and '-').` };
+    return { error: `${q(id)} has token name ${qs(tokenName)}, which is not valid (5–50 letters, digits and '-').` };
   }
   return { subscriptionId, resourceGroupName, registryName, tokenName };
 }
@@ -95,10 +106,10 @@ export function scopeMapIdError(id: unknown, tokenRef?: TokenRef): string | unde
   }
   const parts = parseRegistryResourceId(id);
   if (!parts?.child || !eq(parts.child.type, "scopeMaps") || !isValidName(SCOPE_MAP_NAME, parts.child.name)) {
-    return `"${id}" is not a scope map resource id; expected ${form}.`;
+    return `${q(id)} is not a scope map resource id; expected ${form}.`;
   }
   if (tokenRef && !sameArmId(registryIdOf(id), registryIdOf(tokenIdOf(tokenRef)))) {
-    return `"${id}" belongs to another registry than the token ("${tokenRef.registryName}" in resource group "${tokenRef.resourceGroupName}"); use a scope map of the token's registry.`;
+    return `${q(id)} belongs to another registry than the token ("${tokenRef.registryName}" in resource group "${tokenRef.resourceGroupName}"); use a scope map of the token's registry.`;
   }
   return undefined;
 }
@@ -128,6 +139,6 @@ function eq(a: string | undefined, b: string): boolean {
 function describe(v: unknown): string {
   if (v === undefined) return "nothing";
   if (v === null) return "null";
-  if (typeof v === "string") return v === "" ? "an empty string" : `"${v}"`;
+  if (typeof v === "string") return v === "" ? "an empty string" : q(v);
   return `a ${typeof v}`;
 }

@@ -1,6 +1,6 @@
 import { AzureCloud } from "./types";
 import { CredentialSettingsError } from "./errors";
-import { displayValue } from "../common/redact";
+import { describe, displayValue } from "../common/redact";
 import { readSetting, type SettingsReader } from "./settings";
 import { azureNativeCloud } from "./azureNative";
 
@@ -95,6 +95,13 @@ function httpsUrl(value: string, setting: string, what: string, example: string)
   if (url.protocol !== "https:") {
     throw new CredentialSettingsError(
       `${setting} must use https, got ${displayValue(value).text}: Azure SDKs send bearer tokens only over TLS. Use the https address of the ${what}, e.g. ${example}.`,
+    );
+  }
+  if (url.username || url.password) {
+    // Never quoted, not even in part: `user:password@` is a credential, and the endpoint appears in later messages.
+    throw new CredentialSettingsError(
+      `${setting} holds a URL with a user name or password in it (${describe(value)}). Credentials never go in the ${what}: ` +
+        `remove the "user:password@" part (authentication is the credential's job, see README "Authentication"), e.g. ${example}.`,
     );
   }
   if (url.search || url.hash) {

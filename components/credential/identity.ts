@@ -1,4 +1,5 @@
 import type { TokenCredential } from "@azure/core-auth";
+import { rememberEnvSecrets, scrub } from "../common/redact";
 import type { TlsSettings } from "@azure/core-rest-pipeline";
 import type { DefaultAzureCredentialOptions } from "@azure/identity";
 import { CredentialKind } from "./types";
@@ -92,14 +93,18 @@ const UNAVAILABLE = new Set(["CredentialUnavailableError", "AggregateAuthenticat
  * Translates an @azure/identity failure: "not configured here" (CredentialUnavailableError, or a chain
  * where every credential was unavailable) becomes {@link NoCredentialError} with the fix; anything else
  * (the authority refused a configured credential) a {@link CredentialAuthenticationError}. The identity
- * error stays the `cause`; its message (which @azure/identity keeps free of secrets) is quoted in
- * short (see {@link shortIdentityDetail}), with the CA fix when a TLS certificate was not trusted.
+ * error stays the `cause`; its message is quoted in short (see {@link shortIdentityDetail}) and only
+ * after the package's redaction rule scrubbed it (Entra echoes what it was sent), with the CA fix when
+ * a TLS certificate was not trusted.
  *
  * Internal. Exported for testing.
  */
 export function describeIdentityFailure(error: unknown, kind: IdentityCredentialKind, scopes: readonly string[], credentialClass?: string): Error {
   const name = error instanceof Error ? error.name : "";
-  const detail = shortIdentityDetail(error);
+  // Scrubbed (components/common/redact.ts): Entra quotes what it was given, e.g. "Application with identifier
+  // '<AZURE_CLIENT_ID>' was not found", which is the client secret when the two variables are swapped.
+  rememberEnvSecrets(process.env);
+  const detail = scrub(shortIdentityDetail(error));
   const cls = credentialClass ?? IDENTITY_CLASS[kind];
   if (UNAVAILABLE.has(name)) {
     const which =

@@ -8,7 +8,7 @@ import { RefreshingCredential } from "./refreshingCredential";
 import { CredentialSettingsError } from "./errors";
 import { CaCertificateCache } from "./caCertificates";
 import { currentTime } from "../common/clock";
-import { displayValue } from "../common/redact";
+import { displayValue, refuseNetworkDebug, rememberEnvSecrets, rememberSecret } from "../common/redact";
 import { parseDuration, readSetting, settingsReader, type Setting, type SettingsReader } from "./settings";
 import { subscriptionFromSetting, subscriptionIdProblem, type SubscriptionOrigin } from "./subscription";
 import { AZURE_NATIVE_SETTINGS, azureNativeAuxiliaryTenants, azureNativeCredential, readAzureNativeSetting, type AzureNativeCredentialPlan } from "./azureNative";
@@ -44,6 +44,12 @@ export const DEFAULT_ACCESS_TOKEN_MIN_VALIDITY_MS = 300_000;
  * apply after the package's own settings.
  */
 export async function resolveCredential(source: CredentialSettingsSource = {}): Promise<ResolvedCredential> {
+  // Node's own network debug output would print the bearer token: nothing is resolved or sent under it.
+  refuseNetworkDebug(process.env);
+  if (source.env) refuseNetworkDebug(source.env);
+  // Secrets in the environment are scrubbed from every message of this process (components/common/redact.ts).
+  rememberEnvSecrets(process.env);
+  if (source.env) rememberEnvSecrets(source.env);
   const settings = settingsReader(source);
   const now = (): Date => currentTime(source);
   const cloud = resolveCloud(settings);
@@ -70,6 +76,7 @@ export async function resolveCredential(source: CredentialSettingsSource = {}): 
           `(or stack config acr-tokens:accessToken, ACR_TOKENS_ACCESS_TOKEN_FILE, AZURE_CLI_ACCESS_TOKEN), or select another credential.`,
       );
     }
+    rememberSecret(parsed.token);
     const minValidity = readSetting(settings, "accessTokenMinValidity", ["ACR_TOKENS_ACCESS_TOKEN_MIN_VALIDITY"]);
     const minValidityMs = minValidity ? parseDuration(minValidity) : DEFAULT_ACCESS_TOKEN_MIN_VALIDITY_MS;
     const key = memoKey({

@@ -71,8 +71,9 @@ export interface Route {
   /**
    * How role assignments apply (only when enforced): "enforce" (default) answers 403 without a
    * covering assignment; "filter" lists only what the caller may read (ARM's generic resource
-   * list does this); "skip" for subscription lists and LRO status URLs, which ARM lets the caller
-   * who started the operation poll whatever scope its role is at.
+   * list does this); "skip" for subscription lists and the subscription-level `operationResults`
+   * URL. A resource's `operationStatuses` URL is checked like a read of that resource, as ARM does:
+   * a principal without a role there (or with one on another group) gets 403, not the status.
    */
   roleCheck?: "enforce" | "filter" | "skip";
   /** True when the route takes a JSON body (PUT/PATCH/POST). */
