@@ -1,5 +1,5 @@
 import type { ContainerRegistryManagementClient } from "@azure/arm-containerregistry";
-import type { Emulator, RequestLogEntry } from "acr-tokens/emulator";
+import type { Emulator, RequestLogEntry } from "acr-tokens-emulator";
 import { TokenPassword } from "../components/tokenPassword";
 import { AzCli } from "../testing/azCli";
 import { ProviderHost, registerUnderMocks, withProvider, type Props } from "../testing/providerHost";

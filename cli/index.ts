@@ -1,3 +1,5 @@
+import { existsSync, readFileSync } from "node:fs";
+import { dirname, join } from "node:path";
 import { DEFAULT_EXPIRING_WITHIN, OutputFormat, parseCheckArgs } from "./args";
 import { runCheck } from "./check";
 import { ArmRequestErrorName, type ArmRequestError } from "../components/arm/errors";
@@ -39,6 +41,10 @@ const MAIN_HELP = `Usage: acr-tokens <command> [options]
 Commands:
   check    List a registry's tokens with their passwords' expiry, and flag what needs attention.
 
+Options:
+  -V, --version  Print the version of acr-tokens.
+  -h, --help     Show this help.
+
 Run 'acr-tokens check --help' for the options of check.
 `;
 
@@ -64,8 +70,8 @@ Options:
   -h, --help                  Show this help.
 
 Flags:
-  expired-password    a password's expiry has passed
-  expiring-password   a password expires within --expiring-within
+  expired             a password's expiry has passed
+  expiring            a password expires within --expiring-within
   disabled            the token's status is disabled
   no-password         the token has no password
   missing             named with --token, but not in the registry
@@ -82,7 +88,7 @@ ACR_TOKENS_ACCESS_TOKEN_FILE or AZURE_CLI_ACCESS_TOKEN: the token, or the JSON o
 Passwords are never read or printed; the check only lists tokens.
 
 Examples:
-  export ACR_TOKENS_ACCESS_TOKEN="$(az account get-access-token --query accessToken -o tsv)"
+  export ACR_TOKENS_ACCESS_TOKEN="$(az account get-access-token --resource https://management.azure.com/ -o json)"
   acr-tokens check --registry myregistry --subscription 00000000-0000-0000-0000-000000000000
   acr-tokens check --registry "$REGISTRY_ID" --token ci-pull --token ci-push --expiring-within 30d
   acr-tokens check --registry myregistry -g my-rg --output json | jq '.tokens[] | select(.flags != [])'
@@ -98,6 +104,10 @@ Examples:
  */
 export async function main(argv: readonly string[], io: CliIo): Promise<ExitCode> {
   const [command, ...rest] = argv;
+  if ((command === "--version" || command === "-V") && rest.length === 0) {
+    io.stdout.write(`${packageVersion()}\n`);
+    return ExitCode.Ok;
+  }
   if (command === undefined || command === "--help" || command === "-h" || command === "help") {
     if (command === "help" && rest[0] === "check") {
       io.stdout.write(CHECK_HELP);
@@ -129,6 +139,17 @@ export async function main(argv: readonly string[], io: CliIo): Promise<ExitCode
   }
 }
 
+/** The version in the package's own package.json (two folders up from dist/cli/, one from cli/ in the repository). */
+function packageVersion(): string {
+  for (let dir = __dirname; dir !== dirname(dir); dir = dirname(dir)) {
+    const file = join(dir, "package.json");
+    if (!existsSync(file)) continue;
+    const manifest = JSON.parse(readFileSync(file, "utf8")) as { name?: string; version?: string };
+    if (manifest.name === "acr-tokens" && manifest.version) return manifest.version;
+  }
+  return "unknown";
+}
+
 function fail(io: CliIo, err: unknown, prefix: string): ExitCode {
   // The boundary: whatever path built the message, it leaves through the package's redaction rule,
   // which also removes every secret this process was handed (its environment's among them).
@@ -139,6 +160,8 @@ function fail(io: CliIo, err: unknown, prefix: string): ExitCode {
     // The provider's message names the stack-config keys; this command reads only the environment.
     message += " This command reads ACR_TOKENS_ARM_ENDPOINT and ACR_TOKENS_CLOUD from the environment.";
   }
+  // The provider's ARM errors end with the Pulumi command to run again; here it is this command.
+  if (err instanceof Error && err.name === ArmRequestErrorName) message = message.replace(/run `pulumi up` again/g, `run \`${prefix}\` again`);
   io.stderr.write(`${prefix}: ${message}\n`);
   if (err instanceof Error && err.name === UsageErrorName) {
     io.stderr.write(`Run '${prefix} --help' for usage.\n`);

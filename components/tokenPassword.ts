@@ -2,7 +2,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { unknownValue } from "@pulumi/pulumi/runtime/rpc";
 import type { CredentialKind } from "./credential/types";
 import type { PasswordSlot } from "./arm/types";
-import { providerShim } from "./provider/dynamic/loader";
+import { providerShim } from "./provider/dynamic/shim";
 import { TOKEN_PASSWORD, TOKEN_PASSWORD_OUTPUT_KEYS, type TokenPasswordOutputs } from "./provider/tokenPassword/types";
 import { currentTime } from "./common/clock";
 import { throwIfInvalid } from "./validation/errors";

@@ -49,6 +49,7 @@ Options:
   --replication-delay SECONDS with --data-plane: a new password logs in only this long after generation
                               (emulator clock; default 0, the service documents up to 60)
   --quiet                     no access log on stderr
+  -V, --version               print the version and exit (answered by the bin)
   -h, --help                  show this help
 
 Token options (acr-tokens-emulator token): prints an ARM access token signed with the key in the

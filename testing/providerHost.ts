@@ -275,7 +275,8 @@ export class ProviderHost {
    * The engine address is a loopback server that keeps the host's `pulumi.log` lines ({@link log}).
    */
   static async start(options: ProviderHostOptions = {}): Promise<ProviderHost> {
-    const hostScript = require.resolve("@pulumi/pulumi/cmd/dynamic-provider");
+    // The host of the project's own @pulumi/pulumi, as the engine starts it (the repo's copy when the project has none).
+    const hostScript = require.resolve("@pulumi/pulumi/cmd/dynamic-provider", { paths: [options.projectDir ?? REPO_ROOT] });
     const env: NodeJS.ProcessEnv = {
       PATH: process.env["PATH"],
       HOME: process.env["HOME"],

@@ -1,7 +1,7 @@
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import * as path from "node:path";
-import { startEmulator } from "acr-tokens/emulator";
+import { startEmulator } from "acr-tokens-emulator";
 import { EmulatorHarness, reveal } from "./harness";
 import { pullImage, Skopeo, writeOciLayout } from "./registryClients";
 

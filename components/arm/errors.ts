@@ -1,6 +1,7 @@
 import { isRestError } from "@azure/core-rest-pipeline";
 import { describeBody, oneLine, redactError } from "../common/redact";
 import { explainAuthFailure } from "../credential";
+import { tlsTrustHint } from "../credential/identity";
 import type { ResolvedCredential } from "../credential/types";
 
 /** `name` of {@link ArmRequestError}; compare names rather than classes so checks survive duplicate package copies. */
@@ -146,7 +147,7 @@ export function wrapArmError(err: unknown, label: string, operation: string, res
   if (status === undefined) {
     return new ArmRequestError(
       `${label}: ${operation} could not reach ARM at ${resolved.armEndpoint} (${code ?? "no response"}). ` +
-        "Check the network and the ARM endpoint setting (acr-tokens:cloud / acr-tokens:armEndpoint).",
+        `Check the network and the ARM endpoint setting (acr-tokens:cloud / acr-tokens:armEndpoint).${tlsTrustHint(err)}`,
       { code, operation, cause: err },
     );
   }

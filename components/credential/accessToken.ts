@@ -140,7 +140,7 @@ export function parseAccessToken(text: string, origin: AccessTokenOrigin): Parse
     const name = INVISIBLE_NAMES[odd[0]] ?? (/[\u0000-\u001f\u007f-\u009f]/.test(odd[0]) ? "a control character" : "a character outside printable ASCII");
     throw malformed(
       `contains ${name} (${code}) at character ${odd.index + 1} of ${token.length}, which no access token has: a copy-paste artifact. ` +
-        `Copy the token again, or set it straight from the command's output (az account get-access-token --query accessToken -o tsv)`,
+        `Copy the token again, or set it straight from the command's output (az account get-access-token -o json)`,
     );
   }
   if (/\s/.test(token)) throw malformed("contains whitespace");
@@ -210,8 +210,11 @@ export interface PrecheckContext {
 export function refreshCommand(origin: AccessTokenOrigin, audience: string, tenantId?: string): string {
   const az = `az account get-access-token --resource ${trimSlashes(audience)}/${tenantId ? ` --tenant ${tenantId}` : ""}`;
   if (origin.path !== undefined) return `'${az} > ${origin.path}'`;
-  if (origin.settingName.includes(":")) return `'pulumi config set --secret ${origin.settingName} "$(${az} --query accessToken -o tsv)"'`;
-  return `'export ${origin.settingName}="$(${az} --query accessToken -o tsv)"'`;
+  // The JSON keeps the subscription (and tenant) that `acr-tokens check` needs; a raw token drops them.
+  // AZURE_CLI_ACCESS_TOKEN is shared with the Azure CLI's proposal, which takes the token alone.
+  const value = origin.settingName === "AZURE_CLI_ACCESS_TOKEN" ? `$(${az} --query accessToken -o tsv)` : `$(${az} -o json)`;
+  if (origin.settingName.includes(":")) return `'pulumi config set --secret ${origin.settingName} "${value}"'`;
+  return `'export ${origin.settingName}="${value}"'`;
 }
 
 function cloudLabel(cloud: ResolvedCloud): string {

@@ -2,6 +2,7 @@ import { AzureCloud } from "./types";
 import { CredentialSettingsError } from "./errors";
 import { describe, displayValue } from "../common/redact";
 import { readSetting, type SettingsReader } from "./settings";
+import { azureNativeCloud } from "./azureNative";
 
 /** What the module needs to know about one Azure cloud. */
 export interface CloudDefinition {
@@ -118,7 +119,8 @@ function httpsUrl(value: string, setting: string, what: string, example: string)
  * Internal. Exported for testing.
  */
 export function resolveCloud(settings: SettingsReader): ResolvedCloud {
-  const cloudSetting = readSetting(settings, "cloud", ["ACR_TOKENS_CLOUD"]);
+  // azure-native's environment (`azure-native:environment`, ARM_ENVIRONMENT) applies when the package's own is unset.
+  const cloudSetting = readSetting(settings, "cloud", ["ACR_TOKENS_CLOUD"]) ?? azureNativeCloud(settings);
   let cloudName: AzureCloud = AzureCloud.AzureCloud;
   if (cloudSetting) {
     const match = Object.values(AzureCloud).find((c) => c.toLowerCase() === cloudSetting.value.toLowerCase());

@@ -1,7 +1,7 @@
 /**
  * `acr-tokens/provider`: the dynamic providers' real code. The serialized providers stored in state
  * are shims that `require("acr-tokens/provider")` at call time, so the installed version of this
- * module always runs (see dynamic/loader.ts).
+ * module always runs (see dynamic/shim.ts).
  */
 export { tokenPasswordProvider } from "./dynamic/tokenPasswordProvider";
 export type { TokenPasswordInputs, TokenPasswordOutputs } from "./tokenPassword/types";

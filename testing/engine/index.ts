@@ -27,7 +27,7 @@ import {
   type Stack,
   type UpResult,
 } from "@pulumi/pulumi/automation";
-import { startEmulator, type Emulator } from "acr-tokens/emulator";
+import { startEmulator, type Emulator } from "acr-tokens-emulator";
 import { AZURE_NATIVE_VERSION } from "./azureNativePlugin";
 
 const run = promisify(execFile);
@@ -358,6 +358,9 @@ export function keyOfUrn(urn: string): string {
 
 /** One stack on an {@link EngineBed}. Every operation returns the engine's steps and the CLI's output. */
 export class EngineStack {
+  /** When set, the program module (relative to the repository root) the next `up` and `preview` run instead of the stack's first one. */
+  program: string | undefined;
+
   constructor(
     private readonly bed: EngineBed,
     readonly stack: Stack,
@@ -388,13 +391,17 @@ export class EngineStack {
     }
   }
 
+  private programOption(): { program?: PulumiFn } {
+    return this.program === undefined ? {} : { program: programFromModule(this.program) };
+  }
+
   /** `pulumi up`; `replace` lists URNs to replace (`--replace`). */
   up(options: { parallel?: number; replace?: string[] } = {}): Promise<EngineRun<UpResult>> {
-    return this.observe((hooks) => this.stack.up({ ...hooks, ...options }));
+    return this.observe((hooks) => this.stack.up({ ...hooks, ...this.programOption(), ...options }));
   }
 
   preview(options: { refresh?: boolean; expectNoChanges?: boolean } = {}): Promise<EngineRun<PreviewResult>> {
-    return this.observe((hooks) => this.stack.preview({ ...hooks, ...options }));
+    return this.observe((hooks) => this.stack.preview({ ...hooks, ...this.programOption(), ...options }));
   }
 
   /** `pulumi refresh`; `clearPendingCreates` drops creates an interrupted run left pending (`--clear-pending-creates`). */
@@ -411,7 +418,7 @@ export class EngineStack {
     const abort = new AbortController();
     let seen = "";
     const running = this.observe((hooks) =>
-      this.stack.up({ ...hooks, onOutput: (s) => (hooks.onOutput(s), (seen += s)), signal: abort.signal }),
+      this.stack.up({ ...hooks, ...this.programOption(), onOutput: (s) => (hooks.onOutput(s), (seen += s)), signal: abort.signal }),
     );
     running.catch(() => undefined);
     return {

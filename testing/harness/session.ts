@@ -1,5 +1,5 @@
 import { ContainerRegistryManagementClient } from "@azure/arm-containerregistry";
-import type { Emulator } from "acr-tokens/emulator";
+import type { Emulator } from "acr-tokens-emulator";
 import { HostPool } from "./hosts";
 import type { StackConfig } from "./program";
 import { destroy, preview, refresh, runProgram, type RunOptions, type RunResult } from "./run";

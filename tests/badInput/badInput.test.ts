@@ -1,12 +1,14 @@
 import * as assert from "node:assert/strict";
 import { tmpdir } from "node:os";
 import * as path from "node:path";
-import type { Emulator } from "acr-tokens/emulator";
+import type { Emulator } from "acr-tokens-emulator";
+import { mkdtempSync } from "node:fs";
 import { main } from "../../cli";
 import type { EmulatorHarness } from "../../testing/harness";
 import { jwt } from "../credential/fixtures";
 import { useE2eBed } from "../e2e/fixture";
 import { recordFigure } from "../faults/figures";
+import { setProcessEnv } from "../cli/helpers";
 
 const RG = "rg-bad-input";
 const REGISTRY = "badinputreg";
@@ -37,6 +39,8 @@ interface CliRow {
   env?: Record<string, string | undefined>;
   /** A secret in the input that must not appear in the message. */
   secret?: string;
+  /** Variables @azure/identity and the ARM client read from process.env itself (set for this row only). */
+  processEnv?: Record<string, string>;
   expect: RegExp;
 }
 
@@ -127,7 +131,7 @@ describe("bad input: rejected before any ARM request, with the fix", function ()
     { surface: "RotatingTokenPassword", what: "expiresInDays without rotateBeforeExpiryDays", component: "RotatingTokenPassword", args: { token: tokenId("some-token"), expiresInDays: 90 }, expect: /RotatingTokenPassword "bad": rotateBeforeExpiryDays is missing: expiresInDays and rotateBeforeExpiryDays go together \(e\.g\. 90 and 14\)/ },
     { surface: "RotatingTokenPassword", what: "a rotation window as long as the lifetime", component: "RotatingTokenPassword", args: { token: tokenId("some-token"), expiresInDays: 14, rotateBeforeExpiryDays: 13 }, expect: /RotatingTokenPassword "bad": rotateBeforeExpiryDays 13 leaves less than 2 days of expiresInDays 14 .*Use a smaller window or a longer lifetime/ },
     { surface: "RotatingTokenPassword", what: "a token that is not an id", component: "RotatingTokenPassword", args: { token: "not-an-id", rotationPeriodDays: 30 }, expect: /TokenPassword "bad-password1": token a 9-character value is not a token resource id; expected \/subscriptions\// },
-    { surface: "stack config", what: "an expired access token in config", component: "TokenPassword", args: { token: tokenId("some-token") }, config: { "acr-tokens:accessToken": jwt({ aud: "https://management.azure.com/", tid: emu.tenantId, exp: nowSeconds() - 3600 }) }, expect: /expired at .*Get a new one: .*az account get-access-token/ },
+    { surface: "stack config", what: "an expired access token in config", component: "TokenPassword", args: { token: tokenId("some-token") }, config: { "acr-tokens:accessToken": jwt({ aud: "https://management.azure.com/", tid: emu.tenantId, exp: nowSeconds() - 3600 }) }, expect: /expired at .*Get a new one: 'pulumi config set --secret acr-tokens:accessToken "\$\(az account get-access-token --resource https:\/\/management\.azure\.com\/ --tenant \S+ -o json\)"'/ },
     { surface: "stack config", what: "an access token for another audience", component: "TokenPassword", args: { token: tokenId("some-token") }, config: { "acr-tokens:accessToken": jwt({ aud: "https://vault.azure.net", tid: emu.tenantId, exp: nowSeconds() + 3600 }) }, expect: /az account get-access-token --resource/ },
     { surface: "stack config", what: "an access token of another tenant", component: "TokenPassword", args: { token: tokenId("some-token") }, config: { "acr-tokens:accessToken": jwt({ aud: "https://management.azure.com/", tid: emu.tenantId, exp: nowSeconds() + 3600 }), "acr-tokens:tenantId": OTHER_TENANT }, expect: /tenant/ },
     { surface: "stack config", what: "an unknown cloud", component: "TokenPassword", args: { token: tokenId("some-token") }, config: { "acr-tokens:cloud": "AzureMars" }, expect: /AzureMars/ },
@@ -140,6 +144,7 @@ describe("bad input: rejected before any ARM request, with the fix", function ()
     { surface: "stack config", what: "an access token not valid yet (nbf an hour ahead)", component: "TokenPassword", args: { token: tokenId("some-token") }, config: { "acr-tokens:accessToken": jwt({ aud: "https://management.azure.com/", tid: emu.tenantId, nbf: nowSeconds() + 3600, exp: nowSeconds() + 7200 }) }, expect: /is not valid before .* \(UTC; its "nbf" claim\).*Check this machine's clock/ },
     { surface: "stack config", what: "a zero-width space pasted into the access token", component: "TokenPassword", args: { token: tokenId("some-token") }, config: { "acr-tokens:accessToken": `${validToken().slice(0, 30)}\u200b${validToken().slice(30)}` }, expect: /contains a zero-width space \(U\+200B\) at character 31 of \d+, which no access token has: a copy-paste artifact\. Copy the token again/ },
     { surface: "stack config", what: "an ARM endpoint with user:password@", component: "TokenPassword", args: { token: tokenId("some-token") }, config: { "acr-tokens:armEndpoint": `https://admin:${CLIENT_SECRET}@127.0.0.1:1` }, secret: CLIENT_SECRET, expect: /holds a URL with a user name or password in it .*remove the "user:password@" part/ },
+    { surface: "stack config", what: "azure-native's client secret without its tenant", component: "TokenPassword", args: { token: tokenId("some-token") }, config: { "acr-tokens:accessToken": "", "azure-native:clientId": "5f0c6a4e-1111-4c4c-9a9a-000000000001", "azure-native:clientSecret": "not-a-real-secret" }, expect: /stack config azure-native:clientSecret is set, so the azure-native client secret credential is used, but ARM_TENANT_ID \(or stack config azure-native:tenantId\) is missing\./ },
   ];
 
   const cliRows = (): CliRow[] => [
@@ -154,7 +159,7 @@ describe("bad input: rejected before any ARM request, with the fix", function ()
     { surface: "CLI flags", what: "a malformed token name", argv: ["check", "--registry", REGISTRY, "-g", RG, "--token", "ci_pull"], expect: /--token "ci_pull" is not a valid token name/ },
     { surface: "CLI flags", what: "a window in weeks", argv: ["check", "--registry", REGISTRY, "-g", RG, "--expiring-within", "2w"], expect: /--expiring-within "2w" has the unit "w", which is not accepted/ },
     { surface: "CLI flags", what: "an unknown output format", argv: ["check", "--registry", REGISTRY, "-g", RG, "--output", "yaml"], expect: /--output "yaml" is not a format this command writes/ },
-    { surface: "credential settings", what: "an expired token in ACR_TOKENS_ACCESS_TOKEN", argv: ["check", "--registry", REGISTRY, "-g", RG], env: { ACR_TOKENS_ACCESS_TOKEN: jwt({ aud: "https://management.azure.com/", tid: emu.tenantId, exp: nowSeconds() - 60 }) }, expect: /expired at .*az account get-access-token/ },
+    { surface: "credential settings", what: "an expired token in ACR_TOKENS_ACCESS_TOKEN", argv: ["check", "--registry", REGISTRY, "-g", RG], env: { ACR_TOKENS_ACCESS_TOKEN: jwt({ aud: "https://management.azure.com/", tid: emu.tenantId, exp: nowSeconds() - 60 }) }, expect: /expired at .*'export ACR_TOKENS_ACCESS_TOKEN="\$\(az account get-access-token --resource https:\/\/management\.azure\.com\/ --tenant \S+ -o json\)"'/ },
     { surface: "credential settings", what: "a token for Key Vault", argv: ["check", "--registry", REGISTRY, "-g", RG], env: { ACR_TOKENS_ACCESS_TOKEN: jwt({ aud: "https://vault.azure.net", tid: emu.tenantId, exp: nowSeconds() + 3600 }) }, expect: /az account get-access-token --resource/ },
     { surface: "credential settings", what: "a token of another tenant", argv: ["check", "--registry", REGISTRY, "-g", RG], env: { ACR_TOKENS_TENANT_ID: OTHER_TENANT }, expect: /tenant/ },
     { surface: "credential settings", what: "a token file that does not exist", argv: ["check", "--registry", REGISTRY, "-g", RG], env: { ACR_TOKENS_ACCESS_TOKEN: undefined, ACR_TOKENS_ACCESS_TOKEN_FILE: path.join(tmpdir(), "acr-tokens-no-such-file") }, expect: /ACR_TOKENS_ACCESS_TOKEN_FILE/ },
@@ -172,6 +177,12 @@ describe("bad input: rejected before any ARM request, with the fix", function ()
     { surface: "credential settings", what: "a client secret in ACR_TOKENS_CA_CERT_FILE", argv: ["check", "--registry", REGISTRY, "-g", RG], env: { ACR_TOKENS_CA_CERT_FILE: CLIENT_SECRET }, secret: CLIENT_SECRET, expect: /ACR_TOKENS_CA_CERT_FILE names a file that cannot be read \(a 40-character value that looks like a password or key \(not shown: it may be a secret\): ENOENT\)\. Point it at a PEM file/ },
     { surface: "credential settings", what: "an access token in ACR_TOKENS_CLOCK_FILE", argv: ["check", "--registry", REGISTRY, "-g", RG], env: { ACR_TOKENS_CLOCK_FILE: JWT_LIKE }, secret: JWT_LIKE, expect: /ACR_TOKENS_CLOCK_FILE names a file that cannot be read \(a \d+-character value shaped like a JWT access token \(not shown: it may be a secret\): ENOENT\)\. Point it at the file/ },
     { surface: "credential settings", what: "a token pasted inside another setting's value, with a zero-width space", argv: ["check", "--registry", REGISTRY, "-g", RG], env: { ACR_TOKENS_ACCESS_TOKEN: `${JWT_LIKE.slice(0, 12)}\u200b${JWT_LIKE.slice(12)}` }, secret: JWT_LIKE.slice(12), expect: /contains a zero-width space \(U\+200B\) at character 13/ },
+    { surface: "credential settings", what: "azure-native's client secret without its tenant (ARM_*)", argv: ["check", "--registry", REGISTRY, "-g", RG], env: { ACR_TOKENS_ACCESS_TOKEN: undefined, ARM_CLIENT_ID: "5f0c6a4e-1111-4c4c-9a9a-000000000001", ARM_CLIENT_SECRET: "not-a-real-secret" }, expect: /ARM_CLIENT_SECRET is set, so the azure-native client secret credential is used, but ARM_TENANT_ID \(or stack config azure-native:tenantId\) is missing\./ },
+    { surface: "credential settings", what: "azure-native OIDC without a token", argv: ["check", "--registry", REGISTRY, "-g", RG], env: { ACR_TOKENS_ACCESS_TOKEN: undefined, ARM_USE_OIDC: "true", ARM_CLIENT_ID: "5f0c6a4e-1111-4c4c-9a9a-000000000001", ARM_TENANT_ID: OTHER_TENANT }, expect: /ARM_USE_OIDC is "true", so the azure-native OIDC credential is used, but no OIDC token is set\. Set ARM_OIDC_TOKEN/ },
+    // The CA is not given: the TLS handshake fails before any HTTP request reaches the emulator.
+    { surface: "credential settings", what: "an ARM endpoint whose certificate is not trusted", argv: ["check", "--registry", REGISTRY, "-g", RG], env: { ACR_TOKENS_CA_CERT_FILE: undefined }, processEnv: { ACR_TOKENS_RETRY_DELAY_MS: "1" }, expect: /could not reach ARM at .*The server's TLS certificate is not trusted here: set ACR_TOKENS_CA_CERT_FILE/ },
+    // Only the developer credentials (VS Code, az with an empty config folder, PowerShell, azd): no network at all.
+    { surface: "credential settings", what: "DefaultAzureCredential with nothing signed in: short, no MSAL dump", argv: ["check", "--registry", REGISTRY, "-g", RG], env: { ACR_TOKENS_ACCESS_TOKEN: undefined }, processEnv: { AZURE_TOKEN_CREDENTIALS: "dev", AZURE_CONFIG_DIR: mkdtempSync(path.join(tmpdir(), "acr-tokens-no-az-")) }, expect: /^acr-tokens check: No Azure credential: .*DefaultAzureCredential said: (?:(?!https?:|Headers|Timestamp)[^\n]){1,600}\n$/ },
   ];
 
   it("control: valid input through the same paths does reach ARM", async () => {
@@ -187,7 +198,7 @@ describe("bad input: rejected before any ARM request, with the fix", function ()
   describe("components and stack config (mini-up through the real host)", () => {
     // Rows are built when the tests run (they need the emulator's ids and clock); the titles are static.
     const titles = [
-      ...Array.from({ length: 43 }, (_, i) => i),
+      ...Array.from({ length: 44 }, (_, i) => i),
     ];
     for (const i of titles) {
       it(`component row ${i + 1}`, async function () {
@@ -211,14 +222,15 @@ describe("bad input: rejected before any ARM request, with the fix", function ()
   });
 
   describe("check CLI flags and credential environment", () => {
-    const count = 27;
+    const count = 31;
     for (let i = 0; i < count; i++) {
       it(`cli row ${i + 1}`, async function () {
         const row = cliRows()[i];
         assert.ok(row, `no cli row ${i + 1}`);
         this.test!.title = `${row.surface}: ${row.what}`;
         const mark = emu.requests.length;
-        const run = await cli(row.argv, row.env);
+        const restore = setProcessEnv(row.processEnv ?? {});
+        const run = await cli(row.argv, row.env).finally(restore);
         assert.equal(run.code, 2, `exit code (stderr: ${run.stderr})`);
         assert.equal(run.stdout, "");
         assert.match(run.stderr, row.expect);

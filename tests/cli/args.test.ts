@@ -1,3 +1,5 @@
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
 import * as assert from "node:assert/strict";
 import { CHECK_HELP, main, parseCheckArgs, parseWindow } from "../../cli";
 import { firstSentence } from "./helpers";
@@ -128,8 +130,16 @@ describe("acr-tokens command line", () => {
       for (const text of ["--registry", "--resource-group", "--subscription", "--token", "--expiring-within", "--output", "--help"]) {
         assert.ok(CHECK_HELP.includes(text), text);
       }
-      for (const flag of ["expired-password", "expiring-password", "disabled", "no-password", "missing"]) assert.match(CHECK_HELP, new RegExp(`\\n  ${flag} +\\S`));
+      for (const flag of ["expired", "expiring", "disabled", "no-password", "missing"]) assert.match(CHECK_HELP, new RegExp(`\\n  ${flag} +\\S`));
       for (const code of ["0", "1", "2"]) assert.match(CHECK_HELP, new RegExp(`\\n  ${code}   \\S`));
+    });
+
+    it("answers --version and -V with the package's version on stdout, exit 0", async () => {
+      const { version } = JSON.parse(readFileSync(join(__dirname, "..", "..", "package.json"), "utf8")) as { version: string };
+      for (const flag of ["--version", "-V"]) {
+        const run = await cli([flag]);
+        assert.deepEqual(run, { ...run, code: 0, stdout: `${version}\n`, stderr: "" });
+      }
     });
 
     it("prints the command list for acr-tokens --help", async () => {

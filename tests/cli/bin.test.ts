@@ -46,7 +46,7 @@ describe("acr-tokens as a process", function () {
     assert.equal(code, 1);
     const report = JSON.parse(stdout) as CheckReport;
     assert.equal(stdout, `${JSON.stringify(report, null, 2)}\n`, "stdout is exactly one JSON document");
-    assert.deepEqual(report.tokens.map((t) => [t.name, t.flags]), [["piped-token", ["expiring-password"]]]);
+    assert.deepEqual(report.tokens.map((t) => [t.name, t.flags]), [["piped-token", ["expiring", "expiring-password"]]]);
     assertNoSecret([stdout, stderr], bed.secrets);
   });
 

@@ -243,7 +243,7 @@ describe("credential: real credentials against the emulator", () => {
       restore = setIdentityEnv({ ...emulatorEnv(), ACR_TOKENS_ACCESS_TOKEN: emu.issueToken({ tenantId: other }) });
       const err = await explained401(await resolveCredential({ env: process.env }));
       assert.equal(err.problem, "tenant");
-      assert.ok(err.message.includes(`--tenant ${emu.tenantId} --query accessToken`), `the fix does not name the emulator's tenant: ${err.message}`);
+      assert.ok(err.message.includes(`--tenant ${emu.tenantId} -o json`), `the fix does not name the emulator's tenant: ${err.message}`);
     });
   });
 

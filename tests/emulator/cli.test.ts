@@ -1,17 +1,18 @@
 import assert from "node:assert/strict";
-import { spawn, type ChildProcessWithoutNullStreams } from "node:child_process";
+import { execFile, spawn, type ChildProcessWithoutNullStreams } from "node:child_process";
 import { once } from "node:events";
 import { existsSync, readFileSync, statSync } from "node:fs";
 import { request } from "node:https";
 import { join, resolve } from "node:path";
 import { createInterface } from "node:readline";
+import { promisify } from "node:util";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { mintToken, parseCli, parseTokenCli, USAGE, UsageError } from "../../emulator/cli";
 
 const ROOT = join(__dirname, "..", "..");
 
-/** Spawns the CLI from source (ts-node), as `bin/acr-tokens-emulator.js` runs it from dist/. */
+/** Spawns the CLI from source (ts-node), as `emulator/bin/acr-tokens-emulator.js` runs it from emulator/dist/. */
 function spawnCli(args: string[]): ChildProcessWithoutNullStreams {
   return spawn(process.execPath, ["-r", "ts-node/register", "--conditions=acr-tokens-source", join(ROOT, "emulator", "cli.ts"), ...args], {
     cwd: ROOT,
@@ -109,12 +110,18 @@ describe("emulator CLI", function () {
     assert.throws(() => parseCli(["extra"]), UsageError);
   });
 
-  it("ships a bin shim that runs the compiled CLI", () => {
-    const shim = readFileSync(join(ROOT, "bin", "acr-tokens-emulator.js"), "utf8");
-    assert.match(shim, /^#!\/usr\/bin\/env node/);
-    assert.match(shim, /require\("\.\.\/dist\/emulator\/cli\.js"\)\s*\.main\(process\.argv\.slice\(2\)\)/);
-    const pkg = JSON.parse(readFileSync(join(ROOT, "package.json"), "utf8")) as { bin: Record<string, string> };
-    assert.equal(pkg.bin["acr-tokens-emulator"], "./bin/acr-tokens-emulator.js");
+  it("ships a bin that answers --version with the emulator package's version and runs the compiled CLI", async () => {
+    const pkg = JSON.parse(readFileSync(join(ROOT, "emulator", "package.json"), "utf8")) as { version: string; bin: Record<string, string> };
+    const bin = join(ROOT, "emulator", pkg.bin["acr-tokens-emulator"]!);
+    const version = await promisify(execFile)(process.execPath, [bin, "--version"]);
+    assert.equal(version.stdout, `${pkg.version}\n`);
+    // A bad flag reaches the compiled CLI (dist/cli.js), which exits 2 with the usage.
+    const bad = await promisify(execFile)(process.execPath, [bin, "--no-such-flag"]).then(
+      () => assert.fail("a bad flag exited 0"),
+      (e: { code: number; stderr: string }) => e,
+    );
+    assert.equal(bad.code, 2);
+    assert.match(bad.stderr, /Usage: acr-tokens-emulator/);
   });
 
   it("parses seeding, CA and LRO flags, and rejects bad ones naming the fix", () => {

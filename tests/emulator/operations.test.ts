@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { ManualClock } from "acr-tokens/emulator";
+import { ManualClock } from "acr-tokens-emulator";
 import { OperationTracker } from "../../emulator/operations";
 
 describe("emulator LRO tracker", () => {

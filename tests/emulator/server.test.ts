@@ -5,7 +5,7 @@ import {
   METADATA_API_VERSIONS,
   RESOURCES_API_VERSIONS,
   SUBSCRIPTIONS_API_VERSIONS,
-} from "acr-tokens/emulator";
+} from "acr-tokens-emulator";
 import { armClient, emulatorCredential, FAST_LRO, rawRequest, useEmulator } from "../../testing/emulator";
 
 const RG = "srv-rg";

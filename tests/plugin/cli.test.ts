@@ -1,23 +1,15 @@
 import * as assert from "node:assert/strict";
 import { execFile } from "node:child_process";
-import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import * as path from "node:path";
 import { promisify } from "node:util";
+import { CLI_BIN, CLI_BUILD_COMMAND, cliBuilt } from "../../testing/engine";
 
 const run = promisify(execFile);
 const REPO_ROOT = path.resolve(__dirname, "../..");
 const PLUGIN = path.join(REPO_ROOT, "bin", "pulumi-resource-acr-tokens");
 const SCHEMA_FILE = path.join(REPO_ROOT, "schema", "acr-tokens.schema.json");
-/** How the CLI is built here (issue 15: tools/pulumi builds it into .pulumi-cli/bin). */
-const BUILD_COMMAND = "bash tools/pulumi/build.sh";
-
-/** The built Pulumi CLI: `PULUMI_CLI`, else `<repo>/.pulumi-cli/bin/pulumi`, else `pulumi` on PATH. */
-function findPulumi(): string | undefined {
-  const candidates = [process.env["PULUMI_CLI"], path.join(REPO_ROOT, ".pulumi-cli", "bin", "pulumi")];
-  for (const dir of (process.env["PATH"] ?? "").split(path.delimiter)) if (dir) candidates.push(path.join(dir, "pulumi"));
-  return candidates.find((c): c is string => typeof c === "string" && c !== "" && existsSync(c));
-}
 
 /**
  * The golden schema as the CLI re-serializes a package spec: without the analyzer's `optional` flags
@@ -41,21 +33,22 @@ function asPackageSpec(value: unknown): unknown {
  */
 describe("acr-tokens provider plugin under the Pulumi CLI", function () {
   this.timeout(180_000);
-  const pulumi = findPulumi();
+  // The CLI testing/engine builds and uses (.pulumi-cli, or PULUMI_CLI_DIR).
+  const pulumi = cliBuilt() ? path.join(CLI_BIN, "pulumi") : undefined;
 
   if (!pulumi) {
     if (process.env["CI"] === "true") {
       it("has the built Pulumi CLI (required under CI=true)", () => {
-        assert.fail(`The Pulumi CLI is not built; build it with: ${BUILD_COMMAND} (or set PULUMI_CLI).`);
+        assert.fail(`The Pulumi CLI is not built; build it with: ${CLI_BUILD_COMMAND} (or set PULUMI_CLI_DIR).`);
       });
       return;
     }
     console.warn(
       [
         "",
-        "!!! WARNING: the Pulumi CLI is not built (no PULUMI_CLI, .pulumi-cli/bin/pulumi or pulumi on PATH).",
+        "!!! WARNING: the Pulumi CLI is not built (.pulumi-cli, or PULUMI_CLI_DIR).",
         "!!! SKIPPED (pending): acr-tokens provider plugin under the Pulumi CLI — schema check, get-schema from the plugin.",
-        `!!! Build it with: ${BUILD_COMMAND}   (under CI=true these tests fail instead)`,
+        `!!! Build it with: ${CLI_BUILD_COMMAND}   (under CI=true these tests fail instead)`,
         "",
       ].join("\n"),
     );

@@ -13,7 +13,7 @@ import { secret } from "./wire";
 /**
  * The TokenPassword provider as the dynamic-provider host calls it: maps each method to the core
  * (`../tokenPassword/`) with the context of this call, and marks the password secret on the way out.
- * The resource's serialized provider is a shim that `require`s this module at call time (see loader.ts).
+ * The resource's serialized provider is a shim that `require`s this module at call time (see shim.ts).
  */
 export const tokenPasswordProvider = redactedProvider({
   configure(req: ConfigureRequest): void {

@@ -2,7 +2,7 @@ import assert from "node:assert/strict";
 import { appendFileSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { startEmulator } from "acr-tokens/emulator";
+import { startEmulator } from "acr-tokens-emulator";
 import { JsonFileStore } from "../../../emulator/store";
 import { armClient, FAST_LRO, rawRequest } from "../../../testing/emulator";
 
