@@ -1,9 +1,9 @@
 import type { ChildProcess } from "node:child_process";
 import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import * as path from "node:path";
-import { startEmulator } from "acr-tokens/emulator";
-import { armClient } from "../tests/helpers/emulator";
-import { withProvider } from "../tests/helpers/providerHost";
+import { startEmulator } from "acr-tokens-emulator";
+import { armClient } from "../testing/emulator";
+import { withProvider } from "../testing/providerHost";
 import {
   PASSWORD_TYPE,
   REGISTRY,

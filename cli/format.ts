@@ -1,3 +1,4 @@
+import { humanSpan, humanTime } from "../components/common/clock";
 import { Flag, type CheckReport, type PasswordReport, type TokenReport } from "./check";
 
 /**
@@ -35,7 +36,7 @@ export function renderTable(report: CheckReport): string {
 
 /** One row per password; the token's own columns and token-level flags on its first row. */
 function tokenRows(token: TokenReport, now: number): string[][] {
-  const tokenFlags = token.flags.filter((f) => f === Flag.Missing || f === Flag.Disabled || f === Flag.NoPassword);
+  const tokenFlags = token.flags.filter((f): f is Flag => f === Flag.Missing || f === Flag.Disabled || f === Flag.NoPassword);
   const head = [token.name, token.found ? (token.status ?? "-") : "-", token.scopeMap ?? "-"];
   if (token.passwords.length === 0) return [[...head, "-", "-", "-", tokenFlags.join(", ")]];
   return token.passwords.map((p, i) => {
@@ -45,8 +46,8 @@ function tokenRows(token: TokenReport, now: number): string[][] {
 }
 
 function passwordFlags(p: PasswordReport): Flag[] {
-  if (p.state === "expired") return [Flag.ExpiredPassword];
-  if (p.state === "expiring") return [Flag.ExpiringPassword];
+  if (p.state === "expired") return [Flag.Expired];
+  if (p.state === "expiring") return [Flag.Expiring];
   return [];
 }
 
@@ -57,26 +58,6 @@ function expiryText(p: PasswordReport, now: number): string {
   return `${humanTime(p.expiry)} (${relative})`;
 }
 
-/** `2026-11-23 01:33`: an ISO time in UTC, to the minute. */
-export function humanTime(iso: string): string {
-  return iso.slice(0, 16).replace("T", " ");
-}
-
-/**
- * `49 d`, `2 d 23 h`, `5 h 12 min`, `12 min`, `< 1 min`: a span, rounded down, with a second unit
- * below a week so that "2 d 23 h" does not read as "2 d".
- */
-export function humanSpan(ms: number): string {
-  const minutes = Math.floor(ms / 60_000);
-  const hours = Math.floor(minutes / 60);
-  const days = Math.floor(hours / 24);
-  const two = (a: number, unitA: string, b: number, unitB: string): string => (b === 0 ? `${a} ${unitA}` : `${a} ${unitA} ${b} ${unitB}`);
-  if (days >= 7) return `${days} d`;
-  if (days >= 1) return two(days, "d", hours % 24, "h");
-  if (hours >= 1) return two(hours, "h", minutes % 60, "min");
-  if (minutes >= 1) return `${minutes} min`;
-  return "< 1 min";
-}
 
 function summaryLine(report: CheckReport): string {
   const s = report.summary;
@@ -94,7 +75,7 @@ function summaryLine(report: CheckReport): string {
 
 function legend(window: string): string {
   return (
-    `Flags: ${Flag.ExpiredPassword} = the password's expiry has passed; ${Flag.ExpiringPassword} = it expires within ${window} (--expiring-within); ` +
+    `Flags: ${Flag.Expired} = the password's expiry has passed; ${Flag.Expiring} = it expires within ${window} (--expiring-within); ` +
     `${Flag.Disabled} = the token's status is disabled; ${Flag.NoPassword} = the token has no password; ${Flag.Missing} = named with --token but not in the registry.`
   );
 }

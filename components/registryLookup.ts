@@ -1,6 +1,6 @@
 import * as containerregistry from "@pulumi/azure-native/containerregistry";
 import * as pulumi from "@pulumi/pulumi";
-import type { Valid } from "./errors";
+import type { Valid } from "./validation/validated";
 import type { RegistryCoordinates } from "./validation/registry";
 
 /** The getRegistry invoke's token, which also selects the provider a parent passes on to it. */

@@ -1,14 +1,11 @@
 import * as pulumi from "@pulumi/pulumi";
-import { currentTime } from "./credential/settings";
+import { labelSlotOwner } from "./slotOwners";
+import { currentTime } from "./common/clock";
 import type { CredentialKind } from "./credential/types";
-import { validated } from "./errors";
-import { TokenPassword } from "./tokenPassword";
-import { PasswordSlot } from "./types";
-import type { Checked, ValidationProblem } from "./validation/problems";
-
-const DAY_MS = 86_400_000;
-/** Grace after a slot's rotation date when only `rotationPeriodDays` is given: covers a daily `up` that runs late. */
-const DEFAULT_GRACE_DAYS = 1;
+import { validated } from "./validation/validated";
+import { newTokenPassword } from "./resourceHost";
+import { PasswordSlot } from "./arm/types";
+import { checkRotationArgs, type RotationSchedule } from "./validation/rotatingTokenPasswordArgs";
 
 /** Arguments of {@link RotatingTokenPassword}. Give `rotationPeriodDays`, or `expiresInDays` with `rotateBeforeExpiryDays`. */
 export interface RotatingTokenPasswordArgs {
@@ -118,13 +115,11 @@ export class RotatingTokenPassword extends pulumi.ComponentResource {
     super("acr-tokens:index:RotatingTokenPassword", name, { ...args, token: tokenId }, opts);
 
     // "Now" once per run: the program's view of the clock (ACR_TOKENS_CLOCK_FILE when set, as the provider's).
+    // `tokenId as Input<string>`: the `{ id }` form was unwrapped above; TypeScript cannot narrow it away.
     const plan = schedule.apply((s) => planRotation(s, currentTime({ env: process.env })));
+    labelSlotOwner(this, `RotatingTokenPassword "${name}"`);
     const child = (slot: PasswordSlot) =>
-      new TokenPassword(
-        `${name}-${slot}`,
-        { token: tokenId, slot, expiry: plan.apply((p) => p.expiry[slot]), credential: args.credential },
-        { parent: this },
-      );
+      newTokenPassword(`${name}-${slot}`, tokenId as pulumi.Input<string>, { slot, expiry: plan.apply((p) => p.expiry[slot]), credential: args.credential }, { parent: this });
     const password1 = child(PasswordSlot.Password1);
     const password2 = child(PasswordSlot.Password2);
     const pick = <T>(current: boolean, a: pulumi.Output<T>, b: pulumi.Output<T>) =>
@@ -149,12 +144,6 @@ export class RotatingTokenPassword extends pulumi.ComponentResource {
       loginServer: this.loginServer,
     });
   }
-}
-
-/** The schedule in milliseconds: period length and the grace added to each expiry. Internal. Exported for testing. */
-export interface RotationSchedule {
-  periodMs: number;
-  graceMs: number;
 }
 
 /** Where the schedule stands at one instant. Internal. Exported for testing. */
@@ -183,52 +172,4 @@ export function planRotation(schedule: RotationSchedule, at: Date): RotationPlan
     expiry: { [PasswordSlot.Password1]: expiryOf(0), [PasswordSlot.Password2]: expiryOf(1) },
     nextRotation: new Date((period + 1) * periodMs).toISOString(),
   };
-}
-
-/** Validates the schedule arguments, every problem at once. Internal. Exported for testing. */
-export function checkRotationArgs(args: { rotationPeriodDays?: number; expiresInDays?: number; rotateBeforeExpiryDays?: number }): Checked<RotationSchedule> {
-  const problems: ValidationProblem[] = [];
-  const wholeDays = (property: string, value: number | undefined, min: number): value is number => {
-    if (value === undefined) return false;
-    if (typeof value !== "number" || !Number.isInteger(value) || value < min) {
-      problems.push({ propertyPath: property, message: `${property} is ${JSON.stringify(value)}; use a whole number of days, at least ${min}.` });
-      return false;
-    }
-    return true;
-  };
-  const { rotationPeriodDays: period, expiresInDays: lifetime, rotateBeforeExpiryDays: window } = args;
-  if (period !== undefined && (lifetime !== undefined || window !== undefined)) {
-    problems.push({
-      propertyPath: "rotationPeriodDays",
-      message: "rotationPeriodDays and expiresInDays/rotateBeforeExpiryDays are mutually exclusive. Give rotationPeriodDays alone, or both expiresInDays and rotateBeforeExpiryDays.",
-    });
-    return { problems };
-  }
-  if (period === undefined && lifetime === undefined && window === undefined) {
-    problems.push({
-      propertyPath: "rotationPeriodDays",
-      message: "no schedule given. Set rotationPeriodDays (e.g. 30), or expiresInDays and rotateBeforeExpiryDays (e.g. 90 and 14).",
-    });
-    return { problems };
-  }
-  if (period !== undefined) {
-    return wholeDays("rotationPeriodDays", period, 1)
-      ? { plan: { periodMs: period * DAY_MS, graceMs: DEFAULT_GRACE_DAYS * DAY_MS }, problems }
-      : { problems };
-  }
-  if (lifetime === undefined || window === undefined) {
-    const missing = lifetime === undefined ? "expiresInDays" : "rotateBeforeExpiryDays";
-    problems.push({ propertyPath: missing, message: `${missing} is missing: expiresInDays and rotateBeforeExpiryDays go together (e.g. 90 and 14).` });
-    return { problems };
-  }
-  const okLifetime = wholeDays("expiresInDays", lifetime, 3);
-  const okWindow = wholeDays("rotateBeforeExpiryDays", window, 1);
-  if (okLifetime && okWindow && lifetime - window < 2) {
-    problems.push({
-      propertyPath: "rotateBeforeExpiryDays",
-      message: `rotateBeforeExpiryDays ${window} leaves less than 2 days of expiresInDays ${lifetime} before the window; the two slots need at least a day each. Use a smaller window or a longer lifetime.`,
-    });
-  }
-  if (problems.length > 0) return { problems };
-  return { plan: { periodMs: ((lifetime - window) * DAY_MS) / 2, graceMs: window * DAY_MS }, problems };
 }

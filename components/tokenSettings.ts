@@ -1,6 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
-import { providerShim } from "./provider/loader";
-import type { TokenStatus } from "./types";
+import { providerShim } from "./provider/dynamic/shim";
+import type { TokenStatus } from "./arm/types";
 
 /** Serialized into state as `__provider`; why it is a call-time shim: see `providerShim`. */
 const tokenSettingsShim = providerShim("tokenSettingsProvider");

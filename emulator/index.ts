@@ -1,7 +1,8 @@
-import { readFileSync } from "node:fs";
+import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import { createServer as createHttpServer, type Server } from "node:http";
 import { createServer as createHttpsServer } from "node:https";
 import type { AddressInfo } from "node:net";
+import { resolve as resolvePath } from "node:path";
 import { createIdentityService } from "./auth";
 import type { IdentityService, IssueTokenOptions, PrincipalSeed } from "./auth/types";
 import { ManualClock } from "./clock";
@@ -13,16 +14,19 @@ import { OperationTracker } from "./operations";
 import { PasswordDigests, type PasswordCheck } from "./passwords";
 import type { RouteEnv } from "./routes";
 import { createRegistry } from "./routes/registries";
+import { DataPlane, type DataPlaneControl, type DataPlaneOptions } from "./dataplane";
 import { createRequestListener, handleClientError } from "./server";
 import { JsonFileStore, MemoryStore } from "./store";
 import type { EmulatorStore, RegistrySku, SystemData } from "./store/types";
-import { createTlsMaterial, type TlsMaterial } from "./tls";
+import { createTlsMaterial, generateCa, type CaPair, type TlsMaterial } from "./tls";
 import { formatTicks, ticksFromClock } from "./timestamps";
 
 export { ManualClock, type Clock, type Duration } from "./clock";
 export { FaultInjector, type Fault, type FaultRule, type InjectedFault } from "./faults";
 export type { RequestKind, RequestLogEntry } from "./log";
 export type { PasswordCheck } from "./passwords";
+export type { DataPlaneControl, DataPlaneLogEntry, DataPlaneOptions } from "./dataplane";
+export { INSTALL_REGISTRY } from "./dataplane";
 export type { IdentityService, IssueTokenOptions, PrincipalSeed, Principal, RoleAssignment, AuthFailure } from "./auth/types";
 export {
   ACR_TOKEN_API_VERSIONS,
@@ -36,6 +40,17 @@ export {
 export const DEFAULT_SUBSCRIPTION_ID = "00000000-0000-0000-0000-000000000000";
 /** Tenant used when no seed names one. */
 export const DEFAULT_TENANT_ID = "54826b22-38d6-4fb2-bad9-b7b93a3e9c5a";
+/**
+ * Client id of the system-assigned managed identity served when the seed names none: the
+ * managed-identity endpoint answers for it, and it is a Contributor on the default subscription.
+ */
+export const DEFAULT_MANAGED_IDENTITY_CLIENT_ID = "7c1f0f64-3a52-4f5e-9d67-0a4e2c1b9d10";
+/**
+ * In-progress status polls before an LRO reports `Succeeded`, by default: what the recordings show
+ * for most operations (41 of the 50 recorded PUT/PATCH operations with `Azure-AsyncOperation`
+ * answered `Succeeded` at the first poll; tests/fidelity/lroPacing.test.ts counts them in place).
+ */
+export const DEFAULT_LRO_IN_PROGRESS_POLLS = 0;
 
 /** Initial state: what exists before any client call. Missing ids default to the first subscription. */
 export interface EmulatorSeed {
@@ -57,13 +72,20 @@ export interface EmulatorOptions {
   host?: string;
   /** Default "https". The Azure SDK and the Azure CLI refuse bearer tokens over plain http. */
   protocol?: "https" | "http";
-  /** A CA (certificate and key, PEM) to issue the server certificate from; default: a CA generated at start. */
-  tls?: { caCertPem?: string; caKeyPem?: string };
+  /**
+   * The CA that issues the server certificate. Default: the CA kept in `statePath` (generated on the
+   * first start), or without a state file a CA generated at start. `caCertPem`/`caKeyPem` give one
+   * directly; `caCertFile`/`caKeyFile` (the CLI's `--ca-cert`/`--ca-key`) name PEM files holding one,
+   * created with a new CA when both are missing, so every restart serves a certificate clients trust.
+   */
+  tls?: { caCertPem?: string; caKeyPem?: string; caCertFile?: string; caKeyFile?: string };
   /** Initial state, as an object or the path of a JSON file. Applied on top of a loaded `statePath`. */
   seed?: EmulatorSeed | string;
   /**
-   * Persist the state to this JSON file after every change and reload it on start. The file also
-   * keeps the token-signing key, so tokens issued before a restart are accepted after it.
+   * Persist the state to this JSON file and reload it on start. Changes are appended to
+   * `{statePath}.journal` and merged into the file when the journal outgrows it and at `close()`.
+   * The file also keeps the token-signing key and the TLS CA, so tokens issued and certificates
+   * trusted before a restart are accepted after it.
    */
   statePath?: string;
   /** Start time of the emulator clock (default: now). */
@@ -71,10 +93,20 @@ export interface EmulatorOptions {
   /** Mirror the clock's time into this file (see ManualClock). */
   clockFile?: string;
   /**
-   * LRO pacing: in-progress status polls before `Succeeded` (default 1, as recorded) and the
-   * `Retry-After` seconds sent on LRO answers (default none, as recorded).
+   * LRO pacing: in-progress status polls before `Succeeded` (default
+   * {@link DEFAULT_LRO_IN_PROGRESS_POLLS}, 0: what most recorded operations did; 1 reproduces the
+   * others) and the `Retry-After` seconds sent on LRO answers (default none, as recorded).
    */
-  lro?: { inProgressPolls?: number; retryAfterSeconds?: number };
+  lro?: {
+    inProgressPolls?: number;
+    retryAfterSeconds?: number;
+    /**
+     * generateCredentials: "sync" (default) answers 200 with the passwords, as every recorded call;
+     * "accepted" answers 202 + `Location`, polled (`inProgressPolls` 202s) to 200 with the passwords,
+     * the REST reference's other answer (2025-11-01 lists 200 and 202).
+     */
+    generateCredentials?: "sync" | "accepted";
+  };
   /** Require a role assignment covering each ARM request (default false). */
   enforceRoleAssignments?: boolean;
   /** Called with every request log entry (the CLI writes them to stderr). */
@@ -88,6 +120,12 @@ export interface EmulatorOptions {
    * emulator (the CLI in CI) does not grow without bound. `logRequests` still sees every entry.
    */
   requestLogLimit?: number;
+  /**
+   * Serve each registry's data plane (`docker login`, pull, push) on its own loopback listener, which
+   * becomes the registry's `loginServer` (see emulator/dataplane). `true` for the defaults. Pull and
+   * push need Debian's `docker-registry`; `/oauth2/token` works without it. Default off.
+   */
+  dataPlane?: boolean | DataPlaneOptions;
 }
 
 /** LRO pacing (see {@link EmulatorOptions.lro}). */
@@ -96,6 +134,8 @@ export interface LroSettings {
   inProgressPolls: number;
   /** `Retry-After` seconds on LRO answers; undefined sends none (as recorded). */
   retryAfterSeconds: number | undefined;
+  /** generateCredentials: "sync" (200, as recorded) or "accepted" (202 + Location, polled). */
+  generateCredentials: "sync" | "accepted";
 }
 
 /** A running emulator. */
@@ -106,7 +146,11 @@ export interface Emulator {
   authorityHost: string;
   /** Managed identity endpoint (`MSI_ENDPOINT` / `IDENTITY_ENDPOINT`). */
   managedIdentityEndpoint: string;
-  /** File holding the CA certificate clients must trust (empty with protocol "http"). */
+  /**
+   * File holding the CA certificate clients must trust (empty with protocol "http"): `tls.caCertFile`,
+   * else `{statePath}.ca.pem` with a state file (the same path and CA after a restart), else a
+   * temporary file removed by `close()`.
+   */
   caCertPath: string;
   /** The CA certificate (PEM; empty with protocol "http"). */
   caCertPem: string;
@@ -135,6 +179,8 @@ export interface Emulator {
    * generated against the token's current slots, status and expiry (see emulator/passwords.ts).
    */
   checkPassword(tokenId: string, password: string): PasswordCheck;
+  /** The registry data plane; undefined unless started with `dataPlane`. */
+  dataPlane?: DataPlaneControl;
   /** Stops listening, drops open connections, removes the temporary CA file. */
   close(): Promise<void>;
 }
@@ -159,7 +205,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
   const tenantId = subs[0].tenantId ?? DEFAULT_TENANT_ID;
   const protocol = options.protocol ?? "https";
   if (protocol !== "https" && protocol !== "http") throw new Error(`startEmulator: protocol must be "https" or "http", got "${String(protocol)}".`);
-  const polls = options.lro?.inProgressPolls ?? 1;
+  const polls = options.lro?.inProgressPolls ?? DEFAULT_LRO_IN_PROGRESS_POLLS;
   if (!Number.isInteger(polls) || polls < 0) throw new Error(`startEmulator: lro.inProgressPolls must be an integer >= 0, got ${String(polls)}.`);
   const pageSize = options.pageSize ?? 100;
   if (!Number.isInteger(pageSize) || pageSize < 1) throw new Error(`startEmulator: pageSize must be an integer >= 1, got ${String(pageSize)}.`);
@@ -177,7 +223,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     identity = createIdentityService({
       tenantId,
       clock,
-      principals: seed.principals,
+      principals: withDefaultManagedIdentity(seed.principals, defaultSub),
       enforceRoleAssignments: options.enforceRoleAssignments ?? false,
       ...(kept ? { signingKeyPem: kept.signingKeyPem, managedIdentityHeader: kept.managedIdentityHeader } : {}),
     });
@@ -192,6 +238,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     operations: new OperationTracker(clock),
     inProgressPolls: polls,
     retryAfterSeconds: options.lro?.retryAfterSeconds,
+    generateCredentials: generateCredentialsMode(options.lro?.generateCredentials ?? "sync"),
     pageSize,
     tenantId,
     passwords: new PasswordDigests(),
@@ -219,12 +266,27 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
   let tls: TlsMaterial | undefined;
   let server: Server;
   if (protocol === "https") {
-    tls = await createTlsMaterial(options.tls);
+    const ca = await resolveCa(options, store);
+    tls = await createTlsMaterial(ca.pair, ca.certPath);
     server = createHttpsServer({ cert: tls.certPem, key: tls.keyPem }, listener);
   } else {
     server = createHttpServer(listener);
   }
   server.on("clientError", handleClientError);
+  let dataPlane: DataPlane | undefined;
+  if (options.dataPlane) {
+    try {
+      dataPlane = await DataPlane.create(
+        { store, clock, passwords: env.passwords!, host: options.host ?? "127.0.0.1", tls: tls ? { certPem: tls.certPem, keyPem: tls.keyPem } : undefined },
+        options.dataPlane === true ? {} : options.dataPlane,
+      );
+    } catch (e) {
+      tls?.dispose();
+      throw e;
+    }
+    env.dataPlane = dataPlane;
+    for (const r of store.registries.list()) await dataPlane.assign(r);
+  }
   // Keep idle connections as long as Azure's front ends do (4 minutes). Node's 5 s default closes
   // sockets that SDK agents still hold, and a request sent on one as it closes fails with
   // "socket hang up" (seen between Pulumi engine steps, which idle longer than 5 s).
@@ -241,6 +303,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     });
   } catch (e) {
     tls?.dispose();
+    await dataPlane?.close();
     const code = (e as NodeJS.ErrnoException).code;
     throw new Error(`startEmulator: cannot listen on ${host}:${options.port ?? 0} (${code ?? (e as Error).message}). Pass port 0 for a free port, or stop what holds this one.`, { cause: e });
   }
@@ -262,7 +325,8 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     faults,
     clock,
     identity,
-    checkPassword: (tokenId, password) => env.passwords!.check(store, clock, tokenId, password),
+    checkPassword: (tokenId, password) => env.passwords!.check(store, clock, tokenId, password, (dataPlane?.replicationDelaySeconds ?? 0) * 1000),
+    dataPlane,
     lro: {
       get inProgressPolls() {
         return env.inProgressPolls;
@@ -278,20 +342,93 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
         if (s !== undefined && !(Number.isInteger(s) && s >= 0)) throw new Error(`emulator.lro.retryAfterSeconds must be an integer >= 0 or undefined, got ${String(s)}.`);
         env.retryAfterSeconds = s;
       },
+      get generateCredentials() {
+        return env.generateCredentials ?? "sync";
+      },
+      set generateCredentials(mode: "sync" | "accepted") {
+        env.generateCredentials = generateCredentialsMode(mode, "emulator.lro.generateCredentials");
+      },
     },
     close: () =>
       (closed ??= new Promise<void>((resolve) => {
         server.close(() => {
-          store.flush();
-          tls?.dispose();
-          resolve();
+          // A state file is left as one snapshot (its journal merged in), readable on its own.
+          if (store instanceof JsonFileStore) store.compact();
+          else store.flush();
+          void (dataPlane?.close() ?? Promise.resolve()).finally(() => {
+            tls?.dispose();
+            resolve();
+          });
         });
         server.closeAllConnections();
       })),
   };
 }
 
-function loadSeed(seed: EmulatorSeed | string | undefined): EmulatorSeed {
+function generateCredentialsMode(mode: unknown, what = "startEmulator: lro.generateCredentials"): "sync" | "accepted" {
+  if (mode !== "sync" && mode !== "accepted") throw new Error(`${what} must be "sync" (200, as recorded) or "accepted" (202 + Location), got ${JSON.stringify(mode)}.`);
+  return mode;
+}
+
+/**
+ * The seeded principals, plus {@link DEFAULT_MANAGED_IDENTITY_CLIENT_ID} (Contributor on the default
+ * subscription) when none of them is a managed identity, so the managed-identity endpoint works out
+ * of the box (`az` with `MSI_ENDPOINT`, `ManagedIdentityCredential`).
+ */
+function withDefaultManagedIdentity(principals: PrincipalSeed[] | undefined, defaultSub: string): PrincipalSeed[] {
+  const list = principals ?? [];
+  if (list.some((p) => p.managedIdentity === true)) return list;
+  return [...list, { clientId: DEFAULT_MANAGED_IDENTITY_CLIENT_ID, managedIdentity: true, roles: [{ scope: subscriptionId(defaultSub), role: "Contributor" }] }];
+}
+
+/**
+ * The CA to serve from, and where its certificate file lives when it must outlive this run (see
+ * {@link EmulatorOptions.tls}). Throws a clear error for a half-given pair.
+ */
+async function resolveCa(options: EmulatorOptions, store: EmulatorStore): Promise<{ pair?: CaPair; certPath?: string }> {
+  const t = options.tls ?? {};
+  if (t.caCertFile !== undefined || t.caKeyFile !== undefined) {
+    if (t.caCertPem !== undefined || t.caKeyPem !== undefined) throw new Error("startEmulator: give the CA either as tls.caCertPem/caKeyPem or as tls.caCertFile/caKeyFile, not both.");
+    if (t.caCertFile === undefined || t.caKeyFile === undefined) throw new Error("startEmulator: tls.caCertFile and tls.caKeyFile (--ca-cert, --ca-key) go together: pass both.");
+    return { pair: await caFromFiles(t.caCertFile, t.caKeyFile), certPath: resolvePath(t.caCertFile) };
+  }
+  if (t.caCertPem !== undefined || t.caKeyPem !== undefined) {
+    return { pair: { caCertPem: t.caCertPem ?? "", caKeyPem: t.caKeyPem ?? "" }, ...(store instanceof JsonFileStore ? { certPath: `${resolvePath(store.path)}.ca.pem` } : {}) };
+  }
+  if (!(store instanceof JsonFileStore)) return {};
+  let pair = store.ca;
+  if (!pair) {
+    pair = await generateCa();
+    store.ca = pair;
+    store.flush();
+  }
+  return { pair, certPath: `${resolvePath(store.path)}.ca.pem` };
+}
+
+/** Reads a CA pair from two PEM files, or creates both (key 0600) with a new CA when neither exists. */
+async function caFromFiles(certFile: string, keyFile: string): Promise<CaPair> {
+  const certThere = existsSync(certFile);
+  const keyThere = existsSync(keyFile);
+  if (!certThere && !keyThere) {
+    const pair = await generateCa();
+    writeFileSync(keyFile, pair.caKeyPem, { mode: 0o600 });
+    writeFileSync(certFile, pair.caCertPem);
+    return pair;
+  }
+  if (certThere !== keyThere) {
+    const [there, missing] = certThere ? [certFile, keyFile] : [keyFile, certFile];
+    throw new Error(`startEmulator: the CA file '${there}' exists but '${missing}' does not. Pass the certificate and key of one CA, or two paths that do not exist yet to create a new CA there.`);
+  }
+  const caCertPem = readFileSync(certFile, "utf8");
+  const caKeyPem = readFileSync(keyFile, "utf8");
+  // Names what is wrong without echoing the files' text (one of them is a private key).
+  if (!caCertPem.includes("-----BEGIN CERTIFICATE-----")) throw new Error(`startEmulator: '${certFile}' (--ca-cert) is not a PEM certificate.`);
+  if (!/-----BEGIN (EC |RSA )?PRIVATE KEY-----/.test(caKeyPem)) throw new Error(`startEmulator: '${keyFile}' (--ca-key) is not a PEM private key.`);
+  return { caCertPem, caKeyPem };
+}
+
+/** The seed an option names: the object checked, or the JSON file read and checked (errors never echo the file). */
+export function loadSeed(seed: EmulatorSeed | string | undefined): EmulatorSeed {
   if (seed === undefined) return {};
   if (typeof seed !== "string") return validateSeed(seed, "seed");
   let text: string;

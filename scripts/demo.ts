@@ -2,7 +2,7 @@
  * `npm run demo`: the quickstart end to end against an embedded ACR emulator, no Azure account needed.
  * With the Pulumi CLI built (tools/pulumi/build.sh) it runs through the real Pulumi engine
  * (testing/engine: the Automation API over .pulumi-cli, showing the CLI's own progress output);
- * otherwise, saying so, through the e2e harness (harness/index.ts: the program under Pulumi's mock
+ * otherwise, saying so, through the e2e harness (testing/harness/index.ts: the program under Pulumi's mock
  * runtime, azure-native resources and the real dynamic-provider host; not the Pulumi engine).
  *
  * Steps: up; a password regenerated out of band, found by refresh and repaired by up; a zero-downtime
@@ -12,9 +12,9 @@
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import * as path from "node:path";
-import { startEmulator, type Emulator } from "acr-tokens/emulator";
+import { startEmulator, type Emulator } from "acr-tokens-emulator";
 import { main as acrTokens } from "../cli";
-import { EmulatorHarness, planByName, reveal, type Operation, type RunResult, type Session } from "../harness";
+import { EmulatorHarness, planByName, reveal, type Operation, type RunResult, type Session } from "../testing/harness";
 import { CLI_BUILD_COMMAND, cliBuilt, EngineBed, type EngineStack } from "../testing/engine";
 
 /** One step of the demo and whether it did what it says. */
@@ -31,7 +31,7 @@ export interface DemoIo {
 const RG = "rg-demo";
 const REGISTRY = "contosoregistry";
 const QUICKSTART = "examples/quickstart/index.ts";
-const ROTATION = "harness/programs/quickstartRotation.ts";
+const ROTATION = "testing/harness/programs/quickstartRotation.ts";
 const PROJECT = "acr-tokens-quickstart";
 
 const VERBS: Record<Operation, string> = { create: "created", update: "updated", replace: "replaced", delete: "deleted", same: "unchanged" };

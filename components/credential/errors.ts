@@ -4,27 +4,18 @@
  * Messages say what is wrong, then the exact fix; they name where a secret came from and never contain it.
  */
 
-/** `name` of {@link CredentialSettingsError}. */
-export const CredentialSettingsErrorName = "CredentialSettingsError";
-
-/** A credential setting (config or environment) is invalid: an unknown cloud, a malformed URL or duration, an unreadable file. */
-export class CredentialSettingsError extends Error {
-  constructor(message: string, options?: ErrorOptions) {
-    super(message, options);
-    this.name = CredentialSettingsErrorName;
-  }
-}
+export { CredentialSettingsError, CredentialSettingsErrorName } from "../common/errors";
 
 /** `name` of {@link AccessTokenError}. */
 export const AccessTokenErrorName = "AccessTokenError";
 
 /**
  * What is wrong with a bring-your-own access token.
- * - `expired`, `expiring`, `audience`, `tenant`, `malformed`: found before any network call.
+ * - `expired`, `notYetValid` (`nbf` in the future), `expiring`, `audience`, `tenant`, `malformed`: found before any network call.
  * - `rejected` (any other HTTP 401) and `forbidden` (HTTP 403): reported by ARM, see `explainAuthFailure`.
  *   ARM's own 401 codes for expiry, audience and tenant map to `expired`, `audience` and `tenant`.
  */
-export type AccessTokenProblem = "expired" | "expiring" | "audience" | "tenant" | "malformed" | "rejected" | "forbidden";
+export type AccessTokenProblem = "expired" | "notYetValid" | "expiring" | "audience" | "tenant" | "malformed" | "rejected" | "forbidden";
 
 /** A bring-your-own access token cannot be used. The message names its source and the fix, never the token. */
 export class AccessTokenError extends Error {
@@ -85,22 +76,4 @@ export class CredentialAuthenticationError extends Error {
     if (options?.statusCode !== undefined) this.statusCode = options.statusCode;
     if (options?.armErrorCode !== undefined) this.armErrorCode = options.armErrorCode;
   }
-}
-
-/** `2026-11-23T01:02:03Z`: a UTC time for messages, to the second. */
-export function utc(ms: number): string {
-  return new Date(ms).toISOString().replace(/\.\d{3}Z$/, "Z");
-}
-
-/** `1 h 5 min`, `4 min 20 s`, `12 s`: a duration for messages. */
-export function humanDuration(ms: number): string {
-  const total = Math.max(0, Math.round(ms / 1000));
-  const h = Math.floor(total / 3600);
-  const m = Math.floor((total % 3600) / 60);
-  const s = total % 60;
-  const parts: string[] = [];
-  if (h) parts.push(`${h} h`);
-  if (m) parts.push(`${m} min`);
-  if (s || parts.length === 0) parts.push(`${s} s`);
-  return parts.join(" ");
 }

@@ -1,6 +1,8 @@
-import { readFileSync, statSync } from "node:fs";
 import type { CredentialSettingsSource } from "./types";
 import { CredentialSettingsError } from "./errors";
+import { displayValue, DURATION_SHAPE } from "../common/redact";
+
+export { displayValue, FILE_PATH_SHAPE } from "../common/redact";
 
 /** The stack-config namespace of every setting (`acr-tokens:<name>`). */
 export const CONFIG_NAMESPACE = "acr-tokens";
@@ -43,16 +45,6 @@ export function readSetting(settings: SettingsReader, configName: string | undef
   return undefined;
 }
 
-/**
- * A setting's value for an error message: quoted, unless it looks like a secret pasted into the wrong
- * setting (an access token, `az account get-access-token` JSON, a PEM key, or anything longer than any
- * id, name or URL a non-secret setting holds), which is described by its length instead.
- */
-export function displayValue(value: string): { text: string; hidden: boolean } {
-  const secretLike = value.length > 128 || /^eyJ[\w-]*\./.test(value) || value.startsWith("{") || value.includes("-----BEGIN");
-  return secretLike ? { text: `a ${value.length}-character value (not shown: it may be a secret)`, hidden: true } : { text: `"${value}"`, hidden: false };
-}
-
 const DURATION = /^(?:(\d+)h)?(?:(\d+)m)?(?:(\d+)s)?$/;
 
 /**
@@ -66,44 +58,10 @@ export function parseDuration(setting: Setting): number {
   const m = DURATION.exec(text);
   if (!m || text === "") {
     throw new CredentialSettingsError(
-      `${setting.source} is not a duration: ${displayValue(setting.value).text}. Give whole seconds (300) or hours/minutes/seconds such as 10m, 1h30m or 90s.`,
+      `${setting.source} is not a duration: ${displayValue(setting.value, DURATION_SHAPE).text}. Give whole seconds (300) or hours/minutes/seconds such as 10m, 1h30m or 90s.`,
     );
   }
   const [, h = "0", min = "0", s = "0"] = m;
   return ((Number(h) * 60 + Number(min)) * 60 + Number(s)) * 1000;
 }
 
-/**
- * The current time for every time-dependent decision of the credential module and of the providers
- * (token pre-checks, refresh-ahead, `expiresInDays`): `source.now()` when given; otherwise, when
- * `ACR_TOKENS_CLOCK_FILE` is set, the time in that file, which the emulator's ManualClock rewrites
- * (an ISO 8601 timestamp) whenever a test sets or moves it; otherwise the system clock.
- *
- * ManualClock follows real time from an offset, so the file is read as "this was the time when the file
- * was written": the real time elapsed since its modification time is added. The file is read on every
- * call, so a test that moves the emulator clock moves every process that shares the file.
- */
-export function currentTime(source: Pick<CredentialSettingsSource, "now" | "env"> = {}): Date {
-  if (source.now) return source.now();
-  const file = (source.env ?? process.env).ACR_TOKENS_CLOCK_FILE?.trim();
-  if (!file) return new Date();
-  let text: string;
-  let writtenAt: number;
-  try {
-    text = readFileSync(file, "utf8").trim();
-    writtenAt = statSync(file).mtimeMs;
-  } catch (err) {
-    throw new CredentialSettingsError(
-      `ACR_TOKENS_CLOCK_FILE names a file that cannot be read ("${file}": ${(err as NodeJS.ErrnoException).code ?? String(err)}). ` +
-        `Point it at the file the emulator's clock mirrors into (startEmulator({ clockFile })), or unset it to use the system clock.`,
-      { cause: err },
-    );
-  }
-  const at = Date.parse(text);
-  if (Number.isNaN(at)) {
-    throw new CredentialSettingsError(
-      `ACR_TOKENS_CLOCK_FILE ("${file}") does not hold an ISO 8601 time. Let the emulator's clock write it, or unset ACR_TOKENS_CLOCK_FILE to use the system clock.`,
-    );
-  }
-  return new Date(at + Math.max(0, Date.now() - writtenAt));
-}

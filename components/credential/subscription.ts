@@ -1,5 +1,6 @@
 import { CredentialSettingsError } from "./errors";
-import { displayValue, type Setting } from "./settings";
+import { displayValue } from "../common/redact";
+import { type Setting } from "./settings";
 
 /**
  * The subscription a setting supplies (`acr-tokens:subscriptionId`, `ACR_TOKENS_SUBSCRIPTION_ID`,
@@ -9,7 +10,7 @@ import { displayValue, type Setting } from "./settings";
  * which tells the user nothing about which setting was wrong.
  *
  * The check runs where the subscription is used, not when the credential is resolved: the providers
- * take the subscription from the token id (already checked as a GUID, components/provider/ids.ts) and
+ * take the subscription from the token id (already checked as a GUID, components/arm/ids.ts) and
  * never read the setting, and `acr-tokens check --subscription` overrides it. An unused setting must
  * not fail a run whose subscription is valid (CI often exports `AZURE_CLI_SUBSCRIPTION_ID` for other
  * tools).

@@ -1,6 +1,6 @@
-import { GatewayAction, RepositoryAction } from "../types";
-import { CONNECTED_REGISTRY_NAME, checkName } from "./names";
-import { entryPath, nearest, quote, type ValidationProblem } from "./problems";
+import { GatewayAction, RepositoryAction } from "../arm/types";
+import { CONNECTED_REGISTRY_NAME, checkName } from "../arm/names";
+import { entryPath, nearest, quote, type ValidationProblem } from "../common/problems";
 
 /** The most actions one scope map may hold. */
 export const MAX_SCOPE_MAP_ACTIONS = 500;

@@ -3,8 +3,6 @@
  * so every rule runs before any Azure call and is tested directly. Internal. Exported for testing.
  */
 export * from "./actions";
-export * from "./names";
-export * from "./problems";
 export * from "./registry";
 export * from "./registryTokenArgs";
 export * from "./scopeMapArgs";

@@ -1,7 +1,7 @@
-import { TokenStatus } from "../types";
+import { TokenStatus } from "../arm/types";
 import { checkScope } from "./actions";
-import { SCOPE_MAP_NAME, TOKEN_NAME, checkName } from "./names";
-import { nearest, quote, type Checked, type ValidationProblem } from "./problems";
+import { SCOPE_MAP_NAME, TOKEN_NAME, checkName } from "../arm/names";
+import { nearest, quote, type Checked, type ValidationProblem } from "../common/problems";
 import { checkRegistry, checkScopeMapReference, type RegistryCoordinates, type RegistryInput, type ScopeMapReference } from "./registry";
 
 /** The suffix `az acr token create --repository` gives the scope map it creates for a token. */
@@ -15,6 +15,8 @@ export interface RegistryTokenInput extends RegistryInput {
   readonly scopeMap?: string;
   readonly repositories?: Readonly<Record<string, readonly string[]>>;
   readonly gateways?: Readonly<Record<string, readonly string[]>>;
+  /** The subscription a registry given by name is in (the azure-native provider's), when the program states it. */
+  readonly providerSubscription?: { id: string; source: string };
 }
 
 /**
@@ -187,7 +189,7 @@ export function planRegistryToken(name: string, input: RegistryTokenInput): Chec
     problems.push(...checked.problems);
     scope = checked.plan && { kind: "inline", ...checked.plan };
   } else if (presenceProblems.length === 0 && input.scopeMap !== undefined) {
-    const checked = checkScopeMapReference(input.scopeMap, registry.registry);
+    const checked = checkScopeMapReference(input.scopeMap, registry.registry, input.providerSubscription);
     problems.push(...checked.problems);
     scope = checked.reference && { kind: "reference", reference: checked.reference };
   }

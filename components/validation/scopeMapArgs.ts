@@ -1,6 +1,6 @@
 import { checkScope } from "./actions";
-import { checkUserScopeMapName } from "./names";
-import type { Checked } from "./problems";
+import { checkUserScopeMapName } from "../arm/names";
+import type { Checked } from "../common/problems";
 import { checkRegistry, type RegistryCoordinates, type RegistryInput } from "./registry";
 
 /** `ScopeMapArgs` with every Input resolved. */

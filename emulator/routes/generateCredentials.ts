@@ -1,7 +1,7 @@
 import { randomBytes } from "node:crypto";
 import { expiryInPast, invalidBody, resourceNotFound } from "../errors";
 import { idOf, tokenId } from "../ids";
-import type { PasswordName, PasswordRecord } from "../store/types";
+import type { PasswordName, PasswordRecord, RegistryRecord } from "../store/types";
 import { formatTicks, parseDateTime, ticksFromClock } from "../timestamps";
 import { bodyObject, optionalString, type Route, type RouteContext, type RouteResult } from "./context";
 import { childNameOf, REGISTRY_ROUTE, requireRegistry } from "./lookup";
@@ -69,18 +69,45 @@ function generate(ctx: RouteContext): RouteResult {
       if (existing) passwords.push(existing);
     }
   }
-  ctx.env.store.tokens.put(id, { ...token, passwords });
-  for (const [n, value] of values) ctx.env.passwords?.record(id, n, creationTime, value);
-  return {
-    status: 200,
-    body: {
-      username: token.name,
-      passwords: passwords.map((p) => {
-        const value = values.get(p.name);
-        return value === undefined ? passwordBody(p) : { ...passwordBody(p), value };
-      }),
-    },
+  const apply = (): void => {
+    ctx.env.store.tokens.put(id, { ...token, passwords });
+    for (const [n, value] of values) ctx.env.passwords?.record(id, n, creationTime, value);
   };
+  const result = {
+    username: token.name,
+    passwords: passwords.map((p) => {
+      const value = values.get(p.name);
+      return value === undefined ? passwordBody(p) : { ...passwordBody(p), value };
+    }),
+  };
+  if (ctx.env.generateCredentials !== "accepted") {
+    apply();
+    return { status: 200, body: result };
+  }
+  return accepted(ctx, reg, id, apply, result);
+}
+
+/**
+ * The REST spec's other answer (never recorded): 202 + `Location` on the registry's
+ * `operationStatuses/registries-{uuid}` (as the spec example), polled to 200 with the result. The
+ * passwords change when the operation succeeds (on its last poll, or when a request reads the token).
+ */
+function accepted(ctx: RouteContext, reg: RegistryRecord, tokenId: string, apply: () => void, result: unknown): RouteResult {
+  const op = ctx.env.operations.start({
+    prefix: "registries",
+    resourceId: tokenId,
+    inProgress: "Updating",
+    polls: ctx.env.inProgressPolls,
+    failed: ctx.lroFailed,
+    finish: (outcome) => {
+      if (outcome === "Succeeded") apply();
+    },
+    result,
+    statusUnder: idOf.registry(reg),
+  });
+  const headers: Record<string, string> = { Location: `${ctx.origin}${idOf.registry(reg)}/operationStatuses/${op.id}?api-version=${ctx.apiVersion}` };
+  if (ctx.env.retryAfterSeconds !== undefined) headers["Retry-After"] = String(ctx.env.retryAfterSeconds);
+  return { status: 202, body: null, headers };
 }
 
 export const generateCredentialsRoutes: Route[] = [

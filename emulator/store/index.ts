@@ -1,3 +1,3 @@
 export type * from "./types";
 export { MemoryStore, MemoryCollection } from "./memory";
-export { JsonFileStore } from "./jsonFile";
+export { JsonFileStore, readStateIdentity } from "./jsonFile";

@@ -7,7 +7,7 @@
  * acr-tokens components use, `containerregistry` Registry, ScopeMap, Token and the
  * `getRegistry` invoke, with azure-native 3.x's HTTP semantics (../shared/acr/README.md §11): create and
  * update are one PUT from the inputs, read is a GET whose changes are written back into the stored
- * inputs, delete is a DELETE. The ARM calls are harness/azureNative.ts's (one model of azure-native in
+ * inputs, delete is a DELETE. The ARM calls are testing/harness/azureNative.ts's (one model of azure-native in
  * the repository); this file is only the gRPC resource-provider protocol around them, on the
  * SDK's generated `ResourceProviderService` (the SDK's `provider.main` drops the engine's old inputs on
  * Diff/Read/Delete, which azure-native's semantics need).
@@ -32,8 +32,8 @@ import {
   projectAzureNativeInputs,
   putAzureNative,
   readAzureNative,
-} from "../../harness/azureNative";
-import { definedOnly, stripSecrets, type Props } from "../../harness/state";
+} from "../harness/azureNative";
+import { definedOnly, stripSecrets, type Props } from "../harness/state";
 
 /** The azure-native version this stand-in answers for: the `@pulumi/azure-native` SDK's. */
 export const AZURE_NATIVE_VERSION: string = (require("@pulumi/azure-native/package.json") as { version: string }).version;

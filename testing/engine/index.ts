@@ -27,7 +27,7 @@ import {
   type Stack,
   type UpResult,
 } from "@pulumi/pulumi/automation";
-import { startEmulator, type Emulator } from "acr-tokens/emulator";
+import { startEmulator, type Emulator } from "acr-tokens-emulator";
 import { AZURE_NATIVE_VERSION } from "./azureNativePlugin";
 
 const run = promisify(execFile);

@@ -3,7 +3,7 @@ import * as containerregistry from "@pulumi/azure-native/containerregistry";
 import * as pulumi from "@pulumi/pulumi";
 import { RegistryToken, ScopeMap } from "acr-tokens";
 import { dropApiVersionAliases, isApiVersionAlias, keepOnlyRead } from "../../components/childOptions";
-import { recorder, useMocks, valueOf } from "../helpers/mocks";
+import { recorder, useMocks, valueOf } from "../../testing/mocks";
 
 const TOKEN = "azure-native:containerregistry:Token";
 const SCOPE_MAP = "azure-native:containerregistry:ScopeMap";

@@ -1,7 +1,7 @@
 import * as assert from "node:assert/strict";
 import * as path from "node:path";
 import * as pulumi from "@pulumi/pulumi";
-import { recorder, SUBSCRIPTION_ID, useMocks, valueOf } from "../helpers/mocks";
+import { recorder, SUBSCRIPTION_ID, useMocks, valueOf } from "../../testing/mocks";
 
 /** The quickstart program's exports (examples/quickstart/index.ts). */
 interface Quickstart {

@@ -1,7 +1,7 @@
 import * as assert from "node:assert/strict";
 import * as pulumi from "@pulumi/pulumi";
 import { InvalidArgumentsError, RegistryToken, ScopeMap, type RegistryTokenArgs } from "acr-tokens";
-import { recorder, SUBSCRIPTION_ID, useMocks, valueOf } from "../helpers/mocks";
+import { recorder, SUBSCRIPTION_ID, useMocks, valueOf } from "../../testing/mocks";
 
 const COMPONENT = "acr-tokens:index:RegistryToken";
 const AZURE_SCOPE_MAP = "azure-native:containerregistry:ScopeMap";

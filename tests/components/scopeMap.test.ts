@@ -1,7 +1,7 @@
 import * as assert from "node:assert/strict";
 import * as pulumi from "@pulumi/pulumi";
 import { InvalidArgumentsError, ScopeMap } from "acr-tokens";
-import { recorder, SUBSCRIPTION_ID, useMocks, valueOf } from "../helpers/mocks";
+import { recorder, SUBSCRIPTION_ID, useMocks, valueOf } from "../../testing/mocks";
 
 const AZURE_SCOPE_MAP = "azure-native:containerregistry:ScopeMap";
 const registry = { registryName: "contoso", resourceGroupName: "rg-registry" } as const;

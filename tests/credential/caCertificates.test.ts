@@ -5,7 +5,7 @@ import { join } from "node:path";
 import * as tls from "node:tls";
 import { CaCertificateCache, SETTLE_MS, type CaFileSystem } from "../../components/credential/caCertificates";
 import { clearCredentialCache, CredentialSettingsErrorName, resolveCredential, type ResolvedCredential } from "../../components/credential";
-import { armClientFor } from "../../components/provider/armClient";
+import { armClientFor } from "../../components/arm/client";
 import { jwt, NOW } from "./fixtures";
 
 /** A PEM-shaped certificate (the cache only checks for the BEGIN line; TLS itself is covered by emulator.test.ts). */

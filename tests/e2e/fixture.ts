@@ -1,8 +1,8 @@
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import * as path from "node:path";
-import { startEmulator, type Emulator } from "acr-tokens/emulator";
-import { EmulatorHarness, type Session, type SessionOptions } from "../../harness";
+import { startEmulator, type Emulator } from "acr-tokens-emulator";
+import { EmulatorHarness, type Session, type SessionOptions } from "../../testing/harness";
 
 /**
  * Shared setup of the suites that run programs through the harness (e2e, harness, bad input): one

@@ -1,5 +1,5 @@
 import * as assert from "node:assert/strict";
-import { planByName, reveal } from "../../harness";
+import { planByName, reveal } from "../../testing/harness";
 import { REGISTRY, RG, useE2eBed } from "./fixture";
 
 const PLAIN = "tests/e2e/programs/plainToken.ts";

@@ -1,5 +1,5 @@
 import * as assert from "node:assert/strict";
-import { isSecret, planByName, redacted, reveal, type RunResult, type Session } from "../../harness";
+import { isSecret, planByName, redacted, reveal, type RunResult, type Session } from "../../testing/harness";
 import { REGISTRY, RG, useE2eBed } from "./fixture";
 
 const QUICKSTART = "examples/quickstart/index.ts";

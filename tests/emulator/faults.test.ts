@@ -1,13 +1,14 @@
 import assert from "node:assert/strict";
 import type { ContainerRegistryManagementClient } from "@azure/arm-containerregistry";
-import { FaultInjector } from "acr-tokens/emulator";
-import { armClient, FAST_LRO, rawRequest, useEmulator } from "../helpers/emulator";
+import { FaultInjector } from "acr-tokens-emulator";
+import { armClient, FAST_LRO, rawRequest, useEmulator } from "../../testing/emulator";
 
 const RG = "fault-rg";
 const REG = "faultregistry";
 
 describe("emulator fault injection", () => {
-  const emu = useEmulator({ seed: { resourceGroups: [{ name: RG }], registries: [{ resourceGroup: RG, name: REG, sku: "Premium" }] } });
+  // The in-progress LRO variant (one Creating/Updating poll), so the protocol's every step is seen.
+  const emu = useEmulator({ seed: { resourceGroups: [{ name: RG }], registries: [{ resourceGroup: RG, name: REG, sku: "Premium" }] } , lro: { inProgressPolls: 1 } });
   const base = () => `/subscriptions/${emu().subscriptionId}/resourceGroups/${RG}/providers/Microsoft.ContainerRegistry/registries/${REG}`;
   let mapId = "";
   let client: ContainerRegistryManagementClient;

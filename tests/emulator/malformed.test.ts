@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { Agent, request } from "node:https";
-import { armClient, FAST_LRO, useEmulator } from "../helpers/emulator";
+import { armClient, FAST_LRO, useEmulator } from "../../testing/emulator";
 
 const RG = "bad-rg";
 const REG = "badregistry";

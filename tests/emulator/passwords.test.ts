@@ -1,5 +1,5 @@
 import * as assert from "node:assert/strict";
-import { FAST_LRO, armClient, useEmulator } from "../helpers/emulator";
+import { FAST_LRO, armClient, useEmulator } from "../../testing/emulator";
 
 /** `emu.checkPassword`: the stand-in for `docker login` with a token password (emulator/passwords.ts). */
 describe("emulator checkPassword (SHA-256 of generated passwords)", () => {

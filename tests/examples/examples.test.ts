@@ -2,7 +2,7 @@ import * as assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
 import * as path from "node:path";
 import * as yaml from "js-yaml";
-import { planByName, reveal, type RunResult, type Session } from "../../harness";
+import { planByName, reveal, type RunResult, type Session } from "../../testing/harness";
 import { REGISTRY, RG, useE2eBed } from "../e2e/fixture";
 
 const ROOT = path.resolve(__dirname, "../..");

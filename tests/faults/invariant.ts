@@ -1,5 +1,5 @@
 import * as assert from "node:assert/strict";
-import { reveal } from "../helpers/providerHost";
+import { reveal } from "../../testing/providerHost";
 import { RG, REGISTRY } from "../provider/setup";
 import type { FaultBed, PasswordState } from "./bed";
 

@@ -1,5 +1,5 @@
 import * as assert from "node:assert/strict";
-import type { ProviderHost } from "../helpers/providerHost";
+import type { ProviderHost } from "../../testing/providerHost";
 import { PASSWORD_TYPE, createPassword } from "../provider/setup";
 import { startFaultBed, type FaultBed, type PasswordState } from "./bed";
 import { recordFaults } from "./figures";

@@ -1,10 +1,10 @@
 import { strict as assert } from "node:assert";
 import { randomBytes } from "node:crypto";
 import type { ContainerRegistryManagementClient } from "@azure/arm-containerregistry";
-import { startEmulator, type Emulator } from "acr-tokens/emulator";
-import { AZ_INSTALL_COMMAND, AzCli, findAz } from "../helpers/azCli";
-import { armClient } from "../helpers/emulator";
-import { isAcrPasswordFormat } from "../helpers/recordings";
+import { startEmulator, type Emulator } from "acr-tokens-emulator";
+import { AZ_INSTALL_COMMAND, AzCli, findAz } from "../../testing/azCli";
+import { armClient } from "../../testing/emulator";
+import { isAcrPasswordFormat } from "../../testing/recordings";
 
 /**
  * The Azure CLI (Debian's azure-cli 2.45, a client nobody on this project wrote) drives the

@@ -1,6 +1,6 @@
 import { strict as assert } from "node:assert";
 import { randomBytes } from "node:crypto";
-import { startEmulator, type Emulator } from "acr-tokens/emulator";
+import { startEmulator, type Emulator } from "acr-tokens-emulator";
 import {
   ADJUSTMENTS,
   EXCLUSIONS,
@@ -15,14 +15,14 @@ import {
   recordedInProgressPolls,
   type RecordedInteraction,
   type Recording,
-} from "../helpers/recordings";
-import { rawRequest } from "../helpers/emulator";
+} from "../../testing/recordings";
+import { rawRequest } from "../../testing/emulator";
 
 /**
  * Every ARM request azure-cli's tests recorded against the real service
  * (../shared/acr/recordings) is replayed against the emulator in recorded order, with names and
  * ids mapped to fresh ones; the status code, LRO headers and the body's shape must match the
- * recorded response (see `compareShape` and `Replayer` in tests/helpers/recordings.ts: keys,
+ * recorded response (see `compareShape` and `Replayer` in testing/recordings.ts: keys,
  * types, fixed values, timestamp forms, password formats, times the recording repeats or shares
  * between fields). Requests outside the emulator's surface are excluded only through the
  * allow-list there (EXCLUSIONS, with a reason each); ARM front-door headers are checked once for

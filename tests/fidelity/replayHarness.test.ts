@@ -11,7 +11,7 @@ import {
   sameInstants,
   type CompareOptions,
   type Recording,
-} from "../helpers/recordings";
+} from "../../testing/recordings";
 
 /**
  * The replay harness judges the emulator, so it is tested on its own: a comparator that missed a

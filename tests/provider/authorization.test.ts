@@ -1,5 +1,5 @@
 import * as assert from "node:assert/strict";
-import { ProviderHost, secret } from "../helpers/providerHost";
+import { ProviderHost, secret } from "../../testing/providerHost";
 import { armCallsSince, createPassword, passwordNames, startTestBed, type ProviderTestBed } from "./setup";
 
 /** ARM's 403 (no role assignment) through the host, with role assignments enforced by the emulator. */

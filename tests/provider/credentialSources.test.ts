@@ -1,7 +1,7 @@
 import * as assert from "node:assert/strict";
 import { writeFileSync } from "node:fs";
 import * as path from "node:path";
-import { ProviderHost, isSecret, reveal, type Props } from "../helpers/providerHost";
+import { ProviderHost, isSecret, reveal, type Props } from "../../testing/providerHost";
 import { armCallsSince, createPassword, passwordNames, startTestBed, type ProviderTestBed } from "./setup";
 
 /**

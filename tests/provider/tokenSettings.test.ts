@@ -1,5 +1,5 @@
 import * as assert from "node:assert/strict";
-import { reveal, withProvider, type ProviderHost, type Props } from "../helpers/providerHost";
+import { reveal, withProvider, type ProviderHost, type Props } from "../../testing/providerHost";
 import {
   REGISTRY,
   RG,

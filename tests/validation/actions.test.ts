@@ -1,5 +1,6 @@
 import * as assert from "node:assert/strict";
-import { checkRepositoryName, checkScope, editDistance, MAX_SCOPE_MAP_ACTIONS, nearest } from "../../components/validation";
+import { editDistance, nearest } from "../../components/common/problems";
+import { checkRepositoryName, checkScope, MAX_SCOPE_MAP_ACTIONS } from "../../components/validation";
 
 describe("checkScope", () => {
   it("builds repositories/<repo>/<action> and gateway/<name>/<action>, de-duplicated and sorted", () => {

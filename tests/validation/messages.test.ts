@@ -1,6 +1,6 @@
 import * as assert from "node:assert/strict";
 import { InvalidArgumentsError, RegistryToken, ScopeMap, type RegistryTokenArgs, type ScopeMapArgs } from "acr-tokens";
-import { recorder, useMocks, valueOf } from "../helpers/mocks";
+import { recorder, useMocks, valueOf } from "../../testing/mocks";
 
 const registry = { registryName: "contoso", resourceGroupName: "rg-registry" } as const;
 const registryId = "/subscriptions/11111111-2222-3333-4444-555555555555/resourceGroups/rg-registry/providers/Microsoft.ContainerRegistry/registries/contoso";

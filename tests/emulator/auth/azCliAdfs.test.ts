@@ -1,7 +1,7 @@
 import * as assert from "node:assert/strict";
 import { defaultObjectId } from "../../../emulator/auth";
-import { useEmulator } from "../../helpers/emulator";
-import { AZ_INSTALL_COMMAND, AzCli, findAz, redactSecrets } from "../../helpers/azCli";
+import { useEmulator } from "../../../testing/emulator";
+import { AZ_INSTALL_COMMAND, AzCli, findAz, redactSecrets } from "../../../testing/azCli";
 
 const CLIENT_ID = "4e2b8c1a-7d3f-4a9b-8e6c-2f1d0a9b8c7d";
 const SECRET = "adfs-login-secret-value-4711";

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import type { ContainerRegistryManagementClient } from "@azure/arm-containerregistry";
-import { armClient, FAST_LRO, rawRequest, useEmulator } from "../../helpers/emulator";
+import { armClient, FAST_LRO, rawRequest, useEmulator } from "../../../testing/emulator";
 
 const RG = "gen-rg";
 const REG = "genregistry";
@@ -123,5 +123,59 @@ describe("emulator generateCredentials", () => {
     assert.equal(res.passwords?.length, 1);
     assert.equal(res.passwords?.[0].expiry?.getTime(), expiry.getTime());
     assert.equal(res.passwords?.[0].value?.length, 52);
+  });
+});
+
+describe("emulator generateCredentials as a long-running operation (lro.generateCredentials: accepted)", () => {
+  const emu = useEmulator({
+    lro: { generateCredentials: "accepted", inProgressPolls: 1 },
+    seed: { resourceGroups: [{ name: RG }], registries: [{ resourceGroup: RG, name: REG, sku: "Premium" }] },
+  });
+  const base = () => `/subscriptions/${emu().subscriptionId}/resourceGroups/${RG}/providers/Microsoft.ContainerRegistry/registries/${REG}`;
+  let client: ContainerRegistryManagementClient;
+  let tokenId = "";
+
+  before(async () => {
+    client = armClient(emu());
+    const map = await client.scopeMaps.create(RG, REG, "lro-map", { actions: ["repositories/app/content/read"] }, FAST_LRO);
+    tokenId = (await client.tokens.create(RG, REG, "lro-token", { scopeMapId: map.id }, FAST_LRO)).id ?? "";
+  });
+
+  it("answers 202 + Location on the registry's operationStatuses, 202 while in progress, then 200 with the passwords", async () => {
+    const post = await rawRequest(emu(), "POST", `${base()}/generateCredentials?api-version=2025-11-01`, { body: JSON.stringify({ tokenId, name: "password1" }) });
+    assert.equal(post.status, 202);
+    assert.equal(post.text, "null");
+    const location = new URL(String(post.headers.location));
+    assert.match(location.pathname, new RegExp(`^${base()}/operationStatuses/registries-[0-9a-f-]{36}$`, "i"));
+    assert.equal(location.searchParams.get("api-version"), "2025-11-01");
+    const first = await rawRequest(emu(), "GET", location.pathname + location.search);
+    assert.equal(first.status, 202);
+    assert.equal(String(first.headers.location), location.href);
+    const done = await rawRequest(emu(), "GET", location.pathname + location.search);
+    assert.equal(done.status, 200);
+    const body = done.json() as { username: string; passwords: WirePassword[] };
+    assert.equal(body.username, "lro-token");
+    assert.deepEqual(body.passwords.map((p) => [p.name, typeof p.value]), [["password1", "string"]]);
+    assert.equal(emu().checkPassword(tokenId, body.passwords[0]!.value!).ok, true, "the password works once the operation succeeded");
+  });
+
+  it("changes the passwords only when the operation succeeds; a failed operation changes nothing", async () => {
+    const before = (await client.tokens.get(RG, REG, "lro-token")).credentials?.passwords?.map((p) => p.name) ?? [];
+    emu().faults.add({ method: "POST", route: "/generateCredentials", fault: { kind: "lroFailed" } });
+    await assert.rejects(client.registries.generateCredentials(RG, REG, { tokenId, name: "password2" }, FAST_LRO));
+    const after = (await client.tokens.get(RG, REG, "lro-token")).credentials?.passwords?.map((p) => p.name) ?? [];
+    assert.deepEqual(after, before, "password2 was not added by a failed operation");
+  });
+
+  it("is followed to its result by @azure/arm-containerregistry's poller", async () => {
+    const mark = emu().requests.length;
+    const result = await client.registries.generateCredentials(RG, REG, { tokenId, name: "password2" }, FAST_LRO);
+    const value = result.passwords?.find((p) => p.name === "password2")?.value ?? "";
+    assert.equal(value.length, 52);
+    assert.equal(emu().checkPassword(tokenId, value).ok, true);
+    assert.deepEqual(
+      emu().requests.slice(mark).map((r) => `${r.operation}:${r.status}`),
+      ["registries.generateCredentials:202", "operations.status:202", "operations.status:200"],
+    );
   });
 });

@@ -1,8 +1,9 @@
 import assert from "node:assert/strict";
-import { armClient, FAST_LRO, rawRequest, useEmulator } from "../../helpers/emulator";
+import { armClient, FAST_LRO, rawRequest, useEmulator } from "../../../testing/emulator";
 
 describe("emulator registries", () => {
-  const emu = useEmulator({ seed: { resourceGroups: [{ name: "Reg-RG", location: "westeurope" }] } });
+  // The in-progress LRO variant (one Creating/Updating poll), so the protocol's every step is seen.
+  const emu = useEmulator({ seed: { resourceGroups: [{ name: "Reg-RG", location: "westeurope" }] } , lro: { inProgressPolls: 1 } });
 
   it("creates a registry as an LRO (201 + Azure-AsyncOperation registries-{uuid}) and the SDK poller finishes it", async () => {
     const client = armClient(emu());

@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { armClient, FAST_LRO, rawRequest, useEmulator } from "../../helpers/emulator";
+import { armClient, FAST_LRO, rawRequest, useEmulator } from "../../../testing/emulator";
 
 /** Microsoft.Resources surface the Azure CLI and ARM clients need: groups, subscriptions, the resource list, metadata. */
 describe("emulator resource groups, subscriptions, resources, metadata", () => {

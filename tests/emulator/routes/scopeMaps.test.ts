@@ -1,11 +1,13 @@
 import assert from "node:assert/strict";
-import { armClient, FAST_LRO, rawRequest, useEmulator } from "../../helpers/emulator";
+import { armClient, FAST_LRO, rawRequest, useEmulator } from "../../../testing/emulator";
 
 const RG = "maps-rg";
 const REG = "mapsregistry";
 
 describe("emulator scope maps", () => {
+  // The in-progress LRO variant (one Updating poll), so the protocol's every step is seen.
   const emu = useEmulator({
+    lro: { inProgressPolls: 1 },
     seed: {
       resourceGroups: [{ name: RG }],
       registries: [

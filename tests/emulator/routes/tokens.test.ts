@@ -1,12 +1,13 @@
 import assert from "node:assert/strict";
 import type { ContainerRegistryManagementClient } from "@azure/arm-containerregistry";
-import { armClient, FAST_LRO, rawRequest, useEmulator } from "../../helpers/emulator";
+import { armClient, FAST_LRO, rawRequest, useEmulator } from "../../../testing/emulator";
 
 const RG = "tokens-rg";
 const REG = "tokensregistry";
 
 describe("emulator tokens", () => {
-  const emu = useEmulator({ seed: { resourceGroups: [{ name: RG }], registries: [{ resourceGroup: RG, name: REG, sku: "Premium" }] } });
+  // The in-progress LRO variant (one Creating/Updating poll), so the protocol's every step is seen.
+  const emu = useEmulator({ seed: { resourceGroups: [{ name: RG }], registries: [{ resourceGroup: RG, name: REG, sku: "Premium" }] } , lro: { inProgressPolls: 1 } });
   const base = () => `/subscriptions/${emu().subscriptionId}/resourceGroups/${RG}/providers/Microsoft.ContainerRegistry/registries/${REG}`;
   let client: ContainerRegistryManagementClient;
   let mapId = "";
