@@ -2,7 +2,7 @@ import { randomBytes } from "node:crypto";
 import { mkdirSync, writeFileSync } from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
-import { startEmulator, type Emulator, type RequestLogEntry } from "acr-tokens/emulator";
+import { startEmulator, type Emulator, type RequestLogEntry } from "acr-tokens-emulator";
 import { AzCli, findAz } from "../testing/azCli";
 import { armClient } from "../testing/emulator";
 import type { ProviderHost } from "../testing/providerHost";
@@ -30,7 +30,10 @@ import {
   tokenPasswordProviderText,
 } from "./lifecycle";
 import { formatMarkdown, formatTable, pairedRatios, summarize, toJson, type Figure, type Summary, type Target } from "./stats";
+import { measureCheckAtScale } from "./checkScale";
 import { measureThroughput } from "./throughput";
+import { missingRegistryTools, REGISTRY_CLIENTS_INSTALL } from "../testing/registryClients";
+import { measureRotationPulls, type RotationPullsResult } from "../testing/rotationPulls";
 
 /**
  * `npm run bench [-- --json] [-- --quick]`: side-by-side figures against the Azure CLI and the
@@ -60,10 +63,12 @@ interface Plan {
   throughputRequests: number;
   /** Passwords per run of the lifecycle with added ARM latency (each run's time is scaled to 100). */
   latencyPasswords: number;
+  /** Runs of `acr-tokens check` over CHECK_SCALE_TOKENS tokens. */
+  checkScaleRuns: number;
 }
 
-const FULL: Plan = { passwords: 100, lifecycleRuns: 3, azSequentialSample: 4, azParallelSample: 10, importRuns: 7, mocksRuns: 2, throughputRuns: 3, throughputRequests: 3000, latencyPasswords: 20 };
-const QUICK: Plan = { passwords: 100, lifecycleRuns: 2, azSequentialSample: 2, azParallelSample: 10, importRuns: 3, mocksRuns: 1, throughputRuns: 2, throughputRequests: 1000, latencyPasswords: 10 };
+const FULL: Plan = { passwords: 100, lifecycleRuns: 3, azSequentialSample: 4, azParallelSample: 10, importRuns: 7, mocksRuns: 2, throughputRuns: 3, throughputRequests: 3000, latencyPasswords: 20, checkScaleRuns: 3 };
+const QUICK: Plan = { passwords: 100, lifecycleRuns: 2, azSequentialSample: 2, azParallelSample: 10, importRuns: 3, mocksRuns: 1, throughputRuns: 2, throughputRequests: 1000, latencyPasswords: 10, checkScaleRuns: 1 };
 const PARALLEL = 10;
 /**
  * Latency added to every ARM request for the "at ARM latency" ratio. Deliberately low: ARM's front
@@ -72,6 +77,10 @@ const PARALLEL = 10;
  */
 const ARM_LATENCY_MS = 20;
 const MOCK_TOKENS = 1000;
+/** Tokens in the registry `acr-tokens check` reads for the scale figures: ACR Premium's limit (issue 16). */
+const CHECK_SCALE_TOKENS = 50_000;
+/** RotatingTokenPassword period of the rotation-pulls figure: a short one, so the year holds 52 turns. */
+const ROTATION_PERIOD_DAYS = 7;
 /** Client id of the emulator's system-assigned managed identity that az's MSI_ENDPOINT requests get tokens for. */
 const AZ_IDENTITY = "7c1f0f64-3a52-4f5e-9d67-0a4e2c1b9d10";
 const BENCH_APP = "5a0c3f7e-1b2d-4c6e-8f90-b3c4d5e6f708";
@@ -142,7 +151,8 @@ interface CallCounts {
 
 /**
  * ARM calls per operation for 100 passwords through a fresh host with a bring-your-own token, with
- * the emulator's recorded LRO pacing (one in-progress status poll), plus network token acquisitions.
+ * one in-progress status poll per LRO (the emulator's in-progress variant, as 9 of the 50 recorded
+ * PUT/PATCH operations: the costlier case), plus network token acquisitions.
  * Rotation: what the engine does when a password's expiry changes (diff → check → create → delete of
  * the old resource, on the same slot), for 10 passwords.
  */
@@ -272,8 +282,8 @@ async function main(): Promise<void> {
     const accessToken = emu.issueToken({ expiresInSeconds: 12 * 3600 });
     const byo = { ACR_TOKENS_ACCESS_TOKEN: accessToken };
 
-    // 1. ARM calls and token acquisitions (deterministic counts, one pass), recorded LRO pacing.
-    progress("counting ARM calls per operation (fresh host, bring-your-own token, recorded LRO pacing) …");
+    // 1. ARM calls and token acquisitions (deterministic counts, one pass), one in-progress LRO poll.
+    progress("counting ARM calls per operation (fresh host, bring-your-own token, one in-progress LRO poll) …");
     emu.lro.inProgressPolls = 1;
     const calls = await countCalls(emu, text, tokenIds, accessToken, projectDir);
     progress("counting token acquisitions with a client secret (@azure/identity) …");
@@ -369,13 +379,28 @@ async function main(): Promise<void> {
     let tp: Awaited<ReturnType<typeof measureThroughput>> | undefined;
     let imports: Awaited<ReturnType<typeof measureImports>> | undefined;
     let mocks: Awaited<ReturnType<typeof measureMocksProgram>> | undefined;
+    let checkScale: Awaited<ReturnType<typeof measureCheckAtScale>> | undefined;
     if (!flags.onlyLifecycle) {
+      progress(`acr-tokens check over ${CHECK_SCALE_TOKENS} tokens (compiled CLI, emulator in a child process) …`);
+      checkScale = await measureCheckAtScale({ tokens: CHECK_SCALE_TOKENS, runs: plan.checkScaleRuns });
       progress("emulator throughput (32 SDK clients, emulator in a child process) …");
       tp = await measureThroughput({ runs: plan.throughputRuns, clients: 32, maxRequests: plan.throughputRequests, maxSeconds: 10 });
       progress("fresh-process imports …");
       imports = await measureImports(plan.importRuns);
       progress(`${MOCK_TOKENS} RegistryTokens under the mock runtime (child processes) …`);
       mocks = await measureMocksProgram(plan.mocksRuns, MOCK_TOKENS);
+    }
+    // Zero-downtime rotation at the registry: a year of daily ups, a pull with the exported password after each.
+    let rotationPulls: { wait: RotationPullsResult; noWait: RotationPullsResult } | undefined;
+    const rotationDays = flags.quick ? 91 : 365;
+    const missingTools = missingRegistryTools();
+    const rotationReason = flags.onlyLifecycle ? "--only lifecycle" : missingTools.length > 0 ? `${missingTools.join(" and ")} not installed (${REGISTRY_CLIENTS_INSTALL})` : undefined;
+    if (!rotationReason) {
+      progress(`rotation: ${rotationDays} daily ups with a consumer pull after each, 60 s replication delay, with the providers' wait …`);
+      const wait = await measureRotationPulls({ days: rotationDays, periodDays: ROTATION_PERIOD_DAYS, wait: true });
+      progress(`rotation: the same without the wait …`);
+      const noWait = await measureRotationPulls({ days: rotationDays, periodDays: ROTATION_PERIOD_DAYS, wait: false });
+      rotationPulls = { wait, noWait };
     }
 
     // Figures.
@@ -424,13 +449,39 @@ async function main(): Promise<void> {
       timing("emulatorP99Ms", "emulator p99 latency (32 clients)", "ms", tp.map((r) => r.p99Ms), "Worst-case wait per ARM call under that load, as the SDK sees it."),
       );
     }
+    if (checkScale) {
+      figures.push(
+        timing("checkCli50kSeconds", "acr-tokens check, 50,000 tokens", "s", checkScale.map((r) => r.seconds), "A CI job's `acr-tokens check -o json` over a registry at ACR Premium's 50,000-token limit (500 pages), process start to exit, emulator in another process.", { op: "<", value: 30 }),
+        timing("checkCli50kPeakRssMiB", "peak RSS, check of 50,000 tokens", "MiB", checkScale.map((r) => r.peakRssMiB), "Memory that check needs (the whole report is built before it is printed).", { op: "<", value: 500 }),
+      );
+    }
+    figures.push(
+      timing(
+        "rotationYearFailedPulls",
+        "failed pulls, a year of rotation",
+        "pulls",
+        rotationPulls ? [rotationPulls.wait.failedPulls] : null,
+        `RotatingTokenPassword (${ROTATION_PERIOD_DAYS}-day period), ${rotationDays} daily ups, a 60 s password replication delay: a consumer always using the exported password pulls after every up (${rotationPulls ? `${rotationPulls.wait.pulls} pulls, ${rotationPulls.wait.turns} turns` : "not run"}); the providers wait until each new password logs in.`,
+        { op: "==", value: 0 },
+        rotationReason,
+      ),
+      timing(
+        "rotationYearFailedPullsWithoutWait",
+        "same, without the providers' wait",
+        "pulls",
+        rotationPulls ? [rotationPulls.noWait.failedPulls] : null,
+        "ACR_TOKENS_REPLICATION_WAIT_SECONDS=0: the pull right after each new password fails until it has replicated.",
+        undefined,
+        rotationReason,
+      ),
+    );
     if (cli) {
       figures.push(timing("azCliArmCallsPerPassword", "az ARM calls per password lifecycle", "calls", azCallsPerPassword, "ARM calls az makes per generate + show + delete (registry LIST before each generate; its own LRO poll)."));
     }
     extra["tokenAcquisitionsFor100Passwords"] = { byo: calls.byoAcquisitions, clientSecret: secretAcquisitions };
-    extra["plan"] = { ...plan, parallel: PARALLEL, host: flags.host, onlyLifecycle: flags.onlyLifecycle, mockTokens: MOCK_TOKENS, timedLroInProgressPolls: 0, countedLroInProgressPolls: 1 };
+    extra["plan"] = { ...plan, parallel: PARALLEL, host: flags.host, onlyLifecycle: flags.onlyLifecycle, mockTokens: MOCK_TOKENS, checkScaleTokens: CHECK_SCALE_TOKENS, timedLroInProgressPolls: 0, countedLroInProgressPolls: 1 };
     notes.push(
-      `ARM calls counted with the emulator's recorded LRO pacing (one in-progress poll); timings with none, so that az's 30 s poll sleep does not count against it.`,
+      `ARM calls counted with one in-progress LRO poll (as 9 of the 50 recorded PUT/PATCH operations; the emulator's default, as the other 41, has none); timings with none, so that az's 30 s poll sleep does not count against it.`,
       flags.onlyLifecycle
         ? "Lifecycle only (--only lifecycle): no az, throughput, import or mocks figures. Every ratio is taken within one run."
         : `az timings: ${plan.azSequentialSample} passwords per run sequentially and ${plan.azParallelSample} at parallelism 10, each scaled to 100; ours: 100 per run. Every ratio is taken within one run.`,

@@ -1,4 +1,5 @@
 import * as pulumi from "@pulumi/pulumi";
+import { labelSlotOwner } from "./slotOwners";
 import { currentTime } from "./common/clock";
 import type { CredentialKind } from "./credential/types";
 import { validated } from "./validation/validated";
@@ -116,6 +117,7 @@ export class RotatingTokenPassword extends pulumi.ComponentResource {
     // "Now" once per run: the program's view of the clock (ACR_TOKENS_CLOCK_FILE when set, as the provider's).
     // `tokenId as Input<string>`: the `{ id }` form was unwrapped above; TypeScript cannot narrow it away.
     const plan = schedule.apply((s) => planRotation(s, currentTime({ env: process.env })));
+    labelSlotOwner(this, `RotatingTokenPassword "${name}"`);
     const child = (slot: PasswordSlot) =>
       newTokenPassword(`${name}-${slot}`, tokenId as pulumi.Input<string>, { slot, expiry: plan.apply((p) => p.expiry[slot]), credential: args.credential }, { parent: this });
     const password1 = child(PasswordSlot.Password1);

@@ -108,18 +108,26 @@ export class ScopeMap extends pulumi.ComponentResource {
    * same error fails the deployment as soon as their values are known, before any Azure call.
    */
   constructor(name: string, args: ScopeMapArgs, opts?: pulumi.ComponentResourceOptions) {
-    // Validate before registering anything. Plain arguments: every problem at once, thrown here.
+    // Validate before registering anything, each rule once. Plain arguments: every problem at once,
+    // thrown here, and the plan is what the child gets.
+    let registry: Valid<RegistryCoordinates>;
+    let scopeMapName: Valid<string>;
+    let actions: Valid<string[]>;
     if (isPlain(args)) {
-      throwIfInvalid("ScopeMap", name, planScopeMap(name, args as ScopeMapInput).problems);
+      const checked = planScopeMap(name, args as ScopeMapInput);
+      throwIfInvalid("ScopeMap", name, checked.problems);
+      if (checked.plan === undefined) throw new Error(`ScopeMap ${JSON.stringify(name)}: validation produced no plan (a bug in acr-tokens).`);
+      ({ registry, scopeMapName, actions } = checked.plan);
+    } else {
+      // Outputs: each group on its own, so a value unknown at preview leaves the others checked.
+      const registryArgs = { registryName: args.registryName, resourceGroupName: args.resourceGroupName, registryId: args.registryId };
+      registry = validated("ScopeMap", name, registryArgs, checkRegistryPlan);
+      scopeMapName = validated("ScopeMap", name, { scopeMapName: args.scopeMapName }, (r) => checkScopeMapName(name, r.scopeMapName));
+      actions = validated("ScopeMap", name, { repositories: args.repositories, gateways: args.gateways }, (r) => {
+        const checked = checkScope(r);
+        return { plan: checked.actions, problems: checked.problems };
+      });
     }
-    // Outputs: each group on its own, so a value unknown at preview leaves the others checked.
-    const registryArgs = { registryName: args.registryName, resourceGroupName: args.resourceGroupName, registryId: args.registryId };
-    const registry = validated("ScopeMap", name, registryArgs, checkRegistryPlan);
-    const scopeMapName = validated("ScopeMap", name, { scopeMapName: args.scopeMapName }, (r) => checkScopeMapName(name, r.scopeMapName));
-    const actions = validated("ScopeMap", name, { repositories: args.repositories, gateways: args.gateways }, (r) => {
-      const checked = checkScope(r);
-      return { plan: checked.actions, problems: checked.problems };
-    });
     // No component inputs in state: the azure-native ScopeMap child records every argument (see
     // RegistryToken's constructor).
     super("acr-tokens:index:ScopeMap", name, {}, opts);

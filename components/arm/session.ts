@@ -1,7 +1,7 @@
 import type { ContainerRegistryManagementClient, Token } from "@azure/arm-containerregistry";
 import { currentTime } from "../common/clock";
 import { resolveCredential } from "../credential";
-import type { CredentialKind, CredentialSettingsSource, ResolvedCredential } from "../credential/types";
+import type { CredentialKind, CredentialLogger, CredentialSettingsSource, ResolvedCredential } from "../credential/types";
 import { armClientFor } from "./client";
 import { statusOf, wrapArmError } from "./errors";
 import type { TokenRef } from "./ids";
@@ -47,6 +47,8 @@ export interface ProviderContext {
    * messages, `selector` is the resource's `credential` input, if any.
    */
   session(ref: TokenRef, label: string, selector?: CredentialKind): Promise<ArmSession>;
+  /** Shows a warning to the user (e.g. a new password published before it was seen to log in); optional. */
+  warn?(message: string): void;
 }
 
 /**
@@ -56,13 +58,15 @@ export interface ProviderContext {
  * process and settings, so every resource of a run shares one credential and one token. Never stored,
  * never returned. The dynamic-provider adapter and the provider plugin both build theirs with it.
  */
-export function settingsContext(config: NonNullable<CredentialSettingsSource["config"]>): ProviderContext {
+export function settingsContext(config: NonNullable<CredentialSettingsSource["config"]>, logger?: CredentialLogger): ProviderContext {
   return {
     now: () => currentTime({ env: process.env }),
+    ...(logger?.warn ? { warn: (message: string) => logger.warn?.(message) } : {}),
     async session(ref, label, selector) {
       const resolved = await resolveCredential({
         config,
         env: process.env,
+        ...(logger ? { logger } : {}),
         ...(selector !== undefined ? { credentialSelector: selector } : {}),
       });
       return armSession(ref, label, resolved);

@@ -1,5 +1,7 @@
+import { log } from "@pulumi/pulumi";
 import { settingsContext, type ProviderContext } from "../../arm/session";
 import { providerConfig } from "./config";
+import { connectLogToEngine, providerLogger } from "./log";
 
 /**
  * The {@link ProviderContext} of a dynamic-provider call: the stack config the engine handed to
@@ -7,5 +9,10 @@ import { providerConfig } from "./config";
  * and the package clock (see {@link settingsContext}).
  */
 export function dynamicContext(resourceType: string): ProviderContext {
-  return settingsContext(providerConfig(resourceType));
+  const config = providerConfig(resourceType);
+  connectLogToEngine();
+  // Which credential was resolved, and every warning about it, goes to the engine's log through
+  // pulumi.log (the source named, never the value).
+  // Without an engine connection (a host started by hand) pulumi.log writes warnings to stderr.
+  return { ...settingsContext(config, providerLogger), warn: (message) => void log.warn(message) };
 }
