@@ -1,6 +1,5 @@
 import * as pulumi from "@pulumi/pulumi";
 import type { CredentialKind } from "../credential/types";
-import type { DriftCode } from "../provider/tokenPassword/types";
 import type { TokenPasswordSpec } from "../tokenPassword";
 import type { PasswordSlot } from "../arm/types";
 
@@ -57,8 +56,12 @@ export class TokenPassword extends pulumi.CustomResource {
    * generating the password again.
    */
   declare readonly drift: pulumi.Output<string | undefined>;
-  /** The same findings as codes. */
-  declare readonly driftCodes: pulumi.Output<DriftCode[]>;
+  /**
+   * The same findings as codes (`DriftCode` of the TypeScript package): `slotRegenerated`,
+   * `slotDeleted`, `expired`, `expiring`, `disabled`.
+   */
+  // Strings, not `DriftCode[]`: DriftCode reuses PasswordState's values, which the schema analyzer cannot read as enum members.
+  declare readonly driftCodes: pulumi.Output<string[]>;
 
   /**
    * @param name - The unique name of this resource.
