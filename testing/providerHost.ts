@@ -159,6 +159,11 @@ export class ProviderHost {
     child.on("exit", () => (this.exited = true));
   }
 
+  /** The host's process id (for diagnostics such as its CPU time). */
+  get pid(): number | undefined {
+    return this.child.pid;
+  }
+
   /** Everything the host wrote to stdout after the port line. */
   get stdout(): string {
     return this.stdoutText;
