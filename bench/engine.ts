@@ -49,8 +49,8 @@ function onlyTiming(timings: Map<string, number[]>, command: string): number {
 }
 
 /** One emulator and Pulumi home for every engine figure of the bench, with the tokens the password program uses. */
-export async function startEngineBed(passwords: number): Promise<{ bed: EngineBed; tokenIds: string[] }> {
-  const bed = await EngineBed.start({ resourceGroup: ENGINE_RG, registryName: ENGINE_REGISTRY });
+export async function startEngineBed(passwords: number, compiledProjectDir: string | undefined): Promise<{ bed: EngineBed; tokenIds: string[] }> {
+  const bed = await EngineBed.start({ resourceGroup: ENGINE_RG, registryName: ENGINE_REGISTRY, ...(compiledProjectDir ? { compiledProjectDir } : {}) });
   const names = Array.from({ length: passwords }, (_, i) => `engine-token-${String(i).padStart(3, "0")}`);
   await createTokens(bed.emu, bed.arm, names, ENGINE_RG, ENGINE_REGISTRY);
   return { bed, tokenIds: names.map((n) => bed.tokenId(n)) };

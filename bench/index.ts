@@ -59,8 +59,13 @@ interface Plan {
   floorRuns: number;
   /** Runs of `pulumi up` + `destroy` of 100 passwords through the real engine, each followed by an az sample. */
   engineRuns: number;
-  /** Runs of each `pulumi preview` of 1,000 tokens (ours, then azure-native). */
+  /** Runs of each `pulumi preview` (ours, then azure-native). */
   previewRuns: number;
+  /**
+   * Tokens of the preview program: 1,000 in the full plan. The quick plan previews 100: on a loaded
+   * 2-core machine a preview's time grew faster than its size (100 tokens ≈ 20 s, 200 ≈ 80 s).
+   */
+  previewTokens: number;
 }
 
 const FULL: Plan = {
@@ -76,6 +81,7 @@ const FULL: Plan = {
   floorRuns: 5,
   engineRuns: 3,
   previewRuns: 2,
+  previewTokens: 1000,
 };
 const QUICK: Plan = {
   passwords: 100,
@@ -90,6 +96,7 @@ const QUICK: Plan = {
   floorRuns: 2,
   engineRuns: 1,
   previewRuns: 1,
+  previewTokens: 100,
 };
 const PARALLEL = 10;
 /**
@@ -99,8 +106,6 @@ const PARALLEL = 10;
  */
 const ARM_LATENCY_MS = 20;
 const MOCK_TOKENS = 1000;
-/** Tokens of the real-engine preview program. */
-const PREVIEW_TOKENS = 1000;
 /** Client id of the emulator's system-assigned managed identity that az's MSI_ENDPOINT requests get tokens for. */
 const AZ_IDENTITY = "7c1f0f64-3a52-4f5e-9d67-0a4e2c1b9d10";
 const BENCH_APP = "5a0c3f7e-1b2d-4c6e-8f90-b3c4d5e6f708";
@@ -383,7 +388,7 @@ async function main(): Promise<void> {
     const previewBare: number[] = [];
     if (!engineReason) {
       progress(`real engine: starting a bed (emulator, PULUMI_HOME with the azure-native stand-in) and ${plan.passwords} tokens …`);
-      const { bed, tokenIds: engineTokenIds } = await startEngineBed(plan.passwords);
+      const { bed, tokenIds: engineTokenIds } = await startEngineBed(plan.passwords, projectDir);
       try {
         for (let run = 0; run < plan.engineRuns; run++) {
           const r = await engineUpDestroy(bed, engineTokenIds, run);
@@ -397,9 +402,9 @@ async function main(): Promise<void> {
           );
         }
         for (let run = 0; run < plan.previewRuns; run++) {
-          previewOurs.push(await enginePreview(bed, PREVIEW_TOKENS, "ours", run));
-          previewBare.push(await enginePreview(bed, PREVIEW_TOKENS, "azureNative", run));
-          progress(`engine preview run ${run + 1}/${plan.previewRuns}: ${PREVIEW_TOKENS} RegistryTokens ${previewOurs[run]!.toFixed(1)} s, azure-native directly ${previewBare[run]!.toFixed(1)} s`);
+          previewOurs.push(await enginePreview(bed, plan.previewTokens, "ours", run));
+          previewBare.push(await enginePreview(bed, plan.previewTokens, "azureNative", run));
+          progress(`engine preview run ${run + 1}/${plan.previewRuns}: ${plan.previewTokens} RegistryTokens ${previewOurs[run]!.toFixed(1)} s, azure-native directly ${previewBare[run]!.toFixed(1)} s`);
         }
       } finally {
         await bed.close();
@@ -516,8 +521,8 @@ async function main(): Promise<void> {
           { op: ">=", value: 20 },
           speedupReason,
         ),
-        timing("enginePreview1000TokensSeconds", `pulumi preview, ${PREVIEW_TOKENS} RegistryTokens`, "s", engineReason ? null : previewOurs, `\`pulumi preview\` of a new stack declaring ${PREVIEW_TOKENS} RegistryTokens with inline scope maps (the real engine, the azure-native stand-in plugin).`, undefined, engineReason),
-        timing("enginePreview1000BareAzureNativeSeconds", "same program with azure-native", "s", engineReason ? null : previewBare, `The same ${PREVIEW_TOKENS} ScopeMap + Token pairs declared with azure-native directly.`, undefined, engineReason),
+        timing("enginePreview1000TokensSeconds", `pulumi preview, ${plan.previewTokens} RegistryTokens`, "s", engineReason ? null : previewOurs, `\`pulumi preview\` of a new stack declaring ${plan.previewTokens} RegistryTokens with inline scope maps (the real engine, the azure-native stand-in plugin).`, undefined, engineReason),
+        timing("enginePreview1000BareAzureNativeSeconds", "same program with azure-native", "s", engineReason ? null : previewBare, `The same ${plan.previewTokens} ScopeMap + Token pairs declared with azure-native directly.`, undefined, engineReason),
         timing("enginePreviewRatio", "preview ratio (ours / azure-native)", "×", engineReason ? null : pairedRatios(previewOurs, previewBare), "How long a preview of a large program takes with the package, relative to writing the same resources with azure-native.", { op: "<=", value: 0.5 }, engineReason),
       );
     }
@@ -537,7 +542,7 @@ async function main(): Promise<void> {
     if (azCallsPerPassword.length > 0) {
       figures.push(timing("azCliArmCallsPerPassword", "az ARM calls per password lifecycle", "calls", azCallsPerPassword, "ARM calls az makes per generate + show + delete (registry LIST before each generate; its own LRO poll)."));
     }
-    extra["plan"] = { ...plan, parallel: PARALLEL, host: flags.host, only: flags.only ? [...flags.only] : null, mockTokens: MOCK_TOKENS, previewTokens: PREVIEW_TOKENS, lroInProgressPolls: DEFAULT_LRO_IN_PROGRESS_POLLS };
+    extra["plan"] = { ...plan, parallel: PARALLEL, host: flags.host, only: flags.only ? [...flags.only] : null, mockTokens: MOCK_TOKENS, lroInProgressPolls: DEFAULT_LRO_IN_PROGRESS_POLLS };
     notes.push(
       `Every part runs with the emulator's default LRO pacing, the recorded one: a PATCH answers Succeeded at the first status poll.`,
       flags.only
