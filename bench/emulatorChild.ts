@@ -1,4 +1,4 @@
-import { startEmulator } from "acr-tokens/emulator";
+import { startEmulator } from "acr-tokens-emulator";
 
 /**
  * Child process for the throughput figure: the emulator in its own process, so that the 32 SDK

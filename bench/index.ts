@@ -2,7 +2,7 @@ import { randomBytes } from "node:crypto";
 import { mkdirSync, writeFileSync } from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
-import { DEFAULT_LRO_IN_PROGRESS_POLLS, startEmulator, type Emulator } from "acr-tokens/emulator";
+import { DEFAULT_LRO_IN_PROGRESS_POLLS, startEmulator, type Emulator } from "acr-tokens-emulator";
 import { AzCli, findAz } from "../testing/azCli";
 import { armClient } from "../testing/emulator";
 import type { ProviderHost } from "../testing/providerHost";
@@ -33,7 +33,10 @@ import {
 } from "./lifecycle";
 import { floorRun, protocolFloorProviderText, type FloorRun } from "./protocolFloor";
 import { abbaRatio, formatMarkdown, formatTable, pairedRatios, summarize, toJson, type Figure, type Summary, type Target } from "./stats";
+import { measureCheckAtScale } from "./checkScale";
 import { measureThroughput } from "./throughput";
+import { missingRegistryTools, REGISTRY_CLIENTS_INSTALL } from "../testing/registryClients";
+import { measureRotationPulls, type RotationPullsResult } from "../testing/rotationPulls";
 
 /**
  * `npm run bench [-- --json] [-- --quick]`: side-by-side figures against the Azure CLI and the
@@ -66,6 +69,8 @@ interface Plan {
    * 2-core machine a preview's time grew faster than its size (100 tokens ≈ 20 s, 200 ≈ 80 s).
    */
   previewTokens: number;
+  /** Runs of `acr-tokens check` over CHECK_SCALE_TOKENS tokens. */
+  checkScaleRuns: number;
 }
 
 const FULL: Plan = {
@@ -82,6 +87,7 @@ const FULL: Plan = {
   engineRuns: 3,
   previewRuns: 2,
   previewTokens: 1000,
+  checkScaleRuns: 3,
 };
 const QUICK: Plan = {
   passwords: 100,
@@ -97,6 +103,7 @@ const QUICK: Plan = {
   engineRuns: 1,
   previewRuns: 1,
   previewTokens: 100,
+  checkScaleRuns: 1,
 };
 const PARALLEL = 10;
 /**
@@ -106,6 +113,10 @@ const PARALLEL = 10;
  */
 const ARM_LATENCY_MS = 20;
 const MOCK_TOKENS = 1000;
+/** Tokens in the registry `acr-tokens check` reads for the scale figures: ACR Premium's limit (issue 16). */
+const CHECK_SCALE_TOKENS = 50_000;
+/** RotatingTokenPassword period of the rotation-pulls figure: a short one, so the year holds 52 turns. */
+const ROTATION_PERIOD_DAYS = 7;
 /** Client id of the emulator's system-assigned managed identity that az's MSI_ENDPOINT requests get tokens for. */
 const AZ_IDENTITY = "7c1f0f64-3a52-4f5e-9d67-0a4e2c1b9d10";
 const BENCH_APP = "5a0c3f7e-1b2d-4c6e-8f90-b3c4d5e6f708";
@@ -416,13 +427,28 @@ async function main(): Promise<void> {
     let tp: Awaited<ReturnType<typeof measureThroughput>> | undefined;
     let imports: Awaited<ReturnType<typeof measureImports>> | undefined;
     let mocks: Awaited<ReturnType<typeof measureMocksProgram>> | undefined;
+    let checkScale: Awaited<ReturnType<typeof measureCheckAtScale>> | undefined;
     if (runs(flags, "full")) {
+      progress(`acr-tokens check over ${CHECK_SCALE_TOKENS} tokens (compiled CLI, emulator in a child process) …`);
+      checkScale = await measureCheckAtScale({ tokens: CHECK_SCALE_TOKENS, runs: plan.checkScaleRuns });
       progress("emulator throughput (32 SDK clients, emulator in a child process) …");
       tp = await measureThroughput({ runs: plan.throughputRuns, clients: 32, maxRequests: plan.throughputRequests, maxSeconds: 10 });
       progress("fresh-process imports …");
       imports = await measureImports(plan.importRuns);
       progress(`${MOCK_TOKENS} RegistryTokens under the mock runtime (child processes) …`);
       mocks = await measureMocksProgram(plan.mocksRuns, MOCK_TOKENS);
+    }
+    // Zero-downtime rotation at the registry: a year of daily ups, a pull with the exported password after each.
+    let rotationPulls: { wait: RotationPullsResult; noWait: RotationPullsResult } | undefined;
+    const rotationDays = flags.quick ? 91 : 365;
+    const missingTools = missingRegistryTools();
+    const rotationReason = !runs(flags, "full") ? `--only ${[...flags.only!].join(",")}` : missingTools.length > 0 ? `${missingTools.join(" and ")} not installed (${REGISTRY_CLIENTS_INSTALL})` : undefined;
+    if (!rotationReason) {
+      progress(`rotation: ${rotationDays} daily ups with a consumer pull after each, 60 s replication delay, with the providers' wait …`);
+      const wait = await measureRotationPulls({ days: rotationDays, periodDays: ROTATION_PERIOD_DAYS, wait: true });
+      progress(`rotation: the same without the wait …`);
+      const noWait = await measureRotationPulls({ days: rotationDays, periodDays: ROTATION_PERIOD_DAYS, wait: false });
+      rotationPulls = { wait, noWait };
     }
 
     // Figures.
@@ -539,10 +565,38 @@ async function main(): Promise<void> {
       timing("emulatorP99Ms", "emulator p99 latency (32 clients)", "ms", tp.map((r) => r.p99Ms), "Worst-case wait per ARM call under that load, as the SDK sees it."),
       );
     }
+    if (checkScale) {
+      figures.push(
+        timing("checkCli50kSeconds", "acr-tokens check, 50,000 tokens", "s", checkScale.map((r) => r.seconds), "A CI job's `acr-tokens check -o json` over a registry at ACR Premium's 50,000-token limit (500 pages), process start to exit, emulator in another process.", { op: "<", value: 30 }),
+        timing("checkCli50kPeakRssMiB", "peak RSS, check of 50,000 tokens", "MiB", checkScale.map((r) => r.peakRssMiB), "Memory that check needs (the whole report is built before it is printed).", { op: "<", value: 500 }),
+      );
+    }
+    if (runs(flags, "full")) {
+      figures.push(
+        timing(
+          "rotationYearFailedPulls",
+          "failed pulls, a year of rotation",
+          "pulls",
+          rotationPulls ? [rotationPulls.wait.failedPulls] : null,
+          `RotatingTokenPassword (${ROTATION_PERIOD_DAYS}-day period), ${rotationDays} daily ups, a 60 s password replication delay: a consumer always using the exported password pulls after every up (${rotationPulls ? `${rotationPulls.wait.pulls} pulls, ${rotationPulls.wait.turns} turns` : "not run"}); the providers wait until each new password logs in.`,
+          { op: "==", value: 0 },
+          rotationReason,
+        ),
+        timing(
+          "rotationYearFailedPullsWithoutWait",
+          "same, without the providers' wait",
+          "pulls",
+          rotationPulls ? [rotationPulls.noWait.failedPulls] : null,
+          "ACR_TOKENS_REPLICATION_WAIT_SECONDS=0: the pull right after each new password fails until it has replicated.",
+          undefined,
+          rotationReason,
+        ),
+      );
+    }
     if (azCallsPerPassword.length > 0) {
       figures.push(timing("azCliArmCallsPerPassword", "az ARM calls per password lifecycle", "calls", azCallsPerPassword, "ARM calls az makes per generate + show + delete (registry LIST before each generate; its own LRO poll)."));
     }
-    extra["plan"] = { ...plan, parallel: PARALLEL, host: flags.host, only: flags.only ? [...flags.only] : null, mockTokens: MOCK_TOKENS, lroInProgressPolls: DEFAULT_LRO_IN_PROGRESS_POLLS };
+    extra["plan"] = { ...plan, parallel: PARALLEL, host: flags.host, only: flags.only ? [...flags.only] : null, mockTokens: MOCK_TOKENS, checkScaleTokens: CHECK_SCALE_TOKENS, lroInProgressPolls: DEFAULT_LRO_IN_PROGRESS_POLLS };
     notes.push(
       `Every part runs with the emulator's default LRO pacing, the recorded one: a PATCH answers Succeeded at the first status poll.`,
       flags.only

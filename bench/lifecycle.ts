@@ -1,5 +1,5 @@
 import type { ContainerRegistryManagementClient } from "@azure/arm-containerregistry";
-import type { Emulator, RequestLogEntry } from "acr-tokens/emulator";
+import type { Emulator, RequestLogEntry } from "acr-tokens-emulator";
 import { TokenPassword } from "../components/tokenPassword";
 import { AzCli } from "../testing/azCli";
 import { ProviderHost, registerUnderMocks, withProvider, type Props } from "../testing/providerHost";
@@ -47,7 +47,7 @@ let providerText: Promise<string> | undefined;
 
 /** The `__provider` text of a real TokenPassword built under mocks (what `pulumi up` stores and hands to the host). */
 export function tokenPasswordProviderText(): Promise<string> {
-  providerText ??= registerUnderMocks(() => [new TokenPassword("bench-probe", { token: "unused" })]).then((seen) => {
+  providerText ??= registerUnderMocks(() => [new TokenPassword("bench-probe", { token: "/subscriptions/00000000-0000-0000-0000-000000000000/resourceGroups/rg/providers/Microsoft.ContainerRegistry/registries/unused/tokens/unused" })]).then((seen) => {
     const text = seen.find((r) => r.type === PASSWORD_TYPE)?.providerText;
     if (typeof text !== "string") throw new Error("TokenPassword did not serialize its provider to a string.");
     return text;

@@ -1,7 +1,7 @@
 import type { ChildProcess } from "node:child_process";
 import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import * as path from "node:path";
-import { startEmulator } from "acr-tokens/emulator";
+import { startEmulator } from "acr-tokens-emulator";
 import { armClient } from "../testing/emulator";
 import { withProvider } from "../testing/providerHost";
 import {

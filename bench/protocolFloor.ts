@@ -1,5 +1,5 @@
 import * as pulumi from "@pulumi/pulumi";
-import type { Emulator } from "acr-tokens/emulator";
+import type { Emulator } from "acr-tokens-emulator";
 import { registerUnderMocks, type ProviderHost } from "../testing/providerHost";
 import { armSince, assertSameCalls, cpuSecondsOf, hostLifecycle, hostWarmUp, startHost } from "./lifecycle";
 

@@ -1,9 +1,20 @@
 import { parseArgs } from "node:util";
 import { checkName, checkResourceGroupName, REGISTRY_NAME, TOKEN_NAME } from "../components/arm/names";
 import { nearest } from "../components/common/problems";
+import { parseRegistryResourceId } from "../components/arm/ids";
 import { parseRegistryId } from "../components/validation";
 import { SUBSCRIPTION_ID } from "../components/credential/subscription";
 import { UsageError } from "./errors";
+import { show } from "../components/common/redact";
+
+/**
+ * A command-line value for a message, through the package's redaction rule: quoted only when it is a
+ * short value of the expected shape with nothing credential-shaped in it, else described (a token
+ * pasted as an argument never comes back on stderr or in CI logs).
+ */
+function arg(value: string, shape: RegExp = /^[\w ./:()~+-]{0,100}$/): string {
+  return show(value, { shape, maxLength: 300 });
+}
 
 /** The output formats of `acr-tokens check`. */
 export const OutputFormat = {
@@ -62,6 +73,9 @@ const EXISTING_REGISTRY_NAME = { ...REGISTRY_NAME, lowerCase: false, allowedText
  * @param argv - The arguments after `check`.
  */
 export function parseCheckArgs(argv: readonly string[]): CheckCommand {
+  // `--expiring-within -1d`: node's parser reads "-1d" as options, and would say the option "needs a value".
+  const negative = argv.findIndex((a, i) => i > 0 && argv[i - 1] === "--expiring-within" && /^-\d/.test(a));
+  if (negative > 0) parseWindow(argv[negative]!);
   let values: Record<string, string[] | boolean | undefined>;
   let positionals: string[];
   try {
@@ -85,7 +99,7 @@ export function parseCheckArgs(argv: readonly string[]): CheckCommand {
   if (values.help === true) return { help: true };
   if (positionals.length > 0) {
     throw new UsageError(
-      `Unexpected argument "${positionals[0]}". Options take values as --option value; pass token names with --token NAME (repeat it for several).`,
+      `Unexpected argument ${arg(positionals[0]!)}. Options take values as --option value; pass token names with --token NAME (repeat it for several).`,
     );
   }
 
@@ -101,7 +115,7 @@ export function parseCheckArgs(argv: readonly string[]): CheckCommand {
     );
   }
   if (subscription !== undefined && !SUBSCRIPTION_ID.test(subscription)) {
-    throw new UsageError(`--subscription "${subscription}" is not a subscription id. ${SUBSCRIPTION_FIX}`);
+    throw new UsageError(`--subscription ${arg(subscription)} is not a subscription id. ${SUBSCRIPTION_FIX}`);
   }
   if (resourceGroup !== undefined) {
     const problem = checkResourceGroupName(resourceGroup, "--resource-group")[0];
@@ -117,7 +131,7 @@ export function parseCheckArgs(argv: readonly string[]): CheckCommand {
   }
 
   if (output !== OutputFormat.Table && output !== OutputFormat.Json) {
-    throw new UsageError(`--output "${output}" is not a format this command writes. Use --output table (the default) or --output json.`);
+    throw new UsageError(`--output ${arg(output)} is not a format this command writes. Use --output table (the default) or --output json.`);
   }
   return { help: false, registry: target, tokens, expiringWithin: expiring, expiringWithinMs: parseWindow(expiring), output };
 }
@@ -133,17 +147,20 @@ const WINDOW_FIX = "Use a whole number of days (d), hours (h) or minutes (m), e.
  * @returns The window in milliseconds.
  */
 export function parseWindow(text: string): number {
+  if (/^\s*-\d/.test(text)) {
+    throw new UsageError(`--expiring-within ${arg(text)} is negative; the window looks ahead from now. ${WINDOW_FIX} Use 0d to flag only expired passwords.`);
+  }
   const m = /^(\d+)([a-z]*)$/i.exec(text.trim());
-  if (!m) throw new UsageError(`--expiring-within "${text}" is not a duration. ${WINDOW_FIX}`);
+  if (!m) throw new UsageError(`--expiring-within ${arg(text)} is not a duration. ${WINDOW_FIX}`);
   const [, amount, unit] = m as unknown as [string, string, string];
-  if (unit === "") throw new UsageError(`--expiring-within "${text}" has no unit. ${WINDOW_FIX}`);
+  if (unit === "") throw new UsageError(`--expiring-within ${arg(text)} has no unit. ${WINDOW_FIX}`);
   const factor = UNIT_MS[unit as keyof typeof UNIT_MS];
   if (factor === undefined) {
-    throw new UsageError(`--expiring-within "${text}" has the unit "${unit}", which is not accepted. ${WINDOW_FIX}`);
+    throw new UsageError(`--expiring-within ${arg(text)} has the unit ${arg(unit)}, which is not accepted. ${WINDOW_FIX}`);
   }
   const ms = Number(amount) * factor;
   if (!Number.isSafeInteger(ms) || ms > 100 * 365 * UNIT_MS.d) {
-    throw new UsageError(`--expiring-within "${text}" is longer than 100 years. ${WINDOW_FIX}`);
+    throw new UsageError(`--expiring-within ${arg(text)} is longer than 100 years. ${WINDOW_FIX}`);
   }
   return ms;
 }
@@ -152,20 +169,20 @@ function parseRegistry(registry: string, resourceGroup: string | undefined, subs
   if (registry.startsWith("/")) {
     const parsed = parseRegistryId(registry.replace(/\/+$/, ""), "--registry");
     const problem = parsed.problems[0];
-    if (problem || !parsed.registry) throw new UsageError(problem?.message ?? `--registry "${registry}" is not a container registry resource id.`);
-    const subscriptionId = registry.split("/")[2]!;
+    if (problem || !parsed.registry) throw new UsageError(problem?.message ?? `--registry ${arg(registry)} is not a container registry resource id.`);
+    const subscriptionId = parseRegistryResourceId(registry.replace(/\/+$/, ""))!.subscriptionId;
     if (!SUBSCRIPTION_ID.test(subscriptionId)) {
-      throw new UsageError(`--registry "${registry}" has the subscription id "${subscriptionId}", which is not a GUID. ${SUBSCRIPTION_FIX}`);
+      throw new UsageError(`--registry ${arg(registry)} has the subscription id ${arg(subscriptionId)}, which is not a GUID. ${SUBSCRIPTION_FIX}`);
     }
     const { registryName, resourceGroupName } = parsed.registry;
     if (resourceGroup !== undefined && resourceGroup.toLowerCase() !== resourceGroupName.toLowerCase()) {
       throw new UsageError(
-        `--resource-group "${resourceGroup}" differs from the resource group "${resourceGroupName}" in the --registry id. Drop --resource-group: the id names the group.`,
+        `--resource-group ${arg(resourceGroup)} differs from the resource group ${arg(resourceGroupName)} in the --registry id. Drop --resource-group: the id names the group.`,
       );
     }
     if (subscription !== undefined && subscription.toLowerCase() !== subscriptionId.toLowerCase()) {
       throw new UsageError(
-        `--subscription "${subscription}" differs from the subscription "${subscriptionId}" in the --registry id. Drop --subscription: the id names the subscription.`,
+        `--subscription ${arg(subscription)} differs from the subscription ${arg(subscriptionId)} in the --registry id. Drop --subscription: the id names the subscription.`,
       );
     }
     return { kind: "id", subscriptionId, resourceGroupName, registryName };
@@ -219,15 +236,17 @@ function usageFromParseArgs(err: unknown): UsageError {
   const code = (err as { code?: string }).code;
   const message = err instanceof Error ? err.message : String(err);
   if (code === "ERR_PARSE_ARGS_UNKNOWN_OPTION") {
-    const option = /'([^']+)'/.exec(message)?.[1] ?? "?";
-    const name = option.replace(/=.*$/, "");
+    // Only the option's name: `--password=<value>` must not echo the value.
+    const name = (/'([^']+)'/.exec(message)?.[1] ?? "?").replace(/=.*$/s, "");
+    const option = name;
     const meant = HABITS[name] ?? nearest(name, OPTION_NAMES);
-    return new UsageError(`Unknown option "${option}".${meant ? ` Did you mean ${meant}?` : ""} Options: ${OPTION_NAMES.join(", ")}.`);
+    return new UsageError(`Unknown option ${arg(option)}.${meant ? ` Did you mean ${meant}?` : ""} Options: ${OPTION_NAMES.join(", ")}.`);
   }
   if (code === "ERR_PARSE_ARGS_INVALID_OPTION_VALUE") {
     const option = /--([a-z-]+)/.exec(message)?.[1];
     if (option === "help") return new UsageError(`--help takes no value. Write --help alone.`);
     return new UsageError(`--${option ?? "?"} needs a value. Write it as ${example(option ?? "")}.`);
   }
-  return new UsageError(`${message}. Run 'acr-tokens check --help' for the options.`);
+  // node's other parseArgs messages quote what they got: described through the redaction rule instead.
+  return new UsageError(`The arguments could not be read (${code ?? "error"}). Run 'acr-tokens check --help' for the options.`);
 }

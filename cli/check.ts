@@ -2,6 +2,8 @@ import type { ContainerRegistryManagementClient, Token } from "@azure/arm-contai
 import { currentTime } from "../components/common/clock";
 import { resolveCredential, type ResolvedCredential } from "../components/credential";
 import { armClientFor } from "../components/arm/client";
+import { parseRegistryResourceId } from "../components/arm/ids";
+import { assessPassword, expiryState, PasswordState } from "../components/arm/passwordState";
 import { statusOf, wrapArmError } from "../components/arm/errors";
 import type { CheckOptions } from "./args";
 import { CheckTargetError } from "./errors";
@@ -14,23 +16,30 @@ import { Progress, type TextSink } from "./progress";
  * and the list never carries password values (../shared/acr/README.md §3.3).
  */
 
-/** What the check flags, per token, in this order. */
+/**
+ * What the check flags, per token, in this order. The password states are the package's one
+ * vocabulary (components/arm/passwordState.ts), the same words as a TokenPassword's `driftCodes`.
+ */
 export const Flag = {
   /** Named with `--token`, but the registry has no such token. */
   Missing: "missing",
   /** The token's status is `disabled`: none of its passwords works. */
-  Disabled: "disabled",
+  Disabled: PasswordState.Disabled,
   /** The token has no password at all. */
   NoPassword: "no-password",
-  /** A password's expiry has passed. */
-  ExpiredPassword: "expired-password",
-  /** A password expires within the `--expiring-within` window. */
-  ExpiringPassword: "expiring-password",
+  /** A password's expiry has passed (was `expired-password`). */
+  Expired: PasswordState.Expired,
+  /** A password expires within the `--expiring-within` window (was `expiring-password`). */
+  Expiring: PasswordState.Expiring,
 } as const;
 export type Flag = (typeof Flag)[keyof typeof Flag];
 
-/** The state of one password at the time of the check. */
-export type PasswordState = "valid" | "expiring" | "expired";
+/**
+ * The previous release's names of `expired` and `expiring`. The JSON `flags` still lists each right
+ * after its new name, so scripts written against them keep working for this release; the table does not.
+ */
+export const LegacyFlag = { [Flag.Expired]: "expired-password", [Flag.Expiring]: "expiring-password" } as const;
+export type LegacyFlag = (typeof LegacyFlag)[keyof typeof LegacyFlag];
 
 /** One password as the report shows it: never its value. */
 export interface PasswordReport {
@@ -40,7 +49,7 @@ export interface PasswordReport {
   creationTime: string | null;
   /** ISO 8601 UTC, or null: the password never expires. */
   expiry: string | null;
-  state: PasswordState;
+  state: "valid" | "expiring" | "expired";
 }
 
 /** One token as the report shows it. */
@@ -57,8 +66,8 @@ export interface TokenReport {
   /** ISO 8601 UTC, or null. */
   creationDate: string | null;
   passwords: PasswordReport[];
-  /** Empty when nothing is wrong with this token. */
-  flags: Flag[];
+  /** Empty when nothing is wrong with this token. Also lists the {@link LegacyFlag} names, for one release. */
+  flags: Array<Flag | LegacyFlag>;
 }
 
 /** Counts over the whole report. */
@@ -245,7 +254,7 @@ function notFound(err: unknown, where: { subscriptionId: string; resourceGroupNa
 /** The registry's name as ARM spells it, taken from a token id. */
 function registryNameFromTokens(tokens: readonly Token[]): string | undefined {
   const id = tokens.find((t) => t.id)?.id;
-  return id ? /\/registries\/([^/]+)\//i.exec(id)?.[1] : undefined;
+  return id ? parseRegistryResourceId(id)?.registryName : undefined;
 }
 
 /** What {@link buildReport} assesses. */
@@ -306,24 +315,23 @@ function assessToken(token: Token, now: number, horizon: number): TokenReport {
   // Only name, creationTime and expiry are read: a password's `value` never enters the report.
   const passwords: PasswordReport[] = (token.credentials?.passwords ?? [])
     .map((p) => {
-      const expiry = validTime(p.expiry);
-      const state: PasswordState = expiry === undefined ? "valid" : expiry <= now ? "expired" : expiry <= horizon ? "expiring" : "valid";
+      const state = expiryState(assessPassword({ expiry: p.expiry }, now, horizon - now));
       return { name: p.name ?? "(unnamed)", creationTime: iso(p.creationTime), expiry: iso(p.expiry), state };
     })
     .sort((a, b) => compareNames(a.name, b.name));
   const status = token.status === "enabled" || token.status === "disabled" ? token.status : null;
-  const flags: Flag[] = [];
-  if (status === "disabled") flags.push(Flag.Disabled);
+  const flags: Array<Flag | LegacyFlag> = [];
+  if (assessPassword({ expiry: null, tokenStatus: status }, now).includes(PasswordState.Disabled)) flags.push(Flag.Disabled);
   if (passwords.length === 0) flags.push(Flag.NoPassword);
-  if (passwords.some((p) => p.state === "expired")) flags.push(Flag.ExpiredPassword);
-  if (passwords.some((p) => p.state === "expiring")) flags.push(Flag.ExpiringPassword);
+  if (passwords.some((p) => p.state === "expired")) flags.push(Flag.Expired, LegacyFlag[Flag.Expired]);
+  if (passwords.some((p) => p.state === "expiring")) flags.push(Flag.Expiring, LegacyFlag[Flag.Expiring]);
   const scopeMapId = token.scopeMapId ?? null;
   return {
     name: token.name!,
     id: token.id ?? null,
     found: true,
     status,
-    scopeMap: scopeMapId ? (/\/scopeMaps\/([^/]+)\/?$/i.exec(scopeMapId)?.[1] ?? scopeMapId) : null,
+    scopeMap: scopeMapId ? (parseRegistryResourceId(scopeMapId)?.child?.name ?? scopeMapId) : null,
     scopeMapId,
     creationDate: iso(token.creationDate),
     passwords,

@@ -4,7 +4,7 @@
  */
 
 /** `name` of {@link UsageError}. */
-export const UsageErrorName = "AcrTokensUsageError";
+export const UsageErrorName = "UsageError";
 
 /**
  * The command line is wrong: an unknown option, a missing or malformed value. The message says what is
@@ -16,7 +16,7 @@ export class UsageError extends Error {
 }
 
 /** `name` of {@link CheckTargetError}. */
-export const CheckTargetErrorName = "AcrTokensCheckTargetError";
+export const CheckTargetErrorName = "CheckTargetError";
 
 /**
  * The registry to check cannot be found, or the subscription to look in is unknown. Found before any

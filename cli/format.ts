@@ -36,7 +36,7 @@ export function renderTable(report: CheckReport): string {
 
 /** One row per password; the token's own columns and token-level flags on its first row. */
 function tokenRows(token: TokenReport, now: number): string[][] {
-  const tokenFlags = token.flags.filter((f) => f === Flag.Missing || f === Flag.Disabled || f === Flag.NoPassword);
+  const tokenFlags = token.flags.filter((f): f is Flag => f === Flag.Missing || f === Flag.Disabled || f === Flag.NoPassword);
   const head = [token.name, token.found ? (token.status ?? "-") : "-", token.scopeMap ?? "-"];
   if (token.passwords.length === 0) return [[...head, "-", "-", "-", tokenFlags.join(", ")]];
   return token.passwords.map((p, i) => {
@@ -46,8 +46,8 @@ function tokenRows(token: TokenReport, now: number): string[][] {
 }
 
 function passwordFlags(p: PasswordReport): Flag[] {
-  if (p.state === "expired") return [Flag.ExpiredPassword];
-  if (p.state === "expiring") return [Flag.ExpiringPassword];
+  if (p.state === "expired") return [Flag.Expired];
+  if (p.state === "expiring") return [Flag.Expiring];
   return [];
 }
 
@@ -75,7 +75,7 @@ function summaryLine(report: CheckReport): string {
 
 function legend(window: string): string {
   return (
-    `Flags: ${Flag.ExpiredPassword} = the password's expiry has passed; ${Flag.ExpiringPassword} = it expires within ${window} (--expiring-within); ` +
+    `Flags: ${Flag.Expired} = the password's expiry has passed; ${Flag.Expiring} = it expires within ${window} (--expiring-within); ` +
     `${Flag.Disabled} = the token's status is disabled; ${Flag.NoPassword} = the token has no password; ${Flag.Missing} = named with --token but not in the registry.`
   );
 }

@@ -1,7 +1,10 @@
+import { existsSync, readFileSync } from "node:fs";
+import { dirname, join } from "node:path";
 import { DEFAULT_EXPIRING_WITHIN, OutputFormat, parseCheckArgs } from "./args";
 import { runCheck } from "./check";
 import { ArmRequestErrorName, type ArmRequestError } from "../components/arm/errors";
 import { UsageError, UsageErrorName } from "./errors";
+import { redactError, refuseNetworkDebug, rememberEnvSecrets, scrub, show } from "../components/common/redact";
 import { renderJson, renderTable } from "./format";
 import type { TextSink } from "./progress";
 
@@ -38,6 +41,10 @@ const MAIN_HELP = `Usage: acr-tokens <command> [options]
 Commands:
   check    List a registry's tokens with their passwords' expiry, and flag what needs attention.
 
+Options:
+  -V, --version  Print the version of acr-tokens.
+  -h, --help     Show this help.
+
 Run 'acr-tokens check --help' for the options of check.
 `;
 
@@ -63,8 +70,8 @@ Options:
   -h, --help                  Show this help.
 
 Flags:
-  expired-password    a password's expiry has passed
-  expiring-password   a password expires within --expiring-within
+  expired             a password's expiry has passed
+  expiring            a password expires within --expiring-within
   disabled            the token's status is disabled
   no-password         the token has no password
   missing             named with --token, but not in the registry
@@ -81,7 +88,7 @@ ACR_TOKENS_ACCESS_TOKEN_FILE or AZURE_CLI_ACCESS_TOKEN: the token, or the JSON o
 Passwords are never read or printed; the check only lists tokens.
 
 Examples:
-  export ACR_TOKENS_ACCESS_TOKEN="$(az account get-access-token --query accessToken -o tsv)"
+  export ACR_TOKENS_ACCESS_TOKEN="$(az account get-access-token --resource https://management.azure.com/ -o json)"
   acr-tokens check --registry myregistry --subscription 00000000-0000-0000-0000-000000000000
   acr-tokens check --registry "$REGISTRY_ID" --token ci-pull --token ci-push --expiring-within 30d
   acr-tokens check --registry myregistry -g my-rg --output json | jq '.tokens[] | select(.flags != [])'
@@ -97,6 +104,10 @@ Examples:
  */
 export async function main(argv: readonly string[], io: CliIo): Promise<ExitCode> {
   const [command, ...rest] = argv;
+  if ((command === "--version" || command === "-V") && rest.length === 0) {
+    io.stdout.write(`${packageVersion()}\n`);
+    return ExitCode.Ok;
+  }
   if (command === undefined || command === "--help" || command === "-h" || command === "help") {
     if (command === "help" && rest[0] === "check") {
       io.stdout.write(CHECK_HELP);
@@ -108,11 +119,13 @@ export async function main(argv: readonly string[], io: CliIo): Promise<ExitCode
   if (command !== "check") {
     return fail(
       io,
-      new UsageError(`Unknown command "${command}". The command is "check": acr-tokens check --registry <name or resource id>.`),
+      new UsageError(`Unknown command ${show(command, { shape: /^[\w-]{1,30}$/ })}. The command is "check": acr-tokens check --registry <name or resource id>.`),
       "acr-tokens",
     );
   }
   try {
+    // Before anything: under NODE_DEBUG=http(s) Node would print the bearer token of every request.
+    refuseNetworkDebug(io.env);
     const parsed = parseCheckArgs(rest);
     if (parsed.help) {
       io.stdout.write(CHECK_HELP);
@@ -126,12 +139,29 @@ export async function main(argv: readonly string[], io: CliIo): Promise<ExitCode
   }
 }
 
+/** The version in the package's own package.json (two folders up from dist/cli/, one from cli/ in the repository). */
+function packageVersion(): string {
+  for (let dir = __dirname; dir !== dirname(dir); dir = dirname(dir)) {
+    const file = join(dir, "package.json");
+    if (!existsSync(file)) continue;
+    const manifest = JSON.parse(readFileSync(file, "utf8")) as { name?: string; version?: string };
+    if (manifest.name === "acr-tokens" && manifest.version) return manifest.version;
+  }
+  return "unknown";
+}
+
 function fail(io: CliIo, err: unknown, prefix: string): ExitCode {
-  let message = err instanceof Error ? err.message : String(err);
+  // The boundary: whatever path built the message, it leaves through the package's redaction rule,
+  // which also removes every secret this process was handed (its environment's among them).
+  rememberEnvSecrets(io.env);
+  redactError(err);
+  let message = err instanceof Error ? err.message : scrub(String(err));
   if (err instanceof Error && err.name === ArmRequestErrorName && (err as ArmRequestError).statusCode === undefined) {
     // The provider's message names the stack-config keys; this command reads only the environment.
     message += " This command reads ACR_TOKENS_ARM_ENDPOINT and ACR_TOKENS_CLOUD from the environment.";
   }
+  // The provider's ARM errors end with the Pulumi command to run again; here it is this command.
+  if (err instanceof Error && err.name === ArmRequestErrorName) message = message.replace(/run `pulumi up` again/g, `run \`${prefix}\` again`);
   io.stderr.write(`${prefix}: ${message}\n`);
   if (err instanceof Error && err.name === UsageErrorName) {
     io.stderr.write(`Run '${prefix} --help' for usage.\n`);

@@ -2,10 +2,10 @@ import * as containerregistry from "@pulumi/azure-native/containerregistry";
 import * as pulumi from "@pulumi/pulumi";
 import { azureNativeChildOptions } from "./childOptions";
 import { throwIfInvalid } from "./validation/errors";
-import { isPlain, mapValid, validated } from "./validation/validated";
+import { isPlain, mapValid, validated, type Valid } from "./validation/validated";
 import { registryId, registryLoginServer } from "./registryLookup";
 import { azureScopeMap } from "./scopeMap";
-import { TokenSettings } from "./tokenSettings";
+import { newTokenSettings } from "./resourceHost";
 import type { GatewayAction, RepositoryAction, TokenStatus } from "./arm/types";
 import { checkScope } from "./validation/actions";
 import { checkRegistryPlan, checkScopeMapReference, type RegistryCoordinates, type ScopeMapReference } from "./validation/registry";
@@ -18,6 +18,7 @@ import {
   planRegistryToken,
   type NonStringScopeMap,
   type RegistryTokenInput,
+  type RegistryTokenPlan,
 } from "./validation/registryTokenArgs";
 
 /**
@@ -154,6 +155,13 @@ const inlineScopeMaps = new WeakMap<RegistryToken, InlineScopeMap>();
 export class RegistryToken extends pulumi.ComponentResource {
   /** Resource id of the token; what `TokenPassword.token` and ARM's `generateCredentials` take. */
   readonly id: pulumi.Output<string>;
+  /**
+   * The same resource id as `id`, under the name other Pulumi languages get it by (pass it to their
+   * `TokenPassword`'s `tokenId`): a component's `id` does not travel back from the provider plugin's
+   * Construct (the SDK never sends `id` in its state). Not in `registerOutputs`: a TypeScript program's
+   * state keeps only `id`.
+   */
+  readonly tokenId: pulumi.Output<string>;
   /** Name of the token in the registry. */
   readonly tokenName: pulumi.Output<string>;
   /** The user name for `docker login`: the token name. */
@@ -189,18 +197,17 @@ export class RegistryToken extends pulumi.ComponentResource {
     const presence = { scopeMap: args.scopeMap !== undefined, repositories: args.repositories !== undefined, gateways: args.gateways !== undefined };
     const inline = presence.repositories || presence.gateways;
 
-    // Validate before registering anything. Plain arguments: every problem at once, thrown here.
-    if (isPlain(args)) {
-      throwIfInvalid(component, name, planRegistryToken(name, args as RegistryTokenInput).problems);
-    } else {
-      // Which scope arguments are set is known now, whatever their values.
-      throwIfInvalid(component, name, checkScopePresence(presence));
-    }
+    // Validate before registering anything, each rule once. Plain arguments: every problem at once,
+    // thrown here, and the plan is what the children get.
+    const plain = isPlain(args);
+    const plan = plain ? planOrThrow(component, name, args as RegistryTokenInput) : undefined;
+    // Which scope arguments are set is known now, whatever their values.
+    if (!plain) throwIfInvalid(component, name, checkScopePresence(presence));
     // Outputs: each group on its own, so a value unknown at preview leaves the others checked.
     const registryArgs = { registryName: args.registryName, resourceGroupName: args.resourceGroupName, registryId: args.registryId };
-    const registry = validated(component, name, registryArgs, checkRegistryPlan);
-    const tokenName = validated(component, name, { tokenName: args.tokenName }, (r) => checkTokenName(name, r.tokenName, inline));
-    const status = validated(component, name, { status: args.status }, (r) => checkStatus(r.status));
+    const registry = plan ? plan.registry : validated(component, name, registryArgs, checkRegistryPlan);
+    const tokenName = plan ? plan.tokenName : validated(component, name, { tokenName: args.tokenName }, (r) => checkTokenName(name, r.tokenName, inline));
+    const status = plan ? plan.status : validated(component, name, { status: args.status }, (r) => checkStatus(r.status));
     // No component inputs in state: the children record every argument (the Token its registry, name
     // and status, the scope map its actions), and each input would cost the program an Output and four
     // promises per token for a copy nobody diffs (see README, "Large programs").
@@ -212,10 +219,13 @@ export class RegistryToken extends pulumi.ComponentResource {
     if (inline) {
       // Created here, never inside an apply, so it shows in preview. An azure-native ScopeMap right
       // under the token, as `az acr token create --repository` makes one, checked as a ScopeMap's grants.
-      const actions = validated(component, name, { repositories: args.repositories, gateways: args.gateways }, (r) => {
-        const checked = checkScope(r);
-        return { plan: checked.actions, problems: checked.problems };
-      });
+      const actions =
+        plan?.scope.kind === "inline"
+          ? plan.scope.actions
+          : validated(component, name, { repositories: args.repositories, gateways: args.gateways }, (r) => {
+              const checked = checkScope(r);
+              return { plan: checked.actions, problems: checked.problems };
+            });
       const scopeMapName = mapValid(tokenName, (t) => `${t}${INLINE_SCOPE_MAP_SUFFIX}`);
       const map = azureScopeMap(`${name}-scope-map`, this, { registry, scopeMapName, actions });
       const inlineScopeMap: InlineScopeMap = { id: map.id, scopeMapName: map.name, actions: map.actions };
@@ -223,14 +233,18 @@ export class RegistryToken extends pulumi.ComponentResource {
       scopeMapId = map.id;
     } else {
       // An Output `scopeMap` (e.g. `map.id`) carries its scope map as a dependency to the children.
-      const reference = validated(component, name, { scopeMap: args.scopeMap, registry }, (r) => {
-        const notString = checkScopeMapIsString(nonStringScopeMap(r.scopeMap));
-        if (notString.length > 0) {
-          return { problems: notString };
-        }
-        const checked = checkScopeMapReference(r.scopeMap ?? "", r.registry);
-        return { plan: checked.reference, problems: checked.problems };
-      });
+      const reference: Valid<ScopeMapReference> =
+        plan?.scope.kind === "reference"
+          ? plan.scope.reference
+          : validated(component, name, { scopeMap: args.scopeMap, registry }, (r) => {
+              // A plain non-string was refused above; an Output's value is checked here, once known.
+              const notString = checkScopeMapIsString(nonStringScopeMap(r.scopeMap));
+              if (notString.length > 0) {
+                return { problems: notString };
+              }
+              const checked = checkScopeMapReference(r.scopeMap ?? "", r.registry, providerSubscription());
+              return { plan: checked.reference, problems: checked.problems };
+            });
       scopeMapId = pulumi.all([reference, registry]).apply(([ref, reg]) => scopeMapIdOf(ref, reg, this));
     }
 
@@ -240,7 +254,9 @@ export class RegistryToken extends pulumi.ComponentResource {
       // Never let azure-native update the token: its update is a PUT that wipes passwords (see above).
       azureNativeChildOptions(this, ["name"], { ignoreChanges: ["scopeMapId", "status", "credentials"] }),
     );
-    const settings = new TokenSettings(
+    // A dynamic resource in a TypeScript program; the plugin's own custom resource under the provider
+    // plugin (see resourceHost.ts).
+    const settings = newTokenSettings(
       `${name}-settings`,
       { tokenId: token.id, scopeMapId, status },
       { parent: this, dependsOn: [token] },
@@ -249,6 +265,7 @@ export class RegistryToken extends pulumi.ComponentResource {
     const loginServer = registryLoginServer(this, registry, token);
 
     this.id = token.id;
+    this.tokenId = token.id;
     this.tokenName = token.name;
     this.username = token.name;
     this.scopeMapId = settings.scopeMapId;
@@ -287,3 +304,28 @@ function nonStringScopeMap(value: unknown): NonStringScopeMap | undefined {
   }
   return { typeOf: value === null ? "null" : Array.isArray(value) ? "array" : typeof value };
 }
+
+/**
+ * The subscription the azure-native provider creates a registry-by-name token in, when the program
+ * states it: stack config `azure-native:subscriptionId`, else `ARM_SUBSCRIPTION_ID` / `AZURE_SUBSCRIPTION_ID`.
+ * Undefined when it comes from elsewhere (the az CLI's default), which only ARM then checks.
+ */
+function providerSubscription(): { id: string; source: string } | undefined {
+  const configured = new pulumi.Config("azure-native").get("subscriptionId")?.trim();
+  if (configured) return { id: configured, source: "the azure-native provider (stack config azure-native:subscriptionId)" };
+  for (const name of ["ARM_SUBSCRIPTION_ID", "AZURE_SUBSCRIPTION_ID"]) {
+    const value = process.env[name]?.trim();
+    if (value) return { id: value, source: `the azure-native provider (${name})` };
+  }
+  return undefined;
+}
+
+/** Every rule over plain arguments at once: the plan, or an InvalidArgumentsError listing every problem. */
+function planOrThrow(component: string, name: string, input: RegistryTokenInput): RegistryTokenPlan {
+  const subscription = providerSubscription();
+  const checked = planRegistryToken(name, { ...input, ...(subscription ? { providerSubscription: subscription } : {}) });
+  throwIfInvalid(component, name, checked.problems);
+  if (checked.plan === undefined) throw new Error(`${component} ${JSON.stringify(name)}: validation produced no plan (a bug in acr-tokens).`);
+  return checked.plan;
+}
+

@@ -82,6 +82,12 @@ export interface ScopeMapArgs {
 export class ScopeMap extends pulumi.ComponentResource {
   /** Resource id of the scope map, what `RegistryToken.scopeMap` and `az acr token create --scope-map` take. */
   readonly id: pulumi.Output<string>;
+  /**
+   * The same resource id as `id`, under the name other Pulumi languages get it by: a component's `id`
+   * does not travel back from the provider plugin's Construct (the SDK never sends `id` in its state).
+   * Not in `registerOutputs`: a TypeScript program's state keeps only `id`.
+   */
+  readonly scopeMapId: pulumi.Output<string>;
   /** Name of the scope map in the registry. */
   readonly scopeMapName: pulumi.Output<string>;
   /** The canonical actions sent to ACR: `repositories/<repo>/<action>` and `gateway/<name>/<action>`, sorted. */
@@ -102,18 +108,26 @@ export class ScopeMap extends pulumi.ComponentResource {
    * same error fails the deployment as soon as their values are known, before any Azure call.
    */
   constructor(name: string, args: ScopeMapArgs, opts?: pulumi.ComponentResourceOptions) {
-    // Validate before registering anything. Plain arguments: every problem at once, thrown here.
+    // Validate before registering anything, each rule once. Plain arguments: every problem at once,
+    // thrown here, and the plan is what the child gets.
+    let registry: Valid<RegistryCoordinates>;
+    let scopeMapName: Valid<string>;
+    let actions: Valid<string[]>;
     if (isPlain(args)) {
-      throwIfInvalid("ScopeMap", name, planScopeMap(name, args as ScopeMapInput).problems);
+      const checked = planScopeMap(name, args as ScopeMapInput);
+      throwIfInvalid("ScopeMap", name, checked.problems);
+      if (checked.plan === undefined) throw new Error(`ScopeMap ${JSON.stringify(name)}: validation produced no plan (a bug in acr-tokens).`);
+      ({ registry, scopeMapName, actions } = checked.plan);
+    } else {
+      // Outputs: each group on its own, so a value unknown at preview leaves the others checked.
+      const registryArgs = { registryName: args.registryName, resourceGroupName: args.resourceGroupName, registryId: args.registryId };
+      registry = validated("ScopeMap", name, registryArgs, checkRegistryPlan);
+      scopeMapName = validated("ScopeMap", name, { scopeMapName: args.scopeMapName }, (r) => checkScopeMapName(name, r.scopeMapName));
+      actions = validated("ScopeMap", name, { repositories: args.repositories, gateways: args.gateways }, (r) => {
+        const checked = checkScope(r);
+        return { plan: checked.actions, problems: checked.problems };
+      });
     }
-    // Outputs: each group on its own, so a value unknown at preview leaves the others checked.
-    const registryArgs = { registryName: args.registryName, resourceGroupName: args.resourceGroupName, registryId: args.registryId };
-    const registry = validated("ScopeMap", name, registryArgs, checkRegistryPlan);
-    const scopeMapName = validated("ScopeMap", name, { scopeMapName: args.scopeMapName }, (r) => checkScopeMapName(name, r.scopeMapName));
-    const actions = validated("ScopeMap", name, { repositories: args.repositories, gateways: args.gateways }, (r) => {
-      const checked = checkScope(r);
-      return { plan: checked.actions, problems: checked.problems };
-    });
     // No component inputs in state: the azure-native ScopeMap child records every argument (see
     // RegistryToken's constructor).
     super("acr-tokens:index:ScopeMap", name, {}, opts);
@@ -121,6 +135,7 @@ export class ScopeMap extends pulumi.ComponentResource {
     const scopeMap = azureScopeMap(name, this, { registry, scopeMapName, actions, description: args.description });
 
     this.id = scopeMap.id;
+    this.scopeMapId = scopeMap.id;
     this.scopeMapName = scopeMap.name;
     this.actions = scopeMap.actions;
     this.registerOutputs({ id: this.id, scopeMapName: this.scopeMapName, actions: this.actions });

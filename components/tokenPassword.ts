@@ -1,14 +1,20 @@
 import * as pulumi from "@pulumi/pulumi";
+import { unknownValue } from "@pulumi/pulumi/runtime/rpc";
 import type { CredentialKind } from "./credential/types";
 import type { PasswordSlot } from "./arm/types";
-import { providerShim } from "./provider/dynamic/loader";
-import { TOKEN_PASSWORD_OUTPUT_KEYS, type TokenPasswordOutputs } from "./provider/tokenPassword/types";
+import { providerShim } from "./provider/dynamic/shim";
+import { TOKEN_PASSWORD, TOKEN_PASSWORD_OUTPUT_KEYS, type TokenPasswordOutputs } from "./provider/tokenPassword/types";
+import { currentTime } from "./common/clock";
+import { throwIfInvalid } from "./validation/errors";
+import { checkTokenPasswordInputs } from "./validation/tokenPasswordArgs";
+import { isPlain } from "./validation/validated";
+import { claimSlotWhenKnown, ownerLabel } from "./slotOwners";
 
 /** Serialized into state as `__provider`; why it is a call-time shim: see `providerShim`. */
 const tokenPasswordShim = providerShim("tokenPasswordProvider");
 
-/** Arguments of {@link TokenPassword}. */
-export interface TokenPasswordArgs {
+/** Arguments of {@link TokenPassword}: the token, and the password's {@link TokenPasswordSpec}. */
+export interface TokenPasswordArgs extends TokenPasswordSpec {
   /**
    * The token whose password this is: a `RegistryToken` (its `id` is used) or a token resource id
    * (`/subscriptions/…/resourceGroups/…/providers/Microsoft.ContainerRegistry/registries/…/tokens/…`).
@@ -16,6 +22,14 @@ export interface TokenPasswordArgs {
    * @example token: ciToken
    */
   token: pulumi.Input<string> | { readonly id: pulumi.Input<string> };
+}
+
+/**
+ * What a token password is, apart from its token: slot, expiry, rotation window and credential
+ * selector. Shared by {@link TokenPasswordArgs} and the provider plugin's `TokenPassword` resource
+ * (components/plugin/tokenPassword.ts), so both document the same inputs once.
+ */
+export interface TokenPasswordSpec {
   /**
    * Which of the token's two password slots this resource owns: `password1` or `password2`. Use both
    * slots with two TokenPasswords to rotate without downtime. Changing it replaces the password (the
@@ -90,11 +104,22 @@ export class TokenPassword extends pulumi.dynamic.Resource {
    * @param name - The unique name of this resource.
    * @param args - The token, slot and expiry of the password.
    * @param opts - Resource options; `password` is always added to `additionalSecretOutputs`.
+   * @throws InvalidArgumentsError when a plain argument breaks a rule of the provider's `check` (in
+   * the same words); Output arguments are judged by that `check` once known, before any Azure call.
    */
   constructor(name: string, args: TokenPasswordArgs, opts?: pulumi.CustomResourceOptions) {
     const token = args.token;
     const tokenId =
       typeof token === "object" && token !== null && "id" in token && !pulumi.Output.isInstance(token) ? token.id : token;
+    const inputs = {
+      tokenId,
+      slot: args.slot,
+      expiry: args.expiry,
+      expiresInDays: args.expiresInDays,
+      credential: args.credential,
+      rotateBeforeExpiryDays: args.rotateBeforeExpiryDays,
+    };
+    checkPlainArguments(name, inputs);
     super(
       tokenPasswordShim,
       name,
@@ -102,16 +127,30 @@ export class TokenPassword extends pulumi.dynamic.Resource {
         // Every output key is in the props, undefined when it is an output only: a dynamic resource
         // gets an Output property only for the keys of its props.
         ...Object.fromEntries(TOKEN_PASSWORD_OUTPUT_KEYS.map((key) => [key, undefined])),
-        tokenId,
-        slot: args.slot,
-        expiry: args.expiry,
-        expiresInDays: args.expiresInDays,
-        credential: args.credential,
-        rotateBeforeExpiryDays: args.rotateBeforeExpiryDays,
+        ...inputs,
       },
       { ...opts, additionalSecretOutputs: [...(opts?.additionalSecretOutputs ?? []), "password"] },
       "acr-tokens",
       "TokenPassword",
     );
+    // Two owners of one slot would regenerate each other's password on every run: refused here.
+    claimSlotWhenKnown(tokenId as pulumi.Input<string>, args.slot, ownerLabel(name, opts?.parent));
   }
 }
+
+/**
+ * Applies the provider's own rules to the plain arguments now, so a program fails at the line that
+ * built the TokenPassword. An Output argument counts as unknown, which the rules pass; so does a
+ * rule that needs the previous inputs (a fixed expiry that has passed is refused only when new):
+ * the provider's `check` judges those.
+ */
+function checkPlainArguments(name: string, inputs: Record<string, unknown>): void {
+  const known: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(inputs)) {
+    if (value !== undefined) known[key] = isPlain(value) ? value : unknownValue;
+  }
+  const { problems } = checkTokenPasswordInputs(undefined, known, currentTime({ env: process.env }));
+  // The provider's property is tokenId; the argument the program wrote is `token`.
+  throwIfInvalid(TOKEN_PASSWORD, name, problems.map((p) => (p.propertyPath === "tokenId" ? { ...p, propertyPath: "token" } : p)));
+}
+

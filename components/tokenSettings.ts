@@ -1,5 +1,5 @@
 import * as pulumi from "@pulumi/pulumi";
-import { providerShim } from "./provider/dynamic/loader";
+import { providerShim } from "./provider/dynamic/shim";
 import type { TokenStatus } from "./arm/types";
 
 /** Serialized into state as `__provider`; why it is a call-time shim: see `providerShim`. */

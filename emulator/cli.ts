@@ -43,7 +43,13 @@ Options:
   --lro-retry-after SECONDS   send Retry-After on long-running operation answers (default: none, as recorded)
   --generate-credentials-lro  answer generateCredentials 202 + Location, polled to its result (the REST
                               reference allows 200 and 202; the recordings show 200)
+  --data-plane                serve each registry's data plane (docker login, pull, push) on its own
+                              loopback port, which becomes its loginServer; pull/push need Debian's
+                              docker-registry
+  --replication-delay SECONDS with --data-plane: a new password logs in only this long after generation
+                              (emulator clock; default 0, the service documents up to 60)
   --quiet                     no access log on stderr
+  -V, --version               print the version and exit (answered by the bin)
   -h, --help                  show this help
 
 Token options (acr-tokens-emulator token): prints an ARM access token signed with the key in the
@@ -88,6 +94,8 @@ export function parseCli(argv: string[]): { options: EmulatorOptions; quiet: boo
         "lro-retry-after": { type: "string" },
         "generate-credentials-lro": { type: "boolean" },
         quiet: { type: "boolean" },
+        "data-plane": { type: "boolean" },
+        "replication-delay": { type: "string" },
         help: { type: "boolean", short: "h" },
       },
     }));
@@ -132,6 +140,10 @@ export function parseCli(argv: string[]): { options: EmulatorOptions; quiet: boo
     if (retryAfter !== undefined) options.lro.retryAfterSeconds = wholeNumber("--lro-retry-after", retryAfter);
     if (values["generate-credentials-lro"]) options.lro.generateCredentials = "accepted";
   }
+  const delay = values["replication-delay"];
+  if (delay !== undefined && !values["data-plane"]) throw new UsageError("--replication-delay needs --data-plane.");
+  if (delay !== undefined && (!/^\d+$/.test(delay) || Number(delay) > 86_400)) throw new UsageError(`--replication-delay must be a whole number of seconds from 0 to 86400, got "${delay}".`);
+  if (values["data-plane"]) options.dataPlane = { replicationDelaySeconds: delay === undefined ? 0 : Number(delay) };
   return { options, quiet: values.quiet ?? false, help: values.help ?? false };
 }
 

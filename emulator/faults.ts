@@ -1,6 +1,6 @@
 /**
  * Fault injection for tests: the next N requests matching a method and a path answer with an
- * error status, a reset connection, added latency, or an LRO that ends `Failed`.
+ * error status, a reset connection, added latency, an LRO that ends `Failed`, or a mangled success body.
  */
 
 /** What to do to a matching request. */
@@ -8,7 +8,13 @@ export type Fault =
   | { kind: "status"; status: 429 | 500 | 503 | 409; retryAfterSeconds?: number }
   | { kind: "reset" }
   | { kind: "latency"; ms: number }
-  | { kind: "lroFailed" };
+  | { kind: "lroFailed" }
+  /**
+   * The request is handled for real (a generateCredentials really replaces the slot), then its successful
+   * answer's body text is replaced by `mangle(text)`: truncated JSON, trailing bytes, a wrapper, another
+   * content type… A malformed success, which must never make the client print the body.
+   */
+  | { kind: "mangleBody"; mangle: (text: string) => string; contentType?: string };
 
 /** A rule: which requests, how many times, what fault. */
 export interface FaultRule {

@@ -14,6 +14,7 @@ import { OperationTracker } from "./operations";
 import { PasswordDigests, type PasswordCheck } from "./passwords";
 import type { RouteEnv } from "./routes";
 import { createRegistry } from "./routes/registries";
+import { DataPlane, type DataPlaneControl, type DataPlaneOptions } from "./dataplane";
 import { createRequestListener, handleClientError } from "./server";
 import { JsonFileStore, MemoryStore } from "./store";
 import type { EmulatorStore, RegistrySku, SystemData } from "./store/types";
@@ -24,6 +25,8 @@ export { ManualClock, type Clock, type Duration } from "./clock";
 export { FaultInjector, type Fault, type FaultRule, type InjectedFault } from "./faults";
 export type { RequestKind, RequestLogEntry } from "./log";
 export type { PasswordCheck } from "./passwords";
+export type { DataPlaneControl, DataPlaneLogEntry, DataPlaneOptions } from "./dataplane";
+export { INSTALL_REGISTRY } from "./dataplane";
 export type { IdentityService, IssueTokenOptions, PrincipalSeed, Principal, RoleAssignment, AuthFailure } from "./auth/types";
 export {
   ACR_TOKEN_API_VERSIONS,
@@ -79,8 +82,10 @@ export interface EmulatorOptions {
   /** Initial state, as an object or the path of a JSON file. Applied on top of a loaded `statePath`. */
   seed?: EmulatorSeed | string;
   /**
-   * Persist the state to this JSON file after every change and reload it on start. The file also
-   * keeps the token-signing key, so tokens issued before a restart are accepted after it.
+   * Persist the state to this JSON file and reload it on start. Changes are appended to
+   * `{statePath}.journal` and merged into the file when the journal outgrows it and at `close()`.
+   * The file also keeps the token-signing key and the TLS CA, so tokens issued and certificates
+   * trusted before a restart are accepted after it.
    */
   statePath?: string;
   /** Start time of the emulator clock (default: now). */
@@ -115,6 +120,12 @@ export interface EmulatorOptions {
    * emulator (the CLI in CI) does not grow without bound. `logRequests` still sees every entry.
    */
   requestLogLimit?: number;
+  /**
+   * Serve each registry's data plane (`docker login`, pull, push) on its own loopback listener, which
+   * becomes the registry's `loginServer` (see emulator/dataplane). `true` for the defaults. Pull and
+   * push need Debian's `docker-registry`; `/oauth2/token` works without it. Default off.
+   */
+  dataPlane?: boolean | DataPlaneOptions;
 }
 
 /** LRO pacing (see {@link EmulatorOptions.lro}). */
@@ -168,6 +179,8 @@ export interface Emulator {
    * generated against the token's current slots, status and expiry (see emulator/passwords.ts).
    */
   checkPassword(tokenId: string, password: string): PasswordCheck;
+  /** The registry data plane; undefined unless started with `dataPlane`. */
+  dataPlane?: DataPlaneControl;
   /** Stops listening, drops open connections, removes the temporary CA file. */
   close(): Promise<void>;
 }
@@ -260,6 +273,20 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     server = createHttpServer(listener);
   }
   server.on("clientError", handleClientError);
+  let dataPlane: DataPlane | undefined;
+  if (options.dataPlane) {
+    try {
+      dataPlane = await DataPlane.create(
+        { store, clock, passwords: env.passwords!, host: options.host ?? "127.0.0.1", tls: tls ? { certPem: tls.certPem, keyPem: tls.keyPem } : undefined },
+        options.dataPlane === true ? {} : options.dataPlane,
+      );
+    } catch (e) {
+      tls?.dispose();
+      throw e;
+    }
+    env.dataPlane = dataPlane;
+    for (const r of store.registries.list()) await dataPlane.assign(r);
+  }
   // Keep idle connections as long as Azure's front ends do (4 minutes). Node's 5 s default closes
   // sockets that SDK agents still hold, and a request sent on one as it closes fails with
   // "socket hang up" (seen between Pulumi engine steps, which idle longer than 5 s).
@@ -276,6 +303,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     });
   } catch (e) {
     tls?.dispose();
+    await dataPlane?.close();
     const code = (e as NodeJS.ErrnoException).code;
     throw new Error(`startEmulator: cannot listen on ${host}:${options.port ?? 0} (${code ?? (e as Error).message}). Pass port 0 for a free port, or stop what holds this one.`, { cause: e });
   }
@@ -297,7 +325,8 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     faults,
     clock,
     identity,
-    checkPassword: (tokenId, password) => env.passwords!.check(store, clock, tokenId, password),
+    checkPassword: (tokenId, password) => env.passwords!.check(store, clock, tokenId, password, (dataPlane?.replicationDelaySeconds ?? 0) * 1000),
+    dataPlane,
     lro: {
       get inProgressPolls() {
         return env.inProgressPolls;
@@ -323,9 +352,13 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     close: () =>
       (closed ??= new Promise<void>((resolve) => {
         server.close(() => {
-          store.flush();
-          tls?.dispose();
-          resolve();
+          // A state file is left as one snapshot (its journal merged in), readable on its own.
+          if (store instanceof JsonFileStore) store.compact();
+          else store.flush();
+          void (dataPlane?.close() ?? Promise.resolve()).finally(() => {
+            tls?.dispose();
+            resolve();
+          });
         });
         server.closeAllConnections();
       })),

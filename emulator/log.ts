@@ -21,7 +21,10 @@ export interface RequestLogEntry {
   status: number;
   /** Object id of the authenticated caller (ARM routes), never the token. */
   principal?: string;
-  /** Scheme of the Authorization header ("Bearer", "Basic", …), when one was sent. */
+  /**
+   * Scheme of the Authorization header ("Bearer", "Basic", …) when one was sent; "(no scheme)" for a
+   * header without one (a bare token) and "(unknown scheme)" otherwise: never characters of the header.
+   */
   authScheme?: string;
   kind: RequestKind;
   /** Wall-clock milliseconds spent answering. */

@@ -45,11 +45,14 @@ export interface Operation {
 
 export class OperationTracker {
   private readonly ops = new Map<string, Operation>();
+  /** Operations not done yet, by lower-cased resource id: `settle` runs on most requests and must not scan every operation. */
+  private readonly pending = new Map<string, Set<Operation>>();
 
   /**
    * @param clock - The emulator clock (operation start times).
-   * @param limit - Most operations remembered; the oldest finished ones are forgotten beyond it, so
-   *   a long-running emulator does not grow without bound (a status URL older than that answers 404).
+   * @param limit - Most operations remembered; the oldest are forgotten beyond it (completed first
+   *   when still pending), so a long-running emulator does not grow without bound (a status URL older
+   *   than that answers 404).
    */
   constructor(
     private readonly clock: Clock,
@@ -80,11 +83,16 @@ export class OperationTracker {
       ...(o.statusUnder !== undefined ? { statusUnder: o.statusUnder } : {}),
     };
     this.ops.set(op.id.toLowerCase(), op);
-    if (this.ops.size > this.limit) {
-      for (const [key, old] of this.ops) {
-        if (this.ops.size <= this.limit) break;
-        if (old.done) this.ops.delete(key);
-      }
+    const key = op.resourceId.toLowerCase();
+    let set = this.pending.get(key);
+    if (!set) this.pending.set(key, (set = new Set()));
+    set.add(op);
+    // Forget the oldest beyond the limit, completing it first if nobody polled it (the service
+    // finishes in about a second): O(1) per start, however many operations were never polled.
+    while (this.ops.size > this.limit) {
+      const [key, old] = this.ops.entries().next().value as [string, Operation];
+      this.complete(old);
+      this.ops.delete(key);
     }
     return op;
   }
@@ -105,13 +113,17 @@ export class OperationTracker {
 
   /** Completes every pending operation on `resourceId` (see the module comment). */
   settle(resourceId: string): void {
-    const id = resourceId.toLowerCase();
-    for (const op of this.ops.values()) if (!op.done && op.resourceId.toLowerCase() === id) this.complete(op);
+    const set = this.pending.get(resourceId.toLowerCase());
+    if (set) for (const op of [...set]) this.complete(op);
   }
 
   private complete(op: Operation): void {
     if (op.done) return;
     op.done = true;
+    const key = op.resourceId.toLowerCase();
+    const set = this.pending.get(key);
+    set?.delete(op);
+    if (set?.size === 0) this.pending.delete(key);
     op.finish(op.outcome);
   }
 }

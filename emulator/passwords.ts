@@ -10,12 +10,14 @@ import type { EmulatorStore, PasswordName } from "./store/types";
  * SHA-256 of each password it generated, next to the slot's `creationTime` at generation. A password
  * authenticates when the token exists and is enabled, a slot still holds the very password generated
  * then (same `creationTime`: not regenerated or removed since), and its expiry has not passed on the
- * emulator's clock. No value is ever kept, and digests never reach the store or a `--state` file
+ * emulator's clock. With a replication delay (the service documents up to 60 s before a regenerated
+ * password works), a password authenticates only once its slot's `creationTime` plus the delay has
+ * passed on the emulator's clock. No value is ever kept, and digests never reach the store or a `--state` file
  * (so after a restart from a state file, earlier passwords no longer authenticate).
  */
 export type PasswordCheck =
   | { ok: true; slot: PasswordName }
-  | { ok: false; reason: "token-not-found" | "token-disabled" | "no-matching-password" | "expired" };
+  | { ok: false; reason: "token-not-found" | "token-disabled" | "no-matching-password" | "expired" | "not-replicated" };
 
 interface Digest {
   creationTime: string;
@@ -36,7 +38,7 @@ export class PasswordDigests {
   }
 
   /** Whether `password` would log in as the token `tokenId` now (see {@link PasswordCheck}). */
-  check(store: EmulatorStore, clock: Clock, tokenId: string, password: string): PasswordCheck {
+  check(store: EmulatorStore, clock: Clock, tokenId: string, password: string, replicationDelayMs = 0): PasswordCheck {
     const token = store.tokens.get(tokenId);
     if (!token) return { ok: false, reason: "token-not-found" };
     const given = sha256(password);
@@ -46,6 +48,8 @@ export class PasswordDigests {
       if (token.status !== "enabled") return { ok: false, reason: "token-disabled" };
       const expiry = p.expiry !== undefined ? parseDateTime(p.expiry) : undefined;
       if (expiry && expiry.ms <= clock.now().getTime()) return { ok: false, reason: "expired" };
+      const created = parseDateTime(p.creationTime);
+      if (replicationDelayMs > 0 && created && created.ms + replicationDelayMs > clock.now().getTime()) return { ok: false, reason: "not-replicated" };
       return { ok: true, slot: p.name };
     }
     return { ok: false, reason: "no-matching-password" };

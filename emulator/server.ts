@@ -87,7 +87,7 @@ async function handle(deps: PipelineDeps, req: IncomingMessage, res: ServerRespo
     requestId,
   };
   const auth = single(req.headers.authorization);
-  if (auth) entry.authScheme = auth.split(" ")[0].slice(0, 16);
+  if (auth) entry.authScheme = authSchemeOf(auth);
   // The entry is written when the response is ended (before the client can see it, so tests that
   // await a response find its entry), or with status 0 when the connection closes unanswered.
   let logged = false;
@@ -123,6 +123,7 @@ async function handle(deps: PipelineDeps, req: IncomingMessage, res: ServerRespo
     // 3. fault injection
     const fault = deps.faults.take(method, rawPath);
     let lroFailed = false;
+    let mangle: Extract<Fault, { kind: "mangleBody" }> | undefined;
     let body: Buffer | undefined;
     if (fault) {
       entry.fault = faultLabel(fault);
@@ -132,6 +133,7 @@ async function handle(deps: PipelineDeps, req: IncomingMessage, res: ServerRespo
       const outcome = await applyFault(fault, req, res);
       if (outcome === "answered") return;
       lroFailed = outcome === "lroFailed";
+      if (fault.kind === "mangleBody") mangle = fault;
     }
 
     // 4. parse / limits
@@ -197,7 +199,7 @@ async function handle(deps: PipelineDeps, req: IncomingMessage, res: ServerRespo
     } finally {
       deps.env.store.flush();
     }
-    send(res, result);
+    send(res, result, mangle);
   } catch (e) {
     // 11. error mapping
     if (res.headersSent || res.destroyed) return;
@@ -213,8 +215,19 @@ async function handle(deps: PipelineDeps, req: IncomingMessage, res: ServerRespo
   }
 }
 
+/** Schemes the log may name. Anything else is a label, never characters of the header (which may be a bare token). */
+const AUTH_SCHEMES = ["Bearer", "Basic", "PoP", "Digest", "Negotiate", "NTLM", "SharedKey", "SharedAccessSignature"];
+
+/** The Authorization header's scheme for the request log: a known scheme's name, "(no scheme)" or "(unknown scheme)". */
+export function authSchemeOf(header: string): string {
+  const space = header.indexOf(" ");
+  if (space <= 0) return "(no scheme)";
+  const word = header.slice(0, space).toLowerCase();
+  return AUTH_SCHEMES.find((s) => s.toLowerCase() === word) ?? "(unknown scheme)";
+}
+
 /** Writes a route result as ARM does (JSON, no-cache headers). */
-function send(res: ServerResponse, r: RouteResult): void {
+function send(res: ServerResponse, r: RouteResult, mangle?: Extract<Fault, { kind: "mangleBody" }>): void {
   for (const [k, v] of Object.entries(r.headers ?? {})) res.setHeader(k, v);
   // ARM front-door headers, as on every recorded response (rate-limit counters on writes and deletes;
   // the emulator does not throttle, so they stay at ARM's hourly allowance minus one).
@@ -232,8 +245,9 @@ function send(res: ServerResponse, r: RouteResult): void {
     res.end();
     return;
   }
-  const text = JSON.stringify(r.body);
-  res.setHeader("Content-Type", "application/json; charset=utf-8");
+  const json = JSON.stringify(r.body);
+  const text = mangle && r.status >= 200 && r.status < 300 ? mangle.mangle(json) : json;
+  res.setHeader("Content-Type", mangle?.contentType ?? "application/json; charset=utf-8");
   res.setHeader("Content-Length", Buffer.byteLength(text));
   res.end(text);
 }
@@ -259,6 +273,8 @@ async function applyFault(fault: Fault, req: IncomingMessage, res: ServerRespons
       return "continue";
     case "lroFailed":
       return "lroFailed";
+    case "mangleBody":
+      return "continue";
   }
 }
 

@@ -65,6 +65,8 @@ const LABELS: Record<string, string> = {
   reset: "connection reset",
   latency: "latency (slow ARM, incl. past the timeout)",
   lroFailed: "LRO ending Failed",
+  mangleBody: "malformed success body (generated)",
+  "malformed success body": "malformed success body (generated)",
 };
 
 function main(): void {
@@ -79,7 +81,9 @@ function main(): void {
     ...table("Bad input surface", "rejected before any ARM call", sum(figures, "badInput")),
     "| Secret scan | |",
     "|---|---:|",
-    `| spawned processes captured (provider host, debug logging on) | ${canary.get("processes") ?? 0} |`,
+    `| spawned processes captured (provider hosts: debug logging on; NODE_DEBUG=http,https,net,tls refused) | ${(canary.get("processes") ?? 0) + (canary.get("NODE_DEBUG refusals") ?? 0)} |`,
+    `| malformed success bodies of generateCredentials (generated) | ${canary.get("malformed success bodies") ?? 0} |`,
+    `| secrets placed in a wrong setting (generated: kinds x settings x CLI and provider host) | ${canary.get("wrong-setting placements") ?? 0} |`,
     `| mini-up harness flows with the sentinel (up, refresh, regeneration, up, destroy) | ${canary.get("harness flows") ?? 0} |`,
     `| streams and texts scanned | ${canary.get("streams") ?? 0} |`,
     `| bytes scanned | ${canary.get("bytes") ?? 0} |`,

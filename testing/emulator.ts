@@ -1,7 +1,7 @@
 import { Agent, request } from "node:https";
 import { ContainerRegistryManagementClient } from "@azure/arm-containerregistry";
 import type { AccessToken, TokenCredential } from "@azure/core-auth";
-import { startEmulator, type Emulator, type EmulatorOptions, type IssueTokenOptions } from "acr-tokens/emulator";
+import { startEmulator, type Emulator, type EmulatorOptions, type IssueTokenOptions } from "acr-tokens-emulator";
 
 /**
  * Mocha fixture: starts one emulator for the whole file (`before`) and closes it (`after`).

@@ -4,6 +4,8 @@ import * as grpc from "@grpc/grpc-js";
 import * as pulumi from "@pulumi/pulumi";
 import { Empty } from "google-protobuf/google/protobuf/empty_pb";
 import { Struct } from "google-protobuf/google/protobuf/struct_pb";
+import { EngineService } from "@pulumi/pulumi/proto/engine_grpc_pb";
+import * as engproto from "@pulumi/pulumi/proto/engine_pb";
 import { ResourceProviderClient } from "@pulumi/pulumi/proto/provider_grpc_pb";
 import * as provproto from "@pulumi/pulumi/proto/provider_pb";
 import * as statusproto from "@pulumi/pulumi/proto/status_pb";
@@ -73,9 +75,9 @@ function toStruct(props: Props): Struct {
   return Struct.fromJavaScript(definedOnly(props) as Record<string, never>);
 }
 
-/** Props as the engine sends them to a provider that does not accept secrets: markers stripped, then a Struct. */
-function toWire(props: Props): Struct {
-  return toStruct(stripSecrets(props) as Props);
+/** Props as the engine sends them: to a provider that does not accept secrets, markers stripped; then a Struct. */
+function toWire(props: Props, acceptsSecrets = false): Struct {
+  return toStruct((acceptsSecrets ? props : stripSecrets(props)) as Props);
 }
 
 function fromStruct(s: Struct | undefined): Props {
@@ -124,6 +126,81 @@ function decodeInitFailure(metadata: grpc.Metadata | undefined): HostCallError["
   return undefined;
 }
 
+/** One line a provider sent to the engine's log (`pulumi.log`), as `pulumi up` would show it. */
+export interface EngineLogLine {
+  severity: "debug" | "info" | "warning" | "error";
+  message: string;
+  /** The resource the line is about, or "" for none. */
+  urn: string;
+}
+
+const SEVERITIES: Record<number, EngineLogLine["severity"]> = {
+  [engproto.LogSeverity.DEBUG]: "debug",
+  [engproto.LogSeverity.INFO]: "info",
+  [engproto.LogSeverity.WARNING]: "warning",
+  [engproto.LogSeverity.ERROR]: "error",
+};
+
+/**
+ * The engine's side of the log stream: a gRPC `pulumirpc.Engine` server on loopback whose `Log`
+ * calls are kept in `lines`. The host gets its address as the engine address, as from the engine.
+ * The other Engine methods are not used by a provider and answer UNIMPLEMENTED.
+ */
+class EngineLog {
+  readonly lines: EngineLogLine[] = [];
+  private readonly waiters = new Set<() => void>();
+
+  /** Resolves once a line matching `predicate` has arrived (lines are sent asynchronously by the host). */
+  waitFor(predicate: (line: EngineLogLine) => boolean, timeoutMs: number): Promise<EngineLogLine> {
+    return new Promise((resolve, reject) => {
+      const check = (): boolean => {
+        const found = this.lines.find(predicate);
+        if (!found) return false;
+        clearTimeout(timer);
+        this.waiters.delete(onLine);
+        resolve(found);
+        return true;
+      };
+      const onLine = (): void => void check();
+      const timer = setTimeout(() => {
+        this.waiters.delete(onLine);
+        reject(new Error(`no such line in the engine log within ${timeoutMs} ms; it has: ${JSON.stringify(this.lines)}`));
+      }, timeoutMs);
+      if (!check()) this.waiters.add(onLine);
+    });
+  }
+  private constructor(
+    private readonly server: grpc.Server,
+    readonly address: string,
+  ) {}
+
+  static async start(): Promise<EngineLog> {
+    const server = new grpc.Server();
+    let log!: EngineLog;
+    const unimplemented: grpc.handleUnaryCall<unknown, unknown> = (_call, cb) => cb({ code: grpc.status.UNIMPLEMENTED, details: "not an engine" }, null);
+    server.addService(EngineService, {
+      log: (call: grpc.ServerUnaryCall<engproto.LogRequest, Empty>, cb: grpc.sendUnaryData<Empty>) => {
+        const req = call.request;
+        log.lines.push({ severity: SEVERITIES[req.getSeverity()] ?? "info", message: req.getMessage(), urn: req.getUrn() });
+        cb(null, new Empty());
+        for (const waiter of [...log.waiters]) waiter();
+      },
+      getRootResource: unimplemented,
+      setRootResource: unimplemented,
+      startDebugging: unimplemented,
+    });
+    const port = await new Promise<number>((resolve, reject) =>
+      server.bindAsync("127.0.0.1:0", grpc.ServerCredentials.createInsecure(), (err, p) => (err ? reject(err) : resolve(p))),
+    );
+    log = new EngineLog(server, `127.0.0.1:${port}`);
+    return log;
+  }
+
+  close(): void {
+    this.server.forceShutdown();
+  }
+}
+
 export interface ProviderHostOptions {
   /** Extra environment for the host (on top of a minimal base; `undefined` removes a variable). */
   env?: Record<string, string | undefined>;
@@ -141,6 +218,13 @@ export interface ProviderHostOptions {
    * `projectDir` must then resolve `acr-tokens/provider` to compiled JavaScript.
    */
   runtime?: "source" | "compiled";
+  /**
+   * Start a provider plugin executable instead of the dynamic-provider host, as the engine starts
+   * `pulumi-resource-<name>`: `<executable> <engineAddress>` (default the engine-log server; Construct needs a
+   * live one). Such a plugin accepts secrets (acr-tokens' does), so requests keep the secret markers
+   * the engine then sends instead of stripping them.
+   */
+  plugin?: { executable: string; engineAddress?: string };
 }
 
 /**
@@ -155,6 +239,9 @@ export class ProviderHost {
   private constructor(
     private readonly child: ChildProcess,
     private readonly client: ResourceProviderClient,
+    private readonly engineLog: EngineLog,
+    /** Whether requests keep secret markers (a plugin that accepts secrets) or have them stripped (the dynamic host). */
+    private readonly acceptsSecrets = false,
   ) {
     child.on("exit", () => (this.exited = true));
   }
@@ -162,6 +249,16 @@ export class ProviderHost {
   /** The host's process id (for diagnostics such as its CPU time). */
   get pid(): number | undefined {
     return this.child.pid;
+  }
+
+  /** Every line the host's providers sent to the engine's log (`pulumi.log`), in order. */
+  get log(): readonly EngineLogLine[] {
+    return this.engineLog.lines;
+  }
+
+  /** Waits (up to `timeoutMs`) for a log line matching `predicate`: the host sends its lines asynchronously. */
+  waitForLog(predicate: (line: EngineLogLine) => boolean, timeoutMs = 10_000): Promise<EngineLogLine> {
+    return this.engineLog.waitFor(predicate, timeoutMs);
   }
 
   /** Everything the host wrote to stdout after the port line. */
@@ -175,14 +272,16 @@ export class ProviderHost {
   }
 
   /**
-   * Spawns `node -r ts-node/register --conditions=acr-tokens-source <@pulumi/pulumi/cmd/dynamic-provider> 127.0.0.1:1`
+   * Spawns `node -r ts-node/register --conditions=acr-tokens-source <@pulumi/pulumi/cmd/dynamic-provider> <engine log address>`
    * with cwd = the repo root, as the engine runs it for a program in this repo: the serialized shims
    * resolve `acr-tokens/provider` from the working directory (the package self-reference here; a
    * consumer's node_modules in a real project), and the condition maps it to the TypeScript source.
-   * With `runtime: "compiled"`, plain `node <host> 127.0.0.1:1` in `projectDir` (see the options).
+   * With `runtime: "compiled"`, plain `node <host> <engine log address>` in `projectDir` (see the options).
+   * The engine address is a loopback server that keeps the host's `pulumi.log` lines ({@link log}).
    */
   static async start(options: ProviderHostOptions = {}): Promise<ProviderHost> {
-    const hostScript = require.resolve("@pulumi/pulumi/cmd/dynamic-provider");
+    // The host of the project's own @pulumi/pulumi, as the engine starts it (the repo's copy when the project has none).
+    const hostScript = require.resolve("@pulumi/pulumi/cmd/dynamic-provider", { paths: [options.projectDir ?? REPO_ROOT] });
     const env: NodeJS.ProcessEnv = {
       PATH: process.env["PATH"],
       HOME: process.env["HOME"],
@@ -194,11 +293,15 @@ export class ProviderHost {
       if (v === undefined) delete env[k];
       else env[k] = v;
     }
-    const child = spawn(
-      process.execPath,
-      compiled ? [hostScript, "127.0.0.1:1"] : ["-r", "ts-node/register", "--conditions=acr-tokens-source", hostScript, "127.0.0.1:1"],
-      { cwd: options.projectDir ?? REPO_ROOT, env, stdio: ["ignore", "pipe", "pipe"] },
-    );
+    const engineLog = await EngineLog.start();
+    const plugin = options.plugin;
+    const child = plugin
+      ? spawn(plugin.executable, [plugin.engineAddress ?? engineLog.address], { cwd: options.projectDir ?? REPO_ROOT, env, stdio: ["ignore", "pipe", "pipe"] })
+      : spawn(
+          process.execPath,
+          compiled ? [hostScript, engineLog.address] : ["-r", "ts-node/register", "--conditions=acr-tokens-source", hostScript, engineLog.address],
+          { cwd: options.projectDir ?? REPO_ROOT, env, stdio: ["ignore", "pipe", "pipe"] },
+        );
     let early = "";
     const port = await new Promise<number>((resolve, reject) => {
       let first = "";
@@ -218,7 +321,7 @@ export class ProviderHost {
       child.once("error", reject);
     });
     const client = new ResourceProviderClient(`127.0.0.1:${port}`, grpc.credentials.createInsecure());
-    const host = new ProviderHost(child, client);
+    const host = new ProviderHost(child, client, engineLog, plugin !== undefined);
     host.stdoutText = early;
     child.stdout!.on("data", (c: Buffer) => (host.stdoutText += c.toString("utf8")));
     child.stderr!.on("data", (c: Buffer) => (host.stderrText += c.toString("utf8")));
@@ -248,8 +351,8 @@ export class ProviderHost {
     req.setUrn(urnOf(type, name));
     req.setName(name);
     req.setType(type);
-    req.setOlds(toWire(olds));
-    req.setNews(toWire(news));
+    req.setOlds(toWire(olds, this.acceptsSecrets));
+    req.setNews(toWire(news, this.acceptsSecrets));
     const res = await this.call<provproto.CheckResponse>((cb) => this.client.check(req, cb));
     return {
       inputs: markSecrets(fromStruct(res.getInputs()), secretKeysOf(news)),
@@ -261,8 +364,8 @@ export class ProviderHost {
     const req = new provproto.DiffRequest();
     req.setId(id);
     req.setUrn(urnOf(type, name));
-    req.setOlds(toWire(olds));
-    req.setNews(toWire(news));
+    req.setOlds(toWire(olds, this.acceptsSecrets));
+    req.setNews(toWire(news, this.acceptsSecrets));
     const res = await this.call<provproto.DiffResponse>((cb) => this.client.diff(req, cb));
     const c = res.getChanges();
     const D = provproto.DiffResponse.DiffChanges;
@@ -279,7 +382,7 @@ export class ProviderHost {
     req.setUrn(urnOf(type, name));
     req.setName(name);
     req.setType(type);
-    req.setProperties(toWire(inputs));
+    req.setProperties(toWire(inputs, this.acceptsSecrets));
     const res = await this.call<provproto.CreateResponse>((cb) => this.client.create(req, cb));
     const outs = markSecrets(fromStruct(res.getProperties()), [...secretKeysOf(inputs), ...additionalSecretOutputs]);
     return { id: res.getId(), outs };
@@ -289,8 +392,8 @@ export class ProviderHost {
     const req = new provproto.ReadRequest();
     req.setId(id);
     req.setUrn(urnOf(type, name));
-    req.setProperties(toWire(state));
-    req.setInputs(toWire(inputs));
+    req.setProperties(toWire(state, this.acceptsSecrets));
+    req.setInputs(toWire(inputs, this.acceptsSecrets));
     const res = await this.call<provproto.ReadResponse>((cb) => this.client.read(req, cb));
     const outs = markSecrets(fromStruct(res.getProperties()), [...secretKeysOf(state), ...additionalSecretOutputs]);
     const newInputs = res.getInputs();
@@ -301,8 +404,8 @@ export class ProviderHost {
     const req = new provproto.UpdateRequest();
     req.setId(id);
     req.setUrn(urnOf(type, name));
-    req.setOlds(toWire(olds));
-    req.setNews(toWire(news));
+    req.setOlds(toWire(olds, this.acceptsSecrets));
+    req.setNews(toWire(news, this.acceptsSecrets));
     const res = await this.call<provproto.UpdateResponse>((cb) => this.client.update(req, cb));
     return { outs: markSecrets(fromStruct(res.getProperties()), [...secretKeysOf(news), ...additionalSecretOutputs]) };
   }
@@ -311,8 +414,41 @@ export class ProviderHost {
     const req = new provproto.DeleteRequest();
     req.setId(id);
     req.setUrn(urnOf(type, name));
-    req.setProperties(toWire(state));
+    req.setProperties(toWire(state, this.acceptsSecrets));
     await this.call<Empty>((cb) => this.client.delete(req, cb));
+  }
+
+  /** GetSchema (version 0): the package schema as the plugin serves it, parsed. */
+  async schema(): Promise<Record<string, unknown>> {
+    const req = new provproto.GetSchemaRequest();
+    const res = await this.call<provproto.GetSchemaResponse>((cb) => this.client.getSchema(req, cb));
+    return JSON.parse(res.getSchema()) as Record<string, unknown>;
+  }
+
+  /**
+   * Construct a component, as the engine does for a program in another language: the plugin registers
+   * the children with the monitor at `monitorEndpoint` (a fake in tests) and returns the component's
+   * URN and outputs (secret markers kept).
+   */
+  async construct(
+    type: string,
+    name: string,
+    inputs: Props,
+    monitorEndpoint: string,
+    options: { providers?: Record<string, string>; dryRun?: boolean } = {},
+  ): Promise<{ urn: string; state: Props }> {
+    const req = new provproto.ConstructRequest();
+    req.setProject("acr-tokens-test");
+    req.setStack("test");
+    req.setType(type);
+    req.setName(name);
+    req.setInputs(toStruct(inputs));
+    req.setMonitorendpoint(monitorEndpoint);
+    req.setDryrun(options.dryRun ?? false);
+    req.setParallel(1);
+    for (const [pkg, ref] of Object.entries(options.providers ?? {})) req.getProvidersMap().set(pkg, ref);
+    const res = await this.call<provproto.ConstructResponse>((cb) => this.client.construct(req, cb));
+    return { urn: res.getUrn(), state: fromStruct(res.getState()) };
   }
 
   async pluginVersion(): Promise<string> {
@@ -328,12 +464,14 @@ export class ProviderHost {
     const gone = new Promise<NodeJS.Signals | null>((resolve) => this.child.once("exit", (_code, sig) => resolve(sig)));
     this.child.kill(signal);
     this.client.close();
+    void gone.then(() => this.engineLog.close());
     return gone;
   }
 
   /** Closes the channel and ends the host. */
   async close(): Promise<void> {
     this.client.close();
+    this.engineLog.close();
     if (!this.exited) {
       const gone = new Promise<void>((resolve) => this.child.once("exit", () => resolve()));
       this.child.kill("SIGTERM");

@@ -10,6 +10,7 @@ import {
   type TlsSettings,
 } from "@azure/core-rest-pipeline";
 import type { ResolvedCredential } from "../credential/types";
+import { displayValue } from "../common/redact";
 import { ArmTimeoutError, RetryAfterTooLongError } from "./errors";
 
 /**
@@ -142,7 +143,7 @@ function wholeNumber(env: NodeJS.ProcessEnv, name: string, fallback: number, min
   const value = raw.trim();
   if (!/^\d+$/.test(value) || Number(value) < min || !Number.isSafeInteger(Number(value))) {
     throw new Error(
-      `${name} is "${raw}", which is not a whole number of ${unit}${min > 0 ? ` of at least ${min}` : ""}; ` +
+      `${name} is ${displayValue(raw, /^[-+]?\d[\d.,_ ]{0,15}[a-z]{0,3}$/i).text}, which is not a whole number of ${unit}${min > 0 ? ` of at least ${min}` : ""}; ` +
         `set it to e.g. ${fallback}, or unset it for the default (${fallback}).`,
     );
   }
@@ -210,21 +211,39 @@ export function backoffMs(retryCount: number, baseMs: number, random: () => numb
 }
 
 /**
- * Sets the timeout of each attempt (`PipelineRequest.timeout`, enforced by the SDK's HTTP client) and
- * turns the SDK's bare `AbortError` for it into an {@link ArmTimeoutError} naming the setting. A caller's
- * own abort is passed through unchanged.
+ * The timeout of each attempt, enforced here rather than through `PipelineRequest.timeout`: the SDK's
+ * Node HTTP client clears that timer only when response headers arrive, so after a connection failure
+ * it kept the process alive for the whole timeout (`acr-tokens check` exited 120 s after printing the
+ * error). This policy owns its timer and clears it in `finally`, whatever the attempt's outcome, so no
+ * timer outlives its request; it covers the body too. The attempt is aborted through a signal that
+ * also follows the caller's own signal; the SDK's bare `AbortError` for our timer becomes an
+ * {@link ArmTimeoutError} naming the setting, and a caller's own abort is passed through unchanged.
  */
 export function timeoutPolicy(timeoutMs: number): PipelinePolicy {
   return {
     name: "acrTokensArmTimeout",
     async sendRequest(request, next) {
-      request.timeout = timeoutMs;
+      const callerSignal = request.abortSignal;
+      if (callerSignal?.aborted) return next(request);
+      const controller = new AbortController();
+      let timedOut = false;
+      const timer = setTimeout(() => {
+        timedOut = true;
+        controller.abort();
+      }, timeoutMs);
+      const follow = (): void => controller.abort();
+      callerSignal?.addEventListener("abort", follow, { once: true });
+      request.abortSignal = controller.signal;
       try {
         return await next(request);
       } catch (err) {
         const aborted = err instanceof Error && err.name === "AbortError";
-        if (aborted && !request.abortSignal?.aborted) throw new ArmTimeoutError(request.method, timeoutMs, err);
+        if (aborted && timedOut && !callerSignal?.aborted) throw new ArmTimeoutError(request.method, timeoutMs, err);
         throw err;
+      } finally {
+        clearTimeout(timer);
+        callerSignal?.removeEventListener("abort", follow);
+        request.abortSignal = callerSignal;
       }
     },
   };

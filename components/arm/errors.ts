@@ -1,10 +1,11 @@
 import { isRestError } from "@azure/core-rest-pipeline";
-import { oneLine } from "../common/redact";
+import { describeBody, oneLine, redactError } from "../common/redact";
 import { explainAuthFailure } from "../credential";
+import { tlsTrustHint } from "../credential/identity";
 import type { ResolvedCredential } from "../credential/types";
 
 /** `name` of {@link ArmRequestError}; compare names rather than classes so checks survive duplicate package copies. */
-export const ArmRequestErrorName = "AcrTokensArmRequestError";
+export const ArmRequestErrorName = "ArmRequestError";
 
 /**
  * An ARM call made by a provider failed. Carries what is needed to act on it and to open a support
@@ -36,7 +37,7 @@ export class ArmRequestError extends Error {
 }
 
 /** `name` of {@link RetryAfterTooLongError}. */
-export const RetryAfterTooLongErrorName = "AcrTokensRetryAfterTooLongError";
+export const RetryAfterTooLongErrorName = "RetryAfterTooLongError";
 
 /**
  * ARM (or a gateway) answered 429/503 with a `Retry-After` longer than the provider waits for
@@ -60,7 +61,7 @@ export class RetryAfterTooLongError extends Error {
 }
 
 /** `name` of {@link ArmTimeoutError}. */
-export const ArmTimeoutErrorName = "AcrTokensArmTimeoutError";
+export const ArmTimeoutErrorName = "ArmTimeoutError";
 
 /**
  * One ARM request got no answer within `ACR_TOKENS_ARM_TIMEOUT_MS`. Not retried: the request may
@@ -116,15 +117,37 @@ export function wrapArmError(err: unknown, label: string, operation: string, res
       { code: "LongRunningOperationFailed", operation, cause: err },
     );
   }
-  if (!isRestError(err)) return err instanceof Error ? err : new Error(`${label}: ${operation} failed: ${String(err)}`);
+  if (!isRestError(err)) {
+    if (err instanceof Error && TYPED_ERROR.test(err.name)) return redactError(err);
+    if (CREDENTIAL_OPERATIONS.has(operation)) {
+      // Thrown while the answer of a credential call was being read (a parser's message quotes the body,
+      // which holds the new password): named by kind, never by text, and not kept as the cause.
+      return new ArmRequestError(
+        `${label}: ${operation} failed while its answer was read (${err instanceof Error ? err.name : typeof err}; the text is not shown: it may hold the password).${CREDENTIAL_RETRY}`,
+        { code: "UnreadableResponse", operation, cause: undefined },
+      );
+    }
+    return redactError(err instanceof Error ? err : new Error(`${label}: ${operation} failed: ${oneLine(String(err))}`));
+  }
 
   const requestId = err.response?.headers.get("x-ms-request-id") ?? undefined;
   const status = err.statusCode;
   const code = typeof err.code === "string" ? err.code : undefined;
+  if (status !== undefined && status >= 200 && status < 300) {
+    // A success whose body the SDK could not parse (truncated JSON, trailing bytes): the SDK's message
+    // quotes the body, and for generateCredentials that is a live password. Described, never quoted;
+    // the SDK error (which holds the body) is not kept as the cause.
+    const ref = requestId ? ` (x-ms-request-id ${requestId})` : "";
+    return new ArmRequestError(
+      `${label}: ${operation}: ARM answered ${status}${ref} with ${describeBody(err.response?.bodyAsText ?? undefined)}, which could not be read.` +
+        (CREDENTIAL_OPERATIONS.has(operation) ? CREDENTIAL_RETRY : " Run the command again; quote the x-ms-request-id if it persists."),
+      { statusCode: status, code: code ?? "UnreadableResponse", requestId, operation, cause: undefined },
+    );
+  }
   if (status === undefined) {
     return new ArmRequestError(
       `${label}: ${operation} could not reach ARM at ${resolved.armEndpoint} (${code ?? "no response"}). ` +
-        "Check the network and the ARM endpoint setting (acr-tokens:cloud / acr-tokens:armEndpoint).",
+        `Check the network and the ARM endpoint setting (acr-tokens:cloud / acr-tokens:armEndpoint).${tlsTrustHint(err)}`,
       { code, operation, cause: err },
     );
   }
@@ -158,3 +181,14 @@ function hintFor(status: number): string {
   if (status >= 500) return " ARM kept failing after the retries; run `pulumi up` again later, and quote the x-ms-request-id if it persists.";
   return "";
 }
+
+/** Calls whose successful answer holds a credential: their answers' text never reaches a message or a cause. */
+const CREDENTIAL_OPERATIONS = new Set(["registries.generateCredentials", "registries.listCredentials", "registries.regenerateCredential"]);
+
+/** What to do when a credential call's answer could not be read. */
+const CREDENTIAL_RETRY =
+  " The slot may hold a new password this run could not read (the previous one stops working then): " +
+  "run `pulumi up` again to generate one it can (after `pulumi refresh` when the TokenPassword already exists).";
+
+/** The package's own typed errors (and the SDK's abort), which already say what to do: passed through. */
+const TYPED_ERROR = /^(ArmRequestError|RetryAfterTooLongError|ArmTimeoutError|NetworkDebugError|AccessTokenError|CredentialSettingsError|CredentialAuthenticationError|NoCredentialError|AbortError)$/;

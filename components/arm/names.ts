@@ -173,3 +173,17 @@ export function checkResourceGroupName(value: string, propertyPath: string): Val
     },
   ];
 }
+
+/**
+ * True when `value` keeps `rule`'s length and characters, in any case: the test for a name inside a
+ * resource id, which ARM returns in the casing the resource was created with.
+ */
+export function isValidName(rule: NameRule, value: string): boolean {
+  return value.length >= rule.min && value.length <= rule.max && [...value].every((c) => rule.allowedChar.test(c));
+}
+
+/** True when {@link checkResourceGroupName} finds nothing wrong with `value`. */
+export function isValidResourceGroupName(value: string): boolean {
+  return checkResourceGroupName(value, "resourceGroupName").length === 0;
+}
+

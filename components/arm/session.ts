@@ -1,5 +1,7 @@
 import type { ContainerRegistryManagementClient, Token } from "@azure/arm-containerregistry";
-import type { CredentialKind, ResolvedCredential } from "../credential/types";
+import { currentTime } from "../common/clock";
+import { resolveCredential } from "../credential";
+import type { CredentialKind, CredentialLogger, CredentialSettingsSource, ResolvedCredential } from "../credential/types";
 import { armClientFor } from "./client";
 import { statusOf, wrapArmError } from "./errors";
 import type { TokenRef } from "./ids";
@@ -45,4 +47,29 @@ export interface ProviderContext {
    * messages, `selector` is the resource's `credential` input, if any.
    */
   session(ref: TokenRef, label: string, selector?: CredentialKind): Promise<ArmSession>;
+  /** Shows a warning to the user (e.g. a new password published before it was seen to log in); optional. */
+  warn?(message: string): void;
+}
+
+/**
+ * The {@link ProviderContext} of one provider call from its settings: `config` (stack config keys such
+ * as `acr-tokens:accessToken`, from whatever host configured the provider), the environment and the
+ * package clock. The credential is resolved at call time; the credential module memoizes it per
+ * process and settings, so every resource of a run shares one credential and one token. Never stored,
+ * never returned. The dynamic-provider adapter and the provider plugin both build theirs with it.
+ */
+export function settingsContext(config: NonNullable<CredentialSettingsSource["config"]>, logger?: CredentialLogger): ProviderContext {
+  return {
+    now: () => currentTime({ env: process.env }),
+    ...(logger?.warn ? { warn: (message: string) => logger.warn?.(message) } : {}),
+    async session(ref, label, selector) {
+      const resolved = await resolveCredential({
+        config,
+        env: process.env,
+        ...(logger ? { logger } : {}),
+        ...(selector !== undefined ? { credentialSelector: selector } : {}),
+      });
+      return armSession(ref, label, resolved);
+    },
+  };
 }

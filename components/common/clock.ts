@@ -1,5 +1,6 @@
 import { readFileSync, statSync } from "node:fs";
 import { CredentialSettingsError } from "./errors";
+import { displayValue, FILE_PATH_SHAPE } from "./redact";
 
 /**
  * The package's clock and how it writes times. Every time-dependent decision — token pre-checks,
@@ -36,7 +37,7 @@ export function currentTime(source: ClockSource = {}): Date {
     writtenAt = statSync(file).mtimeMs;
   } catch (err) {
     throw new CredentialSettingsError(
-      `ACR_TOKENS_CLOCK_FILE names a file that cannot be read ("${file}": ${(err as NodeJS.ErrnoException).code ?? String(err)}). ` +
+      `ACR_TOKENS_CLOCK_FILE names a file that cannot be read (${displayValue(file, FILE_PATH_SHAPE).text}: ${(err as NodeJS.ErrnoException).code ?? "error"}). ` +
         `Point it at the file the emulator's clock mirrors into (startEmulator({ clockFile })), or unset it to use the system clock.`,
       { cause: err },
     );
@@ -44,7 +45,7 @@ export function currentTime(source: ClockSource = {}): Date {
   const at = Date.parse(text);
   if (Number.isNaN(at)) {
     throw new CredentialSettingsError(
-      `ACR_TOKENS_CLOCK_FILE ("${file}") does not hold an ISO 8601 time. Let the emulator's clock write it, or unset ACR_TOKENS_CLOCK_FILE to use the system clock.`,
+      `ACR_TOKENS_CLOCK_FILE (${displayValue(file, FILE_PATH_SHAPE).text}) does not hold an ISO 8601 time. Let the emulator's clock write it, or unset ACR_TOKENS_CLOCK_FILE to use the system clock.`,
     );
   }
   return new Date(at + Math.max(0, Date.now() - writtenAt));

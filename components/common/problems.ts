@@ -1,3 +1,4 @@
+import { show } from "./redact";
 /**
  * One thing wrong with one input, found before any Azure call.
  *
@@ -18,9 +19,13 @@ export interface Checked<T> {
   readonly problems: ValidationProblem[];
 }
 
-/** Quotes a value for a message the way JSON does, so whitespace and quotes stay visible. */
+/**
+ * Quotes a value for a message the way JSON does, so whitespace and quotes stay visible — through the
+ * package's redaction rule (components/common/redact.ts): a value that looks like a token, password or key
+ * (a secret passed to the wrong input) is described by its length and kind instead.
+ */
 export function quote(value: string): string {
-  return JSON.stringify(value);
+  return show(value, { maxLength: 300 });
 }
 
 /** `repositories["app"]`: a map entry's property path. */

@@ -1,11 +1,11 @@
 import { readFileSync } from "node:fs";
 import type { AccessToken, GetTokenOptions, TokenCredential } from "@azure/core-auth";
 import { humanDuration, utc } from "../common/clock";
-import { displayValue } from "../common/redact";
 import { AccessTokenError, CredentialSettingsError } from "./errors";
 import { decodeJwtClaims, type AccessTokenClaims } from "./jwt";
 import { isAudienceOf, trimSlashes, type ResolvedCloud } from "./clouds";
 import { readSetting, type Setting, type SettingsReader } from "./settings";
+import { displayValue, FILE_PATH_SHAPE, show } from "../common/redact";
 
 /**
  * The bring-your-own access token: a bearer token for ARM that the caller already holds (CI systems do),
@@ -54,13 +54,15 @@ export function readAccessToken(settings: SettingsReader): ParsedAccessToken | u
 
   const file = readSetting(settings, undefined, [ACCESS_TOKEN_FILE_ENV]);
   if (file) {
+    // The path joins messages only once the file was read (a value that is not a readable path, e.g. the
+    // token itself in the wrong variable, is described, never quoted).
     const origin = { settingName: ACCESS_TOKEN_FILE_ENV, where: `the file ${file.value} (${ACCESS_TOKEN_FILE_ENV})`, path: file.value };
     let text: string;
     try {
       text = readFileSync(file.value, "utf8");
     } catch (err) {
       const code = (err as NodeJS.ErrnoException).code ?? "error";
-      if (displayValue(file.value).hidden) {
+      if (displayValue(file.value, FILE_PATH_SHAPE).hidden) {
         // Most likely the token itself, set where its file's path belongs: neither the value nor the
         // file-system error (whose message holds the path) may reach the message.
         throw new CredentialSettingsError(
@@ -69,7 +71,7 @@ export function readAccessToken(settings: SettingsReader): ParsedAccessToken | u
         );
       }
       throw new CredentialSettingsError(
-        `${ACCESS_TOKEN_FILE_ENV} names a file that cannot be read ("${file.value}": ${code}). ` +
+        `${ACCESS_TOKEN_FILE_ENV} names a file that cannot be read (${displayValue(file.value, FILE_PATH_SHAPE).text}: ${code}). ` +
           `Write the token, or the JSON of 'az account get-access-token', to that file, or unset ${ACCESS_TOKEN_FILE_ENV}.`,
         { cause: err },
       );
@@ -78,7 +80,7 @@ export function readAccessToken(settings: SettingsReader): ParsedAccessToken | u
       throw new AccessTokenError(
         "malformed",
         origin.where,
-        `The access token file "${file.value}" (${ACCESS_TOKEN_FILE_ENV}) is empty. Write the token, or the JSON of 'az account get-access-token', to it, or unset ${ACCESS_TOKEN_FILE_ENV}.`,
+        `The access token file ${displayValue(file.value, FILE_PATH_SHAPE).text} (${ACCESS_TOKEN_FILE_ENV}) is empty. Write the token, or the JSON of 'az account get-access-token', to it, or unset ${ACCESS_TOKEN_FILE_ENV}.`,
       );
     }
     return parseAccessToken(text, origin);
@@ -120,7 +122,7 @@ export function parseAccessToken(text: string, origin: AccessTokenOrigin): Parse
     }
     const tokenType = record["tokenType"];
     if (typeof tokenType === "string" && tokenType.toLowerCase() !== "bearer") {
-      throw malformed(`has tokenType "${tokenType}", but Azure Resource Manager needs a Bearer token`);
+      throw malformed(`has tokenType ${show(tokenType, { shape: /^[A-Za-z-]{1,20}$/ })}, but Azure Resource Manager needs a Bearer token`);
     }
     token = accessToken.trim();
     const expiresOn = jsonExpiry(record);
@@ -130,6 +132,17 @@ export function parseAccessToken(text: string, origin: AccessTokenOrigin): Parse
   }
   // A pasted "Authorization" value: the scheme is ours to add, so drop it rather than fail.
   token = token.replace(/^bearer\s+/i, "");
+  // A copy-paste artifact (zero-width space, BOM, soft hyphen, a control character) would otherwise fail
+  // inside Node as a bare "Invalid character in header content": named here, by code point and position.
+  const odd = /[^\x21-\x7e]/.exec(token);
+  if (odd && !/[ \t\r\n\v\f]/.test(odd[0])) {
+    const code = `U+${odd[0].codePointAt(0)!.toString(16).toUpperCase().padStart(4, "0")}`;
+    const name = INVISIBLE_NAMES[odd[0]] ?? (/[\u0000-\u001f\u007f-\u009f]/.test(odd[0]) ? "a control character" : "a character outside printable ASCII");
+    throw malformed(
+      `contains ${name} (${code}) at character ${odd.index + 1} of ${token.length}, which no access token has: a copy-paste artifact. ` +
+        `Copy the token again, or set it straight from the command's output (az account get-access-token -o json)`,
+    );
+  }
   if (/\s/.test(token)) throw malformed("contains whitespace");
 
   const claims = decodeJwtClaims(token);
@@ -140,6 +153,19 @@ export function parseAccessToken(text: string, origin: AccessTokenOrigin): Parse
   }
   return { origin, token, ...parsed };
 }
+
+/** Names of the invisible characters copy-paste leaves behind. */
+const INVISIBLE_NAMES: Readonly<Record<string, string>> = {
+  "\u200b": "a zero-width space",
+  "\u200c": "a zero-width non-joiner",
+  "\u200d": "a zero-width joiner",
+  "\u200e": "a left-to-right mark",
+  "\u200f": "a right-to-left mark",
+  "\u2060": "a word joiner",
+  "\ufeff": "a byte-order mark",
+  "\u00ad": "a soft hyphen",
+  "\u00a0": "a no-break space",
+};
 
 /**
  * `expires_on` (epoch seconds; newer az) wins over `expiresOn` ("2026-11-23 02:00:00.000000", which az
@@ -161,6 +187,9 @@ function jsonExpiry(record: Record<string, unknown>): number | undefined {
   return Number.isNaN(withZone) ? undefined : withZone;
 }
 
+/** Clock skew tolerated on `nbf` (as Entra-issued tokens are judged by ARM: a few minutes). */
+const NOT_BEFORE_SKEW_MS = 5 * 60_000;
+
 /** What the pre-checks compare the token with. */
 export interface PrecheckContext {
   /** Now, in ms. */
@@ -181,8 +210,11 @@ export interface PrecheckContext {
 export function refreshCommand(origin: AccessTokenOrigin, audience: string, tenantId?: string): string {
   const az = `az account get-access-token --resource ${trimSlashes(audience)}/${tenantId ? ` --tenant ${tenantId}` : ""}`;
   if (origin.path !== undefined) return `'${az} > ${origin.path}'`;
-  if (origin.settingName.includes(":")) return `'pulumi config set --secret ${origin.settingName} "$(${az} --query accessToken -o tsv)"'`;
-  return `'export ${origin.settingName}="$(${az} --query accessToken -o tsv)"'`;
+  // The JSON keeps the subscription (and tenant) that `acr-tokens check` needs; a raw token drops them.
+  // AZURE_CLI_ACCESS_TOKEN is shared with the Azure CLI's proposal, which takes the token alone.
+  const value = origin.settingName === "AZURE_CLI_ACCESS_TOKEN" ? `$(${az} --query accessToken -o tsv)` : `$(${az} -o json)`;
+  if (origin.settingName.includes(":")) return `'pulumi config set --secret ${origin.settingName} "${value}"'`;
+  return `'export ${origin.settingName}="${value}"'`;
 }
 
 function cloudLabel(cloud: ResolvedCloud): string {
@@ -190,7 +222,7 @@ function cloudLabel(cloud: ResolvedCloud): string {
 }
 
 /**
- * The pre-checks, without a network call, in this order: expired, audience, tenant, expiring within the
+ * The pre-checks, without a network call, in this order: expired, not yet valid (`nbf`), audience, tenant, expiring within the
  * margin. Throws an {@link AccessTokenError} for the first failure; returns the warnings (a token that is
  * not a JWT cannot be checked, which is allowed).
  */
@@ -207,11 +239,20 @@ export function precheckAccessToken(parsed: ParsedAccessToken, ctx: PrecheckCont
       `The access token from ${origin.where} expired at ${utc(expiresOn)} (UTC; it is now ${utc(ctx.now)}). Get a new one: ${fix}.`,
     );
   }
+  if (claims?.notBefore !== undefined && claims.notBefore > ctx.now + NOT_BEFORE_SKEW_MS) {
+    throw new AccessTokenError(
+      "notYetValid",
+      origin.where,
+      `The access token from ${origin.where} is not valid before ${utc(claims.notBefore)} (UTC; its "nbf" claim), ` +
+        `${humanDuration(claims.notBefore - ctx.now)} from now (${utc(ctx.now)} here), so Azure Resource Manager would refuse it. ` +
+        `Check this machine's clock (and ACR_TOKENS_CLOCK_FILE, when set), or get a token valid now: ${fix}.`,
+    );
+  }
   if (claims && claims.audiences.length > 0 && !claims.audiences.some((a) => isAudienceOf(a, ctx.cloud.audiences))) {
     throw new AccessTokenError(
       "audience",
       origin.where,
-      `The access token from ${origin.where} is for audience ${claims.audiences.map((a) => `"${a}"`).join(", ")}, which is not an Azure Resource Manager audience of ${cloudLabel(ctx.cloud)} ` +
+      `The access token from ${origin.where} is for audience ${claims.audiences.map((a) => show(a, { shape: /^[\w:/.-]{1,200}$/ })).join(", ")}, which is not an Azure Resource Manager audience of ${cloudLabel(ctx.cloud)} ` +
         `(${ctx.cloud.audiences.map((a) => `${a}/`).join(" or ")}). Get a token for ARM: ${fix}.`,
     );
   }
@@ -278,7 +319,7 @@ export class AccessTokenCredential implements TokenCredential {
       const resource = scope.replace(/\/\.default$/, "");
       if (!isAudienceOf(resource, cloud.audiences)) {
         throw new CredentialSettingsError(
-          `The access token from ${this.origin.where} is for Azure Resource Manager only, but a client asked for scope "${scope}". ` +
+          `The access token from ${this.origin.where} is for Azure Resource Manager only, but a client asked for scope ${show(scope, { shape: /^[\w:/.-]{1,200}$/ })}. ` +
             `Create the client with credentials.scopes set to ${JSON.stringify(cloud.scopes)} (ResolvedCredential.scopes).`,
         );
       }

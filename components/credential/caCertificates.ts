@@ -3,7 +3,7 @@ import * as fs from "node:fs";
 import * as tls from "node:tls";
 import type { TlsSettings } from "@azure/core-rest-pipeline";
 import { CredentialSettingsError } from "./errors";
-import type { Setting } from "./settings";
+import { displayValue, FILE_PATH_SHAPE, type Setting } from "./settings";
 
 /**
  * The extra CA of `acr-tokens:caCertFile` / `ACR_TOKENS_CA_CERT_FILE`, read for every credential
@@ -87,7 +87,7 @@ export class CaCertificateCache {
       throw unreadable(setting, err);
     }
     if (!pem.includes("-----BEGIN CERTIFICATE-----")) {
-      throw new CredentialSettingsError(`${setting.source} ("${path}") holds no PEM certificate. Point it at a PEM file with -----BEGIN CERTIFICATE----- blocks.`);
+      throw new CredentialSettingsError(`${setting.source} (${displayValue(path, FILE_PATH_SHAPE).text}) holds no PEM certificate. Point it at a PEM file with -----BEGIN CERTIFICATE----- blocks.`);
     }
     const key = createHash("sha256").update(pem).digest("base64url");
     // Touched but not changed: keep the trust object (and so the credential and client keyed by it).
@@ -106,7 +106,7 @@ function defaultRoots(): readonly string[] {
 
 function unreadable(setting: Setting, err: unknown): CredentialSettingsError {
   return new CredentialSettingsError(
-    `${setting.source} names a file that cannot be read ("${setting.value}": ${(err as NodeJS.ErrnoException).code ?? "error"}). ` +
+    `${setting.source} names a file that cannot be read (${displayValue(setting.value, FILE_PATH_SHAPE).text}: ${(err as NodeJS.ErrnoException).code ?? "error"}). ` +
       `Point it at a PEM file of the CA certificates to trust (the emulator reports its caCertPath), or unset it.`,
     { cause: err },
   );

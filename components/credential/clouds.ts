@@ -1,7 +1,8 @@
 import { AzureCloud } from "./types";
 import { CredentialSettingsError } from "./errors";
-import { displayValue } from "../common/redact";
+import { describe, displayValue } from "../common/redact";
 import { readSetting, type SettingsReader } from "./settings";
+import { azureNativeCloud } from "./azureNative";
 
 /** What the module needs to know about one Azure cloud. */
 export interface CloudDefinition {
@@ -96,6 +97,13 @@ function httpsUrl(value: string, setting: string, what: string, example: string)
       `${setting} must use https, got ${displayValue(value).text}: Azure SDKs send bearer tokens only over TLS. Use the https address of the ${what}, e.g. ${example}.`,
     );
   }
+  if (url.username || url.password) {
+    // Never quoted, not even in part: `user:password@` is a credential, and the endpoint appears in later messages.
+    throw new CredentialSettingsError(
+      `${setting} holds a URL with a user name or password in it (${describe(value)}). Credentials never go in the ${what}: ` +
+        `remove the "user:password@" part (authentication is the credential's job, see README "Authentication"), e.g. ${example}.`,
+    );
+  }
   if (url.search || url.hash) {
     throw new CredentialSettingsError(`${setting} must not have a query or fragment, got ${displayValue(value).text}. Set it to the bare ${what}, e.g. ${example}.`);
   }
@@ -111,7 +119,8 @@ function httpsUrl(value: string, setting: string, what: string, example: string)
  * Internal. Exported for testing.
  */
 export function resolveCloud(settings: SettingsReader): ResolvedCloud {
-  const cloudSetting = readSetting(settings, "cloud", ["ACR_TOKENS_CLOUD"]);
+  // azure-native's environment (`azure-native:environment`, ARM_ENVIRONMENT) applies when the package's own is unset.
+  const cloudSetting = readSetting(settings, "cloud", ["ACR_TOKENS_CLOUD"]) ?? azureNativeCloud(settings);
   let cloudName: AzureCloud = AzureCloud.AzureCloud;
   if (cloudSetting) {
     const match = Object.values(AzureCloud).find((c) => c.toLowerCase() === cloudSetting.value.toLowerCase());

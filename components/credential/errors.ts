@@ -11,11 +11,11 @@ export const AccessTokenErrorName = "AccessTokenError";
 
 /**
  * What is wrong with a bring-your-own access token.
- * - `expired`, `expiring`, `audience`, `tenant`, `malformed`: found before any network call.
+ * - `expired`, `notYetValid` (`nbf` in the future), `expiring`, `audience`, `tenant`, `malformed`: found before any network call.
  * - `rejected` (any other HTTP 401) and `forbidden` (HTTP 403): reported by ARM, see `explainAuthFailure`.
  *   ARM's own 401 codes for expiry, audience and tenant map to `expired`, `audience` and `tenant`.
  */
-export type AccessTokenProblem = "expired" | "expiring" | "audience" | "tenant" | "malformed" | "rejected" | "forbidden";
+export type AccessTokenProblem = "expired" | "notYetValid" | "expiring" | "audience" | "tenant" | "malformed" | "rejected" | "forbidden";
 
 /** A bring-your-own access token cannot be used. The message names its source and the fix, never the token. */
 export class AccessTokenError extends Error {

@@ -1,4 +1,5 @@
 import type { TokenCredential } from "@azure/core-auth";
+import { rememberEnvSecrets, scrub } from "../common/redact";
 import type { TlsSettings } from "@azure/core-rest-pipeline";
 import type { DefaultAzureCredentialOptions } from "@azure/identity";
 import { CredentialKind } from "./types";
@@ -92,15 +93,19 @@ const UNAVAILABLE = new Set(["CredentialUnavailableError", "AggregateAuthenticat
  * Translates an @azure/identity failure: "not configured here" (CredentialUnavailableError, or a chain
  * where every credential was unavailable) becomes {@link NoCredentialError} with the fix; anything else
  * (the authority refused a configured credential) a {@link CredentialAuthenticationError}. The identity
- * error stays the `cause`, and its message (which @azure/identity keeps free of secrets) is quoted.
+ * error stays the `cause`; its message is quoted in short (see {@link shortIdentityDetail}) and only
+ * after the package's redaction rule scrubbed it (Entra echoes what it was sent), with the CA fix when
+ * a TLS certificate was not trusted.
  *
  * Internal. Exported for testing.
  */
-export function describeIdentityFailure(error: unknown, kind: IdentityCredentialKind, scopes: readonly string[]): Error {
+export function describeIdentityFailure(error: unknown, kind: IdentityCredentialKind, scopes: readonly string[], credentialClass?: string): Error {
   const name = error instanceof Error ? error.name : "";
-  // One line, ending with a period: identity messages span lines ("More details:") and may end with ",".
-  const detail = `${(error instanceof Error ? error.message : String(error)).replace(/\s+/g, " ").trim().replace(/[\s.,;:]+$/, "")}.`;
-  const cls = IDENTITY_CLASS[kind];
+  // Scrubbed (components/common/redact.ts): Entra quotes what it was given, e.g. "Application with identifier
+  // '<AZURE_CLIENT_ID>' was not found", which is the client secret when the two variables are swapped.
+  rememberEnvSecrets(process.env);
+  const detail = scrub(shortIdentityDetail(error));
+  const cls = credentialClass ?? IDENTITY_CLASS[kind];
   if (UNAVAILABLE.has(name)) {
     const which =
       kind === CredentialKind.Default
@@ -109,15 +114,64 @@ export function describeIdentityFailure(error: unknown, kind: IdentityCredential
         : `the selected credential "${kind}" (${cls}) is not available here`;
     return new NoCredentialError(
       `No Azure credential: set ACR_TOKENS_ACCESS_TOKEN (optionally ACR_TOKENS_SUBSCRIPTION_ID), or sign in with 'az login', or configure a service principal, ` +
-        `workload identity or managed identity (choose one with acr-tokens:credential / ACR_TOKENS_CREDENTIAL). See README "Authentication". ` +
-        `Here ${which}. ${cls} said: ${detail}`,
+        `workload identity or managed identity (choose one with acr-tokens:credential / ACR_TOKENS_CREDENTIAL). A stack set up for azure-native (ARM_CLIENT_ID, ` +
+        `ARM_CLIENT_SECRET, ARM_TENANT_ID, or azure-native:* config) is used as it is. See README "Authentication". ` +
+        `Here ${which}. ${cls} said: ${detail}${tlsTrustHint(error)}`,
       { cause: error },
     );
   }
   return new CredentialAuthenticationError(
     cls,
-    `${cls} could not get a token for ${scopes.join(" ")}: ${detail} Check the credential's settings (client id, secret or certificate, tenant, ` +
+    `${cls} could not get a token for ${scopes.join(" ")}: ${detail}${tlsTrustHint(error)} Check the credential's settings (client id, secret or certificate, tenant, ` +
       `acr-tokens:cloud / acr-tokens:authorityHost), or use another one (acr-tokens:credential / ACR_TOKENS_CREDENTIAL, or ACR_TOKENS_ACCESS_TOKEN). See README "Authentication".`,
     { cause: error },
   );
+}
+
+/** At most this many characters of one credential's reason: the rest (MSAL's error dump, headers, links) helps nobody. */
+const REASON_LIMIT = 160;
+
+/**
+ * An identity error in one short line, ending with a period: for a chain (DefaultAzureCredential's
+ * AggregateAuthenticationError), the first sentence of each credential's reason; otherwise the
+ * message's first sentences up to a few hundred characters. Links and MSAL's header/timestamp dumps
+ * are dropped; the full error stays the `cause`.
+ */
+function shortIdentityDetail(error: unknown): string {
+  const firstSentences = (text: string, limit: number): string => {
+    const clean = text
+      .replace(/https?:\/\/\S+/g, "")
+      .replace(/To troubleshoot, visit\s*\.?|See\s+for details\.?/gi, "")
+      .replace(/\s+/g, " ")
+      .replace(/^(CredentialUnavailableError|AuthenticationError|Error): /, "")
+      .trim();
+    const cut = clean.length > limit ? `${clean.slice(0, limit).replace(/\s+\S*$/, "")}…` : clean;
+    return cut.replace(/(To troubleshoot, visit|See|More details:?)\s*(for details\.?)?\s*$/i, "").replace(/[\s.,;:]+$/, "");
+  };
+  const inner = (error as { errors?: unknown } | undefined)?.errors;
+  const errors = Array.isArray(inner) ? (inner as unknown[]) : undefined;
+  if (errors && errors.length > 0) {
+    const reasons = errors.map((e) => firstSentences((e instanceof Error ? e.message : String(e)).split(/(?<=\.)\s/)[0] ?? "", REASON_LIMIT));
+    return `${reasons.join("; ")}.`;
+  }
+  return `${firstSentences(error instanceof Error ? error.message : String(error), 2 * REASON_LIMIT)}.`;
+}
+
+/** Node's codes for a TLS certificate nobody on this machine vouches for (a private CA, the emulator, a TLS-inspecting proxy). */
+const UNTRUSTED_CERTIFICATE = /UNABLE_TO_VERIFY_LEAF_SIGNATURE|SELF_SIGNED_CERT_IN_CHAIN|DEPTH_ZERO_SELF_SIGNED_CERT|UNABLE_TO_GET_ISSUER_CERT|CERT_UNTRUSTED|unable to verify the first certificate|self[- ]signed certificate/i;
+
+/**
+ * The fix for an untrusted TLS certificate (" Trust its CA: …"), or "" when `error` is not one.
+ *
+ * Internal. Exported for testing.
+ */
+export function tlsTrustHint(error: unknown): string {
+  const texts: string[] = [];
+  for (let e: unknown = error, depth = 0; e && depth < 5; e = (e as { cause?: unknown }).cause, depth++) {
+    if (e instanceof Error) texts.push(e.message, String((e as { code?: unknown }).code ?? ""));
+    for (const inner of (e as { errors?: unknown[] }).errors ?? []) if (inner instanceof Error) texts.push(inner.message);
+  }
+  return texts.some((t) => UNTRUSTED_CERTIFICATE.test(t))
+    ? " The server's TLS certificate is not trusted here: set ACR_TOKENS_CA_CERT_FILE (or stack config acr-tokens:caCertFile) to a PEM file of its CA certificate (the emulator prints it as caCertPath)."
+    : "";
 }

@@ -3,14 +3,15 @@ import type { TlsSettings } from "@azure/core-rest-pipeline";
 import { CredentialKind, type CredentialSettingsSource, type ResolvedCredential } from "./types";
 import { resolveCloud, type ResolvedCloud } from "./clouds";
 import { AccessTokenCredential, precheckAccessToken, readAccessToken, type ParsedAccessToken } from "./accessToken";
-import { createIdentityCredential, describeIdentityFailure, IDENTITY_CLASS, type IdentityCredentialKind } from "./identity";
+import { createIdentityCredential, describeIdentityFailure, IDENTITY_CLASS, identityOptions, type IdentityCredentialKind } from "./identity";
 import { RefreshingCredential } from "./refreshingCredential";
 import { CredentialSettingsError } from "./errors";
 import { CaCertificateCache } from "./caCertificates";
 import { currentTime } from "../common/clock";
-import { displayValue } from "../common/redact";
+import { displayValue, refuseNetworkDebug, rememberEnvSecrets, rememberSecret } from "../common/redact";
 import { parseDuration, readSetting, settingsReader, type Setting, type SettingsReader } from "./settings";
 import { subscriptionFromSetting, subscriptionIdProblem, type SubscriptionOrigin } from "./subscription";
+import { AZURE_NATIVE_SETTINGS, azureNativeAuxiliaryTenants, azureNativeCredential, readAzureNativeSetting, type AzureNativeCredentialPlan } from "./azureNative";
 
 export * from "./types";
 export * from "./errors";
@@ -36,8 +37,19 @@ export const DEFAULT_ACCESS_TOKEN_MIN_VALIDITY_MS = 300_000;
  * ACR_TOKENS_CREDENTIAL (the `credentialSelector` input beats both); cloud / ACR_TOKENS_CLOUD; armEndpoint /
  * ACR_TOKENS_ARM_ENDPOINT; armAudience / ACR_TOKENS_ARM_AUDIENCE; authorityHost / AZURE_AUTHORITY_HOST;
  * caCertFile / ACR_TOKENS_CA_CERT_FILE; additionallyAllowedTenants / ACR_TOKENS_ADDITIONALLY_ALLOWED_TENANTS.
+ *
+ * Order: a bring-your-own token; else the credential an explicit selector names; else the one
+ * azure-native's settings (`azure-native:*` config, `ARM_*`) configure (see azureNative.ts); else
+ * DefaultAzureCredential. The azure-native subscription, tenant, environment and auxiliary tenants
+ * apply after the package's own settings.
  */
 export async function resolveCredential(source: CredentialSettingsSource = {}): Promise<ResolvedCredential> {
+  // Node's own network debug output would print the bearer token: nothing is resolved or sent under it.
+  refuseNetworkDebug(process.env);
+  if (source.env) refuseNetworkDebug(source.env);
+  // Secrets in the environment are scrubbed from every message of this process (components/common/redact.ts).
+  rememberEnvSecrets(process.env);
+  if (source.env) rememberEnvSecrets(source.env);
   const settings = settingsReader(source);
   const now = (): Date => currentTime(source);
   const cloud = resolveCloud(settings);
@@ -50,7 +62,9 @@ export async function resolveCredential(source: CredentialSettingsSource = {}): 
   const ca = tlsSetting ? caCertificates.read(tlsSetting) : undefined;
   const tlsOptions = ca?.tlsOptions;
   const allowedSetting = readSetting(settings, "additionallyAllowedTenants", ["ACR_TOKENS_ADDITIONALLY_ALLOWED_TENANTS"]);
-  const additionallyAllowedTenants = allowedSetting?.value.split(/[,;]/).map((t) => t.trim()).filter((t) => t !== "");
+  const additionallyAllowedTenants =
+    allowedSetting?.value.split(/[,;]/).map((t) => t.trim()).filter((t) => t !== "") ?? azureNativeAuxiliaryTenants(settings);
+  const azureNativeSubscription = readAzureNativeSetting(settings, "subscriptionId");
 
   const explicitIdentity = selector && selector.kind !== CredentialKind.AccessToken;
   const parsed = explicitIdentity ? undefined : readAccessToken(settings);
@@ -62,6 +76,7 @@ export async function resolveCredential(source: CredentialSettingsSource = {}): 
           `(or stack config acr-tokens:accessToken, ACR_TOKENS_ACCESS_TOKEN_FILE, AZURE_CLI_ACCESS_TOKEN), or select another credential.`,
       );
     }
+    rememberSecret(parsed.token);
     const minValidity = readSetting(settings, "accessTokenMinValidity", ["ACR_TOKENS_ACCESS_TOKEN_MIN_VALIDITY"]);
     const minValidityMs = minValidity ? parseDuration(minValidity) : DEFAULT_ACCESS_TOKEN_MIN_VALIDITY_MS;
     const key = memoKey({
@@ -78,20 +93,24 @@ export async function resolveCredential(source: CredentialSettingsSource = {}): 
     const warnings = precheckAccessToken(parsed, { now: now().getTime(), minValidityMs, cloud, ...(tenant ? { tenant } : {}) });
     const memo = memoized.get(key);
     if (memo) return memo;
-    const resolved = byoCredential(parsed, cloud, { subscription, tenant, now, warnings, tlsOptions });
+    const resolved = byoCredential(parsed, cloud, { subscription, tenant, now, warnings, tlsOptions, azureNativeSubscription });
     remember(key, resolved);
     source.logger?.info?.(`acr-tokens: using the ${resolved.source}`);
     for (const warning of warnings) source.logger?.warn?.(warning);
     return resolved;
   }
 
-  const kind: IdentityCredentialKind = selector ? (selector.kind as IdentityCredentialKind) : CredentialKind.Default;
+  const azureNative = selector ? undefined : azureNativeCredential(settings);
+  const kind: IdentityCredentialKind = selector ? (selector.kind as IdentityCredentialKind) : azureNative ? azureNativeKind(azureNative) : CredentialKind.Default;
+  const identityTenant = tenant?.value ?? azureNative?.tenantId ?? readAzureNativeSetting(settings, "tenantId")?.value;
   const managedIdentityClientId = process.env.AZURE_CLIENT_ID?.trim() || undefined;
   const key = memoKey({
     kind,
+    azureNative: azureNative ? keyed(azureNativeValues(settings)) : undefined,
     cloud,
     subscription,
-    tenant,
+    azureNativeSubscription,
+    tenant: identityTenant,
     additionallyAllowedTenants,
     tls: ca?.key,
     // @azure/identity reads process.env itself (secrets included): a change of its variables is a new credential.
@@ -102,19 +121,20 @@ export async function resolveCredential(source: CredentialSettingsSource = {}): 
   const identitySettings = {
     kind,
     cloud,
-    ...(tenant ? { tenantId: tenant.value } : {}),
+    ...(identityTenant ? { tenantId: identityTenant } : {}),
     ...(additionallyAllowedTenants ? { additionallyAllowedTenants } : {}),
     ...(tlsOptions ? { tlsOptions } : {}),
     ...(managedIdentityClientId ? { managedIdentityClientId } : {}),
   };
+  const sourceName = azureNative ? `${azureNative.method} from azure-native settings (${azureNative.from.join(", ")})` : IDENTITY_CLASS[kind];
   const wrapper = new RefreshingCredential({
-    create: () => createIdentityCredential(identitySettings),
+    create: () => (azureNative ? azureNative.create(identityOptions(identitySettings)) : createIdentityCredential(identitySettings)),
     now,
-    describeFailure: (error) => describeIdentityFailure(error, kind, cloud.scopes),
+    describeFailure: (error) => describeIdentityFailure(error, kind, cloud.scopes, azureNative?.method),
   });
   const resolved: ResolvedCredential = {
     credential: wrapper,
-    source: IDENTITY_CLASS[kind],
+    source: sourceName,
     kind,
     cloud: cloud.name,
     armEndpoint: cloud.armEndpoint,
@@ -124,10 +144,11 @@ export async function resolveCredential(source: CredentialSettingsSource = {}): 
     get acquisitions() {
       return wrapper.acquisitions;
     },
-    ...(tenant ? { tenantId: tenant.value } : {}),
+    ...(identityTenant ? { tenantId: identityTenant } : {}),
     ...(tlsOptions ? { tlsOptions } : {}),
   };
-  withSubscription(resolved, subscription ? subscriptionFromSetting(subscription) : undefined);
+  const subscriptionSetting = subscription ?? azureNativeSubscription;
+  withSubscription(resolved, subscriptionSetting ? subscriptionFromSetting(subscriptionSetting) : undefined);
   remember(key, resolved);
   source.logger?.info?.(
     `acr-tokens: using ${resolved.source}${selector ? ` (selected by ${selector.source})` : ""} for ${cloud.armEndpoint}, authority ${cloud.authorityHost}`,
@@ -135,10 +156,29 @@ export async function resolveCredential(source: CredentialSettingsSource = {}): 
   return resolved;
 }
 
+/** The CredentialKind an azure-native method reports as (`ResolvedCredential.kind`). */
+function azureNativeKind(plan: AzureNativeCredentialPlan): IdentityCredentialKind {
+  if (plan.method === "DefaultAzureCredential") return CredentialKind.Default;
+  if (plan.method === "ManagedIdentityCredential") return CredentialKind.ManagedIdentity;
+  return CredentialKind.Environment;
+}
+
+/** Every azure-native setting's value, as one string (hashed before use as a memo key, never logged). */
+function azureNativeValues(settings: SettingsReader): string {
+  return JSON.stringify(Object.keys(AZURE_NATIVE_SETTINGS).map((k) => readAzureNativeSetting(settings, k as keyof typeof AZURE_NATIVE_SETTINGS)?.value ?? null));
+}
+
 function byoCredential(
   parsed: ParsedAccessToken,
   cloud: ResolvedCloud,
-  extra: { subscription: Setting | undefined; tenant: Setting | undefined; now: () => Date; warnings: string[]; tlsOptions: TlsSettings | undefined },
+  extra: {
+    subscription: Setting | undefined;
+    tenant: Setting | undefined;
+    now: () => Date;
+    warnings: string[];
+    tlsOptions: TlsSettings | undefined;
+    azureNativeSubscription: Setting | undefined;
+  },
 ): ResolvedCredential {
   const credential = new AccessTokenCredential(parsed, {
     cloud,
@@ -153,7 +193,9 @@ function byoCredential(
           source: `The "subscription" field of the access token JSON from ${parsed.origin.where}`,
           settingName: "ACR_TOKENS_SUBSCRIPTION_ID",
         }
-      : undefined;
+      : extra.azureNativeSubscription
+        ? subscriptionFromSetting(extra.azureNativeSubscription)
+        : undefined;
   const tenantId = extra.tenant?.value ?? parsed.tenantId;
   const resolved: ResolvedCredential = {
     credential,

@@ -1,6 +1,8 @@
 import type { CredentialSettingsSource } from "./types";
-import { displayValue } from "../common/redact";
 import { CredentialSettingsError } from "./errors";
+import { displayValue, DURATION_SHAPE } from "../common/redact";
+
+export { displayValue, FILE_PATH_SHAPE } from "../common/redact";
 
 /** The stack-config namespace of every setting (`acr-tokens:<name>`). */
 export const CONFIG_NAMESPACE = "acr-tokens";
@@ -43,7 +45,6 @@ export function readSetting(settings: SettingsReader, configName: string | undef
   return undefined;
 }
 
-
 const DURATION = /^(?:(\d+)h)?(?:(\d+)m)?(?:(\d+)s)?$/;
 
 /**
@@ -57,7 +58,7 @@ export function parseDuration(setting: Setting): number {
   const m = DURATION.exec(text);
   if (!m || text === "") {
     throw new CredentialSettingsError(
-      `${setting.source} is not a duration: ${displayValue(setting.value).text}. Give whole seconds (300) or hours/minutes/seconds such as 10m, 1h30m or 90s.`,
+      `${setting.source} is not a duration: ${displayValue(setting.value, DURATION_SHAPE).text}. Give whole seconds (300) or hours/minutes/seconds such as 10m, 1h30m or 90s.`,
     );
   }
   const [, h = "0", min = "0", s = "0"] = m;

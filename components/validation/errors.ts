@@ -1,6 +1,9 @@
 import * as pulumi from "@pulumi/pulumi";
 import type { ValidationProblem } from "../common/problems";
 
+/** `name` of {@link InvalidArgumentsError}; compare names rather than classes so checks survive duplicate package copies. */
+export const InvalidArgumentsErrorName = "InvalidArgumentsError";
+
 /**
  * The arguments of a component are invalid. Thrown before any resource is registered, so before any
  * Azure call; lists every problem found, one per line, each starting with the component and its
@@ -9,8 +12,8 @@ import type { ValidationProblem } from "../common/problems";
  * It is a `pulumi.InputPropertiesError`, so the engine can attribute each problem to its property.
  */
 export class InvalidArgumentsError extends pulumi.InputPropertiesError {
-  /** Stable across copies of this package, for `err.name === "InvalidArgumentsError"` checks. */
-  override readonly name = "InvalidArgumentsError";
+  /** Stable across copies of this package, for `err.name === InvalidArgumentsErrorName` checks. */
+  override readonly name = InvalidArgumentsErrorName;
   /** The component type, e.g. `ScopeMap`. */
   readonly component: string;
   /** The Pulumi resource name of the component. */

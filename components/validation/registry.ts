@@ -1,15 +1,13 @@
+import { parseRegistryResourceId } from "../arm/ids";
 import { BuiltInScopeMap } from "../arm/types";
 import { REGISTRY_NAME, SCOPE_MAP_NAME, checkName, checkResourceGroupName } from "../arm/names";
 import { nearest, quote, type Checked, type ValidationProblem } from "../common/problems";
+import { SUBSCRIPTION_ID } from "../credential/subscription";
 
 const REGISTRY_NAME_IN_ID = { ...REGISTRY_NAME, lowerCase: false, allowedText: "letters and digits" };
 const BUILT_IN_SCOPE_MAPS: readonly string[] = Object.values(BuiltInScopeMap);
 const REGISTRY_ID_SHAPE =
   '"/subscriptions/<subscription id>/resourceGroups/<resource group>/providers/Microsoft.ContainerRegistry/registries/<registry name>"';
-const REGISTRY_ID =
-  /^\/subscriptions\/([^/]+)\/resourceGroups\/([^/]+)\/providers\/Microsoft\.ContainerRegistry\/registries\/([^/]+)$/i;
-const SCOPE_MAP_ID =
-  /^\/subscriptions\/([^/]+)\/resourceGroups\/([^/]+)\/providers\/Microsoft\.ContainerRegistry\/registries\/([^/]+)\/scopeMaps\/([^/]+)$/i;
 
 /** The registry a component works in, as the program gave it. */
 export interface RegistryInput {
@@ -95,9 +93,10 @@ export function parseRegistryId(
   value: string,
   propertyPath: string,
 ): { registry?: RegistryCoordinates; problems: ValidationProblem[] } {
-  const match = REGISTRY_ID.exec(value);
-  if (match === null) {
-    const hint = SCOPE_MAP_ID.test(value) || /\/registries\/[^/]+\/.+/i.test(value) ? " It names a resource inside a registry; drop everything after the registry name." : "";
+  const parsed = parseRegistryResourceId(value);
+  if (parsed === undefined || parsed.child !== undefined) {
+    const inside = parsed?.child !== undefined || /\/registries\/[^/]+\/.+/i.test(value);
+    const hint = inside ? " It names a resource inside a registry; drop everything after the registry name." : "";
     return {
       problems: [
         {
@@ -109,7 +108,19 @@ export function parseRegistryId(
       ],
     };
   }
-  const [, subscriptionId, resourceGroupName, registryName] = match as unknown as [string, string, string, string];
+  const { subscriptionId, resourceGroupName, registryName } = parsed;
+  if (!SUBSCRIPTION_ID.test(subscriptionId)) {
+    return {
+      problems: [
+        {
+          propertyPath,
+          message:
+            `${propertyPath} ${quote(value)} has the subscription id ${quote(subscriptionId)}, which is not a GUID. ` +
+            "Use the registry's id as ARM gives it (registry.id, or 'az acr show -n <name> --query id -o tsv').",
+        },
+      ],
+    };
+  }
   const problems = [
     // An id comes from ARM (e.g. `registry.id`), which keeps the casing the registry was created with;
     // ARM names are case-insensitive, so upper case is accepted here and only the characters checked.
@@ -135,6 +146,8 @@ export type ScopeMapReference =
 export function checkScopeMapReference(
   value: string,
   registry: RegistryCoordinates | undefined,
+  /** The subscription a registry given by name is in (the azure-native provider's), when known. */
+  providerSubscription?: { id: string; source: string },
 ): { reference?: ScopeMapReference; problems: ValidationProblem[] } {
   const problem = (message: string) => ({ problems: [{ propertyPath: "scopeMap", message }] });
   const builtIns = `Built-in scope maps: ${BUILT_IN_SCOPE_MAPS.join(", ")}.`;
@@ -155,14 +168,18 @@ export function checkScopeMapReference(
         `Pass the scope map's id (map.id of a ScopeMap, or "<registry id>/scopeMaps/${value}") or a built-in name. ${builtIns}`,
     );
   }
-  const match = SCOPE_MAP_ID.exec(value);
-  if (match === null) {
+  const parsed = parseRegistryResourceId(value);
+  if (parsed?.child?.type.toLowerCase() !== "scopemaps") {
     return problem(
       `scopeMap ${quote(value)} is not a scope map resource id. ` +
         `Expected ${REGISTRY_ID_SHAPE.slice(0, -1)}/scopeMaps/<scope map name>", e.g. scopeMap.id.`,
     );
   }
-  const [, subscriptionId, resourceGroupName, registryName, scopeMapName] = match as unknown as [string, string, string, string, string];
+  const { subscriptionId, resourceGroupName, registryName } = parsed;
+  const scopeMapName = parsed.child.name;
+  if (!SUBSCRIPTION_ID.test(subscriptionId)) {
+    return problem(`scopeMap ${quote(value)} has the subscription id ${quote(subscriptionId)}, which is not a GUID. Use the scope map's id as ARM gives it (map.id).`);
+  }
   const nameProblems = checkName(SCOPE_MAP_NAME, scopeMapName, { propertyPath: "scopeMap (scope map name)" });
   if (nameProblems.length > 0) {
     return { problems: nameProblems };
@@ -177,6 +194,13 @@ export function checkScopeMapReference(
       `scopeMap ${quote(value)} belongs to registry ${quote(registryName)} in resource group ${quote(resourceGroupName)}, ` +
         `but the token is in registry ${quote(registry.registryName)} in resource group ${quote(registry.resourceGroupName)}. ` +
         "A token can only use a scope map of its own registry; create the scope map in the token's registry.",
+    );
+  }
+  if (registry !== undefined && registry.registryId === undefined && providerSubscription && providerSubscription.id.toLowerCase() !== subscriptionId.toLowerCase()) {
+    return problem(
+      `scopeMap ${quote(value)} is in subscription ${quote(subscriptionId)}, but the token's registry is given by name, so it is in ` +
+        `${providerSubscription.source}'s subscription ${quote(providerSubscription.id)}. A token can only use a scope map of its own registry: ` +
+        "pass registryId to name the registry's subscription, or use a scope map of that registry.",
     );
   }
   const id = `/subscriptions/${subscriptionId}/resourceGroups/${resourceGroupName}/providers/Microsoft.ContainerRegistry/registries/${registryName}/scopeMaps/${scopeMapName}`;

@@ -15,6 +15,8 @@ export interface RegistryTokenInput extends RegistryInput {
   readonly scopeMap?: string;
   readonly repositories?: Readonly<Record<string, readonly string[]>>;
   readonly gateways?: Readonly<Record<string, readonly string[]>>;
+  /** The subscription a registry given by name is in (the azure-native provider's), when the program states it. */
+  readonly providerSubscription?: { id: string; source: string };
 }
 
 /**
@@ -187,7 +189,7 @@ export function planRegistryToken(name: string, input: RegistryTokenInput): Chec
     problems.push(...checked.problems);
     scope = checked.plan && { kind: "inline", ...checked.plan };
   } else if (presenceProblems.length === 0 && input.scopeMap !== undefined) {
-    const checked = checkScopeMapReference(input.scopeMap, registry.registry);
+    const checked = checkScopeMapReference(input.scopeMap, registry.registry, input.providerSubscription);
     problems.push(...checked.problems);
     scope = checked.reference && { kind: "reference", reference: checked.reference };
   }

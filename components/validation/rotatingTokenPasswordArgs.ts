@@ -1,5 +1,9 @@
 import { DAY_MS } from "../common/clock";
 import type { Checked, ValidationProblem } from "../common/problems";
+import { describe } from "../common/redact";
+
+/** Upper bound of every schedule number, in days: two periods plus the grace stay centuries before year 9999. */
+export const MAX_SCHEDULE_DAYS = 36_500;
 
 /** Grace after a slot's rotation date when only `rotationPeriodDays` is given: covers a daily `up` that runs late. */
 const DEFAULT_GRACE_DAYS = 1;
@@ -15,8 +19,12 @@ export function checkRotationArgs(args: { rotationPeriodDays?: number; expiresIn
   const problems: ValidationProblem[] = [];
   const wholeDays = (property: string, value: number | undefined, min: number): value is number => {
     if (value === undefined) return false;
-    if (typeof value !== "number" || !Number.isInteger(value) || value < min) {
-      problems.push({ propertyPath: property, message: `${property} is ${JSON.stringify(value)}; use a whole number of days, at least ${min}.` });
+    if (typeof value !== "number" || !Number.isInteger(value) || value < min || value > MAX_SCHEDULE_DAYS) {
+      const shown = typeof value === "number" && Number.isFinite(value) ? String(value) : describe(value);
+      problems.push({
+        propertyPath: property,
+        message: `${property} is ${shown}; use a whole number of days from ${min} to ${MAX_SCHEDULE_DAYS} (100 years): the schedule's expiries must stay real dates ARM accepts.`,
+      });
       return false;
     }
     return true;

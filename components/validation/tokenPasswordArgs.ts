@@ -4,12 +4,28 @@ import { PasswordSlot } from "../arm/types";
 import { DAY_MS } from "../common/clock";
 import { CredentialKind } from "../credential/types";
 import type { Checked, ValidationProblem } from "../common/problems";
+import { describe } from "../common/redact";
+
+/**
+ * What an input held, for a check failure: numbers as they are, anything else described and never
+ * quoted. The dynamic-provider host receives secrets as plain values (acceptSecrets is false), so a
+ * secret Output passed to the wrong input cannot be told apart here and must not be echoed.
+ */
+function given(value: unknown): string {
+  return typeof value === "number" && Number.isFinite(value) ? String(value) : describe(value);
+}
 
 const SLOTS: readonly string[] = Object.values(PasswordSlot);
 const KINDS: readonly string[] = Object.values(CredentialKind);
 const MAX_TIME = Date.parse("9999-12-31T23:59:59Z");
-// ISO 8601 UTC: date, time (seconds optional fraction), then Z or +00:00.
-const ISO_UTC = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{1,9})?(Z|\+00:00|\+0000)$/;
+// RFC 3339 / ISO 8601 UTC: date, time (seconds, optional fraction), then Z, +00:00 or -00:00 (RFC 3339's
+// "offset unknown" form of UTC). RFC 3339 allows lower-case "t" and "z"; they are normalised to upper case.
+const ISO_UTC = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{1,9})?(Z|[+-]00:00|\+0000)$/;
+
+/** An RFC 3339 UTC time in the form Date.parse and the checks read: upper-case T and Z, "-00:00" as "+00:00". */
+function normaliseUtc(text: string): string {
+  return text.toUpperCase().replace(/-00:00$/, "+00:00");
+}
 
 /** True when the date and time exist (Date.parse rolls "02-31" over to March instead of refusing it). */
 function isRealUtcTime(iso: string): boolean {
@@ -43,7 +59,7 @@ export function checkTokenPasswordInputs(
 
   const slot = news["slot"] ?? PasswordSlot.Password1;
   if (slot !== unknownValue && (typeof slot !== "string" || !SLOTS.includes(slot))) {
-    fail("slot", `slot is ${JSON.stringify(slot)}; use "password1" or "password2".`);
+    fail("slot", `slot is ${given(slot)}; use "password1" or "password2".`);
   }
   inputs["slot"] = slot;
 
@@ -55,13 +71,13 @@ export function checkTokenPasswordInputs(
   if (expiry !== undefined && expiry !== null) {
     if (expiry === unknownValue) {
       inputs["expiry"] = expiry;
-    } else if (typeof expiry !== "string" || !ISO_UTC.test(expiry) || !isRealUtcTime(expiry)) {
+    } else if (typeof expiry !== "string" || !ISO_UTC.test(normaliseUtc(expiry)) || !isRealUtcTime(normaliseUtc(expiry))) {
       fail(
         "expiry",
-        `expiry ${JSON.stringify(expiry)} is not an ISO 8601 UTC time; write it like "2027-01-31T00:00:00Z" (UTC, "Z" suffix).`,
+        `expiry is ${given(expiry)}, not an ISO 8601 UTC time; write it like "2027-01-31T00:00:00Z" (UTC, "Z" suffix).`,
       );
     } else {
-      const normalised = new Date(expiry).toISOString();
+      const normalised = new Date(normaliseUtc(expiry)).toISOString();
       inputs["expiry"] = normalised;
       // A past expiry is refused only when it is new: the expiry of an existing password passes by with
       // time, and that must not make every later preview fail.
@@ -75,7 +91,7 @@ export function checkTokenPasswordInputs(
     if (days === unknownValue) {
       inputs["expiresInDays"] = days;
     } else if (typeof days !== "number" || !Number.isInteger(days) || days <= 0) {
-      fail("expiresInDays", `expiresInDays is ${JSON.stringify(days)}; use a whole number of days greater than 0, e.g. 90.`);
+      fail("expiresInDays", `expiresInDays is ${given(days)}; use a whole number of days greater than 0, e.g. 90.`);
     } else if (at.getTime() + days * DAY_MS > MAX_TIME) {
       fail("expiresInDays", `expiresInDays ${days} ends after the year 9999; use a smaller number of days.`);
     } else {
@@ -90,7 +106,7 @@ export function checkTokenPasswordInputs(
     } else if (typeof window !== "number" || !Number.isInteger(window) || window <= 0) {
       fail(
         "rotateBeforeExpiryDays",
-        `rotateBeforeExpiryDays is ${JSON.stringify(window)}; use a whole number of days greater than 0, e.g. 14.`,
+        `rotateBeforeExpiryDays is ${given(window)}; use a whole number of days greater than 0, e.g. 14.`,
       );
     } else if (days === undefined || days === null) {
       // Regenerating keeps a fixed expiry, so the password would stay inside its window and be
@@ -111,10 +127,12 @@ export function checkTokenPasswordInputs(
 
   const credential = news["credential"];
   if (credential !== undefined && credential !== null) {
-    if (credential !== unknownValue && (typeof credential !== "string" || !KINDS.includes(credential))) {
-      fail("credential", `credential ${JSON.stringify(credential)} is not a credential source; use one of: ${KINDS.join(", ")}.`);
+    // Any case, as ACR_TOKENS_CREDENTIAL and acr-tokens:credential accept it; kept in its canonical spelling.
+    const kind = typeof credential === "string" ? KINDS.find((k) => k.toLowerCase() === credential.trim().toLowerCase()) : undefined;
+    if (credential !== unknownValue && kind === undefined) {
+      fail("credential", `credential is ${given(credential)}, not a credential source; use one of: ${KINDS.join(", ")} (any case).`);
     }
-    inputs["credential"] = credential;
+    inputs["credential"] = kind ?? credential;
   }
   return { plan: inputs, problems };
 }

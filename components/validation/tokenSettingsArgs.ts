@@ -1,3 +1,4 @@
+import { describe } from "../common/redact";
 import { unknownValue } from "@pulumi/pulumi/runtime/rpc";
 import { parseTokenId, scopeMapIdError, type TokenRef } from "../arm/ids";
 import { TokenStatus } from "../arm/types";
@@ -24,7 +25,7 @@ export function checkTokenSettingsInputs(news: Record<string, unknown>): Checked
     if (error) fail("scopeMapId", `scopeMapId ${error}`);
   }
   if (status !== unknownValue && (typeof status !== "string" || !STATUSES.includes(status))) {
-    fail("status", `status is ${JSON.stringify(status)}; use "enabled" or "disabled".`);
+    fail("status", `status is ${describe(status)}; use "enabled" or "disabled".`);
   }
   // Absent values stay absent: the host cannot send `undefined` back (an absent key is how "not set" survives the wire).
   const inputs = Object.fromEntries(Object.entries({ tokenId, scopeMapId, status }).filter(([, v]) => v !== undefined));

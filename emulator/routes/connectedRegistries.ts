@@ -7,7 +7,7 @@ import {
   locationHeaders,
   newSystemData,
   optionalString,
-  page,
+  pageOf,
   propertiesOf,
   type Route,
   type RouteContext,
@@ -233,8 +233,7 @@ function get(ctx: RouteContext): RouteResult {
 
 function list(ctx: RouteContext): RouteResult {
   const reg = requireRegistry(ctx, true);
-  const all = ctx.env.store.connectedRegistries.list(idOf.registry(reg));
-  return { status: 200, body: page(ctx, all.map((c) => connectedRegistryBody(c, reg, ctx.apiVersion))) };
+  return { status: 200, body: pageOf(ctx, ctx.env.store.connectedRegistries, idOf.registry(reg), (c) => connectedRegistryBody(c, reg, ctx.apiVersion)) };
 }
 
 /** DELETE: 200 with an empty body, synchronously (recorded); 204 when absent (UNCERTAIN, as for tokens). */

@@ -2,7 +2,7 @@ import type { Clock } from "../clock";
 import type { Principal } from "../auth/types";
 import type { ApiFamilyName } from "../apiVersions";
 import type { OperationTracker } from "../operations";
-import type { EmulatorStore, RegistryRecord, SystemData } from "../store/types";
+import type { Collection, EmulatorStore, RegistryRecord, SystemData } from "../store/types";
 import type { PasswordDigests } from "../passwords";
 import { ArmError, invalidBody } from "../errors";
 import { formatTicks, ticksFromClock } from "../timestamps";
@@ -24,6 +24,8 @@ export interface RouteEnv {
   tenantId: string;
   /** Digests of generated passwords, for {@link Emulator.checkPassword} (in memory only). */
   passwords?: PasswordDigests;
+  /** The registry data plane, when enabled: registries' `loginServer` is its listener (emulator/dataplane). */
+  dataPlane?: { loginServerOf(r: RegistryRecord): string };
 }
 
 /** One ARM request, parsed. */
@@ -69,8 +71,9 @@ export interface Route {
   /**
    * How role assignments apply (only when enforced): "enforce" (default) answers 403 without a
    * covering assignment; "filter" lists only what the caller may read (ARM's generic resource
-   * list does this); "skip" for subscription lists and LRO status URLs, which ARM lets the caller
-   * who started the operation poll whatever scope its role is at.
+   * list does this); "skip" for subscription lists and the subscription-level `operationResults`
+   * URL. A resource's `operationStatuses` URL is checked like a read of that resource, as ARM does:
+   * a principal without a role there (or with one on another group) gets 403, not the status.
    */
   roleCheck?: "enforce" | "filter" | "skip";
   /** True when the route takes a JSON body (PUT/PATCH/POST). */
@@ -99,25 +102,45 @@ export function newSystemData(ctx: RouteContext, previous?: SystemData): SystemD
   };
 }
 
-/** One page of a list, with an absolute `nextLink` on the emulator's origin carrying `$skipToken`. */
-export function page<T>(ctx: RouteContext, items: T[]): { value: T[]; nextLink?: string } {
+/** The `$skipToken` of a list request as a non-negative integer (0 without one), or a 400. */
+function skipToken(ctx: RouteContext): number {
   const raw = ctx.query.get("$skipToken") ?? ctx.query.get("$skiptoken");
-  let offset = 0;
-  if (raw !== null) {
-    offset = Number(raw);
-    if (!Number.isInteger(offset) || offset < 0) {
-      throw new ArmError(400, "InvalidSkipToken", `The $skipToken '${raw}' is invalid. Follow the nextLink of the previous page unchanged.`);
-    }
+  if (raw === null) return 0;
+  const n = Number(raw);
+  if (!/^\d+$/.test(raw) || !Number.isSafeInteger(n)) {
+    throw new ArmError(400, "InvalidSkipToken", `The $skipToken '${raw}' is invalid. Follow the nextLink of the previous page unchanged.`);
   }
-  const size = ctx.env.pageSize;
-  const value = items.slice(offset, offset + size);
-  if (offset + size >= items.length) return { value };
+  return n;
+}
+
+/** An absolute `nextLink` on the emulator's origin for this request with `$skipToken` set. */
+function nextLink(ctx: RouteContext, token: number): string {
   const q = new URLSearchParams();
   q.set("api-version", ctx.apiVersion);
   const filter = ctx.query.get("$filter");
   if (filter !== null) q.set("$filter", filter);
-  q.set("$skipToken", String(offset + size));
-  return { value, nextLink: `${ctx.origin}${ctx.path}?${q.toString().replace(/\+/g, "%20")}` };
+  q.set("$skipToken", String(token));
+  return `${ctx.origin}${ctx.path}?${q.toString().replace(/\+/g, "%20")}`;
+}
+
+/** One page of a list held in memory (`$skipToken` is an offset), with an absolute `nextLink`. */
+export function page<T>(ctx: RouteContext, items: T[]): { value: T[]; nextLink?: string } {
+  const offset = skipToken(ctx);
+  const size = ctx.env.pageSize;
+  const value = items.slice(offset, offset + size);
+  if (offset + size >= items.length) return { value };
+  return { value, nextLink: nextLink(ctx, offset + size) };
+}
+
+/**
+ * One page of the records directly below `parentId` (a registry's tokens, scope maps, connected
+ * registries), read from the store's index: `$skipToken` is the store's cursor, so a page costs its
+ * own size whatever the collection's (see {@link Collection.page}).
+ */
+export function pageOf<T, R>(ctx: RouteContext, collection: Collection<T>, parentId: string, toBody: (record: T) => R): { value: R[]; nextLink?: string } {
+  const { items, next } = collection.page(parentId, skipToken(ctx), ctx.env.pageSize);
+  const value = items.map(toBody);
+  return next === undefined ? { value } : { value, nextLink: nextLink(ctx, next) };
 }
 
 /** The body as an object, or a 400 naming what is wrong. */

@@ -51,9 +51,9 @@ function result(ctx: RouteContext): RouteResult {
 }
 
 export const operationRoutes: Route[] = [
-  { method: "GET", pattern: `${REGISTRY_ROUTE}/tokens/{tokenName}/operationStatuses/{operationId}`, family: "tokens", operation: "operations.status", roleCheck: "skip", action: "Microsoft.ContainerRegistry/registries/tokens/read", handler: status },
-  { method: "GET", pattern: `${REGISTRY_ROUTE}/scopeMaps/{scopeMapName}/operationStatuses/{operationId}`, family: "scopeMaps", operation: "operations.status", roleCheck: "skip", action: "Microsoft.ContainerRegistry/registries/scopeMaps/read", handler: status },
-  { method: "GET", pattern: `${REGISTRY_ROUTE}/operationStatuses/{operationId}`, family: "registries", operation: "operations.status", roleCheck: "skip", action: "Microsoft.ContainerRegistry/registries/read", handler: status },
+  { method: "GET", pattern: `${REGISTRY_ROUTE}/tokens/{tokenName}/operationStatuses/{operationId}`, family: "tokens", operation: "operations.status", action: "Microsoft.ContainerRegistry/registries/tokens/read", handler: status },
+  { method: "GET", pattern: `${REGISTRY_ROUTE}/scopeMaps/{scopeMapName}/operationStatuses/{operationId}`, family: "scopeMaps", operation: "operations.status", action: "Microsoft.ContainerRegistry/registries/scopeMaps/read", handler: status },
+  { method: "GET", pattern: `${REGISTRY_ROUTE}/operationStatuses/{operationId}`, family: "registries", operation: "operations.status", action: "Microsoft.ContainerRegistry/registries/read", handler: status },
   {
     method: "GET",
     pattern: "/subscriptions/{subscriptionId}/providers/Microsoft.ContainerRegistry/locations/{location}/operationResults/{operationId}",

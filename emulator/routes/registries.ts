@@ -48,7 +48,7 @@ const SYSTEM_SCOPE_MAPS: ReadonlyArray<{ name: string; description: string; acti
 ];
 
 /** The wire form of a registry, with the fields each api-version carried (see FIELDS_SINCE). */
-function registryBody(r: RegistryRecord, apiVersion: string): Record<string, unknown> {
+function registryBody(r: RegistryRecord, apiVersion: string, env?: RouteEnv): Record<string, unknown> {
   const since = (k: keyof typeof FIELDS_SINCE) => atLeast(apiVersion, FIELDS_SINCE[k]);
   const policies: Record<string, unknown> = {
     quarantinePolicy: { status: "disabled" },
@@ -61,7 +61,8 @@ function registryBody(r: RegistryRecord, apiVersion: string): Record<string, unk
     policies.softDeletePolicy = { retentionDays: 7, lastUpdatedTime: plusOffset(r.creationDate), status: "disabled" };
   }
   const properties: Record<string, unknown> = {
-    loginServer: `${r.name.toLowerCase()}.azurecr.io`,
+    // With the data plane on, the address its clients reach (emulator/dataplane); else the service's form.
+    loginServer: env?.dataPlane?.loginServerOf(r) ?? `${r.name.toLowerCase()}.azurecr.io`,
     creationDate: r.creationDate,
     provisioningState: r.provisioningState,
     adminUserEnabled: r.adminUserEnabled,
@@ -177,7 +178,7 @@ function put(ctx: RouteContext): RouteResult {
     const updated: RegistryRecord = { ...existing, sku, tags: tags ?? {}, systemData: newSystemData(ctx, existing.systemData) };
     applyProperties(updated, props);
     ctx.env.store.registries.put(id, updated);
-    return { status: 200, body: registryBody(updated, ctx.apiVersion) };
+    return { status: 200, body: registryBody(updated, ctx.apiVersion, ctx.env) };
   }
   const draft: RegistryRecord = {
     subscriptionId: rg.subscriptionId,
@@ -197,7 +198,7 @@ function put(ctx: RouteContext): RouteResult {
   applyProperties(draft, props);
   if (!atLeast(ctx.apiVersion, FIELDS_SINCE.registryCreateLro)) {
     // Before 2021-06-01-preview the service answered the create synchronously (recorded 2020).
-    return { status: 200, body: registryBody(createRegistry(ctx.env, { ...draft, provisioningState: "Succeeded" }, draft.systemData), ctx.apiVersion) };
+    return { status: 200, body: registryBody(createRegistry(ctx.env, { ...draft, provisioningState: "Succeeded" }, draft.systemData), ctx.apiVersion, ctx.env) };
   }
   const created = createRegistry(ctx.env, draft, draft.systemData);
   const op = ctx.env.operations.start({
@@ -211,7 +212,7 @@ function put(ctx: RouteContext): RouteResult {
       if (r) ctx.env.store.registries.put(id, { ...r, provisioningState: outcome });
     },
   });
-  return { status: 201, body: registryBody(created, ctx.apiVersion), headers: asyncOperationHeaders(ctx, id, op.id) };
+  return { status: 201, body: registryBody(created, ctx.apiVersion, ctx.env), headers: asyncOperationHeaders(ctx, id, op.id) };
 }
 
 function patch(ctx: RouteContext): RouteResult {
@@ -223,23 +224,23 @@ function patch(ctx: RouteContext): RouteResult {
   if (tags) updated.tags = tags;
   applyProperties(updated, propertiesOf(body, false));
   ctx.env.store.registries.put(idOf.registry(reg), updated);
-  return { status: 200, body: registryBody(updated, ctx.apiVersion) };
+  return { status: 200, body: registryBody(updated, ctx.apiVersion, ctx.env) };
 }
 
 function get(ctx: RouteContext): RouteResult {
-  return { status: 200, body: registryBody(requireRegistry(ctx, false), ctx.apiVersion) };
+  return { status: 200, body: registryBody(requireRegistry(ctx, false), ctx.apiVersion, ctx.env) };
 }
 
 function listByResourceGroup(ctx: RouteContext): RouteResult {
   const rg = requireResourceGroup(ctx);
   const regs = ctx.env.store.registries.list(`/subscriptions/${rg.subscriptionId}/resourceGroups/${rg.name}`);
-  return { status: 200, body: page(ctx, regs.map((r) => registryBody(r, ctx.apiVersion))) };
+  return { status: 200, body: page(ctx, regs.map((r) => registryBody(r, ctx.apiVersion, ctx.env))) };
 }
 
 function listBySubscription(ctx: RouteContext): RouteResult {
   const sub = requireSubscription(ctx);
   const regs = ctx.env.store.registries.list(`/subscriptions/${sub.subscriptionId}`);
-  return { status: 200, body: page(ctx, regs.map((r) => registryBody(r, ctx.apiVersion))) };
+  return { status: 200, body: page(ctx, regs.map((r) => registryBody(r, ctx.apiVersion, ctx.env))) };
 }
 
 /** DELETE answers 200 with an empty body, as recorded (204 when there was nothing to delete). */

@@ -18,7 +18,7 @@ import {
   bodyObject,
   newSystemData,
   optionalString,
-  page,
+  pageOf,
   propertiesOf,
   type Route,
   type RouteContext,
@@ -174,9 +174,8 @@ function get(ctx: RouteContext): RouteResult {
 
 function list(ctx: RouteContext): RouteResult {
   const reg = requireRegistry(ctx, true);
-  const maps = ctx.env.store.scopeMaps.list(idOf.registry(reg));
-  maps.sort((a, b) => Number(b.type === "SystemDefined") - Number(a.type === "SystemDefined"));
-  return { status: 200, body: page(ctx, maps.map((m) => scopeMapBody(m, ctx.apiVersion))) };
+  // Built-in maps come first, as recorded: they are stored when the registry is created, before any user map.
+  return { status: 200, body: pageOf(ctx, ctx.env.store.scopeMaps, idOf.registry(reg), (m) => scopeMapBody(m, ctx.apiVersion)) };
 }
 
 /** DELETE: 202 + Location as recorded; 204 when absent; 409 while tokens use the map. */

@@ -9,7 +9,7 @@ import {
   bodyObject,
   newSystemData,
   optionalString,
-  page,
+  pageOf,
   propertiesOf,
   type Route,
   type RouteContext,
@@ -183,8 +183,7 @@ function get(ctx: RouteContext): RouteResult {
 
 function list(ctx: RouteContext): RouteResult {
   const reg = requireRegistry(ctx, true);
-  const tokens = ctx.env.store.tokens.list(idOf.registry(reg));
-  return { status: 200, body: page(ctx, tokens.map((t) => tokenBody(t, ctx.apiVersion))) };
+  return { status: 200, body: pageOf(ctx, ctx.env.store.tokens, idOf.registry(reg), (t) => tokenBody(t, ctx.apiVersion)) };
 }
 
 function remove(ctx: RouteContext): RouteResult {

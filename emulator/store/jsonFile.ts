@@ -1,15 +1,21 @@
-import { existsSync, readFileSync, renameSync, writeFileSync } from "node:fs";
+import { appendFileSync, existsSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
 import type { IdentityKeys } from "../auth/types";
 import type { CaPair } from "../tls";
 import { jsonSyntaxReason } from "../errors";
-import { MemoryStore } from "./memory";
+import { MemoryStore, RECORD_KINDS, type RecordKind } from "./memory";
 import type { StateSnapshot } from "./types";
 
 /**
  * The in-memory store persisted to a JSON file (`statePath`, the CLI's `--state`): loaded at
- * start when the file exists, written after every request that changed something. Writes go to a
- * temporary file in the same folder and are renamed over the target, so a crash never leaves a
- * half-written state file.
+ * start when the file exists. Changes are not written by rewriting the file per request (a
+ * 50,000-token state is megabytes): each flush appends the changed records, one JSON line each, to
+ * `{path}.journal`, and the file itself (the snapshot) is rewritten only when the journal has grown
+ * past the snapshot's size (at least 1 MiB), when the keys change, and at close (`compact`). A
+ * write therefore costs O(change), amortised. Loading reads the snapshot, then replays the journal;
+ * replaying a journal over a snapshot that already holds its changes gives the same state, so a
+ * crash between the snapshot's rename and the journal's removal loses nothing, and a crash during
+ * an append loses at most that last, torn line. Snapshot writes go to a temporary file renamed
+ * over the target, so a crash never leaves a half-written snapshot.
  *
  * The file also keeps the identity service's keys (`identity`: token-signing key, managed-identity
  * header), so tokens issued before a restart stay valid after it, as Entra's signing keys outlive an
@@ -21,6 +27,12 @@ import type { StateSnapshot } from "./types";
 export class JsonFileStore extends MemoryStore {
   private keys: IdentityKeys | undefined;
   private caPair: CaPair | undefined;
+  /** Keys or CA changed: the next flush rewrites the snapshot. */
+  private keysChanged = false;
+  private snapshotBytes = 0;
+  private journalBytes = 0;
+  /** Snapshot rewrites and journal appends so far (for tests and the bench). */
+  readonly writes = { snapshots: 0, journalAppends: 0, journalBytes: 0 };
 
   constructor(readonly path: string) {
     super();
@@ -41,9 +53,15 @@ export class JsonFileStore extends MemoryStore {
       this.load(parsed);
       this.keys = parsed.identity;
       this.caPair = parsed.ca;
+      this.replayJournal();
     }
-    this.dirty = true;
-    this.flush();
+    this.trackChanges = true;
+    this.compact();
+  }
+
+  /** The journal beside the snapshot. */
+  get journalPath(): string {
+    return `${this.path}.journal`;
   }
 
   /** The identity keys the file holds (undefined for a new file, or one written before keys were kept). */
@@ -54,6 +72,7 @@ export class JsonFileStore extends MemoryStore {
   /** Keeps `keys` in the file from the next flush on. */
   set identityKeys(keys: IdentityKeys | undefined) {
     this.keys = keys;
+    this.keysChanged = true;
     this.dirty = true;
   }
 
@@ -65,18 +84,78 @@ export class JsonFileStore extends MemoryStore {
   /** Keeps `ca` in the file from the next flush on. */
   set ca(ca: CaPair | undefined) {
     this.caPair = ca;
+    this.keysChanged = true;
     this.dirty = true;
   }
 
+  /** Persists the changes since the last flush: appended to the journal, or a new snapshot when due. */
   override flush(): void {
     if (!this.dirty) return;
+    if (this.keysChanged || this.journalBytes > Math.max(this.snapshotBytes, JOURNAL_MIN_BYTES)) {
+      this.compact();
+      return;
+    }
+    let lines = "";
+    for (const c of this.changes.values()) lines += `${JSON.stringify(c.value === undefined ? { kind: c.kind, key: c.key, deleted: true } : { kind: c.kind, key: c.key, value: c.value })}\n`;
+    if (lines !== "") {
+      appendFileSync(this.journalPath, lines, { mode: 0o600 });
+      const bytes = Buffer.byteLength(lines);
+      this.journalBytes += bytes;
+      this.writes.journalAppends++;
+      this.writes.journalBytes += bytes;
+    }
+    super.flush();
+  }
+
+  /** Rewrites the snapshot with the whole state (atomically) and removes the journal. */
+  compact(): void {
     const tmp = `${this.path}.${process.pid}.tmp`;
     const file: StateFile = { ...this.snapshot(), ...(this.keys ? { identity: this.keys } : {}), ...(this.caPair ? { ca: this.caPair } : {}) };
-    writeFileSync(tmp, `${JSON.stringify(file, null, 2)}\n`, { mode: 0o600 });
+    const text = `${JSON.stringify(file, null, 2)}\n`;
+    writeFileSync(tmp, text, { mode: 0o600 });
     renameSync(tmp, this.path);
-    this.dirty = false;
+    rmSync(this.journalPath, { force: true });
+    this.snapshotBytes = Buffer.byteLength(text);
+    this.journalBytes = 0;
+    this.keysChanged = false;
+    this.writes.snapshots++;
+    super.flush();
+  }
+
+  /** Applies `{path}.journal` on top of the loaded snapshot; an unreadable last line is a torn append. */
+  private replayJournal(): void {
+    let text: string;
+    try {
+      text = readFileSync(this.journalPath, "utf8");
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code === "ENOENT") return;
+      throw new Error(`Emulator state journal '${this.journalPath}' cannot be read (${(e as NodeJS.ErrnoException).code ?? "error"}).`);
+    }
+    const lines = text.split("\n");
+    lines.forEach((line, i) => {
+      if (line === "") return;
+      // Only the last piece can be torn: it lacks the newline every complete append ends with.
+      const torn = i === lines.length - 1;
+      let entry: unknown;
+      try {
+        entry = JSON.parse(line);
+      } catch (e) {
+        if (torn) return;
+        throw new Error(`Emulator state journal '${this.journalPath}' line ${i + 1} is not valid JSON (${jsonSyntaxReason(e)}). Delete the journal (losing the changes since the last snapshot) or the state.`);
+      }
+      const c = entry as { kind?: unknown; key?: unknown; value?: unknown; deleted?: unknown };
+      if (typeof c.key !== "string" || !(RECORD_KINDS as readonly unknown[]).includes(c.kind) || (c.deleted !== true && (typeof c.value !== "object" || c.value === null))) {
+        throw new Error(`Emulator state journal '${this.journalPath}' line ${i + 1} is not a change record. Delete the journal (losing the changes since the last snapshot) or the state.`);
+      }
+      const collection = this.collection(c.kind as RecordKind);
+      if (c.deleted === true) collection.delete(c.key);
+      else collection.put(c.key, c.value);
+    });
   }
 }
+
+/** The journal may grow to the snapshot's size, and at least this much, before a new snapshot is written. */
+const JOURNAL_MIN_BYTES = 1024 * 1024;
 
 /**
  * What another process needs from a running emulator's state file to mint tokens it accepts (the

@@ -125,6 +125,12 @@ export interface Collection<T> {
   delete(id: string): boolean;
   /** Records whose id is directly or indirectly below `parentId` (all when omitted). */
   list(parentId?: string): T[];
+  /**
+   * Up to `limit` records directly below `parentId` (e.g. a registry's tokens), in insertion order,
+   * after the cursor `after` (0 for the first page); `next` is the cursor of the following page, absent
+   * on the last. Costs O(log n + limit): a page of a large collection does not copy the collection.
+   */
+  page(parentId: string, after: number, limit: number): { items: T[]; next?: number };
 }
 
 /** Everything the emulator keeps. */

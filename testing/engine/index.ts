@@ -8,7 +8,7 @@
  * The test-side counterpart of harness/ (the mini engine): same emulator, same programs.
  */
 import { execFile } from "node:child_process";
-import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from "node:fs";
+import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, readlinkSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import * as path from "node:path";
 import { promisify } from "node:util";
@@ -27,7 +27,7 @@ import {
   type Stack,
   type UpResult,
 } from "@pulumi/pulumi/automation";
-import { startEmulator, type Emulator } from "acr-tokens/emulator";
+import { startEmulator, type Emulator } from "acr-tokens-emulator";
 import { AZURE_NATIVE_VERSION } from "./azureNativePlugin";
 
 const run = promisify(execFile);
@@ -138,8 +138,10 @@ export interface EngineBedOptions {
 /** An operation's result with the steps by `<type>::<name>` and everything the CLI printed. */
 export interface EngineRun<R> {
   result: R;
-  /** The engine's step for each resource, by `<type>::<name>` (the URN's last two parts). */
+  /** The engine's step for each resource, by `<type>::<name>` (the URN's last two parts): the last one reported. */
   steps: Record<string, OpType>;
+  /** Every step the engine started, in order (`<type>::<name>` and its op): a replacement shows its create and delete. */
+  sequence: Array<{ key: string; op: OpType }>;
   /** Everything the CLI printed (stdout and stderr), for secret scans. */
   output: string;
 }
@@ -153,6 +155,8 @@ export class EngineBed {
   /** The ARM access token the providers use (`ACR_TOKENS_ACCESS_TOKEN`): scanned for in state and output. */
   readonly accessToken: string;
   private readonly stacks: EngineStack[] = [];
+  /** ACR_TOKENS_CLOCK_FILE of this process before the bed set it (inline programs read "now" from it). */
+  private readonly savedClockFile = process.env["ACR_TOKENS_CLOCK_FILE"];
 
   private constructor(
     readonly emu: Emulator,
@@ -163,6 +167,8 @@ export class EngineBed {
     readonly command: PulumiCommand,
   ) {
     this.accessToken = emu.issueToken({ expiresInSeconds: TOKEN_LIFETIME_S });
+    // Inline programs run in this process; RotatingTokenPassword reads "now" there, from the emulator's clock.
+    process.env["ACR_TOKENS_CLOCK_FILE"] = emu.clock.mirrorFile;
     const token = this.accessToken;
     this.arm = new ContainerRegistryManagementClient(
       { getToken: async () => ({ token, expiresOnTimestamp: Date.now() + 3_600_000 }) },
@@ -294,7 +300,11 @@ export class EngineBed {
   /** Destroys every stack that still holds resources (each test leaves the registry as it found it). */
   async destroyAll(): Promise<void> {
     for (const s of this.stacks.splice(0)) {
-      if ((await s.resourceCount()) > 0) await s.destroy();
+      if ((await s.resourceCount()) > 0) {
+        // A test that failed half-way may leave protected resources behind: unprotect, then destroy.
+        await this.cli(["state", "unprotect", "--all", "--yes", "--stack", s.stack.name, "--non-interactive"]);
+        await s.destroy();
+      }
       await s.stack.workspace.removeStack(s.stack.name);
     }
   }
@@ -303,6 +313,8 @@ export class EngineBed {
     try {
       await this.destroyAll();
     } finally {
+      if (this.savedClockFile === undefined) delete process.env["ACR_TOKENS_CLOCK_FILE"];
+      else process.env["ACR_TOKENS_CLOCK_FILE"] = this.savedClockFile;
       await this.emu.close();
       rmSync(this.dir, { recursive: true, force: true });
       rmSync(this.workDir, { recursive: true, force: true });
@@ -319,6 +331,31 @@ export function programFromModule(modulePath: string): PulumiFn {
   };
 }
 
+/** Pids of this machine's processes matching `test` (by executable, working directory and parent), from /proc. */
+function processesWhere(test: (p: { pid: number; ppid: number; exe: string; cwd: string }) => boolean): number[] {
+  const out: number[] = [];
+  for (const entry of readdirSync("/proc")) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      const stat = readFileSync(`/proc/${entry}/stat`, "utf8");
+      const ppid = Number(stat.slice(stat.lastIndexOf(")") + 2).split(" ")[1]);
+      const p = { pid: Number(entry), ppid, exe: safeReadlink(`/proc/${entry}/exe`), cwd: safeReadlink(`/proc/${entry}/cwd`) };
+      if (test(p)) out.push(p.pid);
+    } catch {
+      // the process ended while being read
+    }
+  }
+  return out;
+}
+
+function safeReadlink(link: string): string {
+  try {
+    return readlinkSync(link);
+  } catch {
+    return "";
+  }
+}
+
 /** `<type>::<name>` of a URN (its last two parts, the parent types dropped). */
 export function keyOfUrn(urn: string): string {
   const parts = urn.split("::");
@@ -327,6 +364,9 @@ export function keyOfUrn(urn: string): string {
 
 /** One stack on an {@link EngineBed}. Every operation returns the engine's steps and the CLI's output. */
 export class EngineStack {
+  /** When set, the program module (relative to the repository root) the next `up` and `preview` run instead of the stack's first one. */
+  program: string | undefined;
+
   constructor(
     private readonly bed: EngineBed,
     readonly stack: Stack,
@@ -341,29 +381,70 @@ export class EngineStack {
   private async observe<R>(op: (hooks: { onOutput: (s: string) => void; onEvent: (e: EngineEvent) => void }) => Promise<R>): Promise<EngineRun<R>> {
     let output = "";
     const steps: Record<string, OpType> = {};
+    const sequence: Array<{ key: string; op: OpType }> = [];
     const onEvent = (e: EngineEvent): void => {
       const meta = e.resOutputsEvent?.metadata ?? e.resourcePreEvent?.metadata;
-      if (meta && meta.type !== "pulumi:pulumi:Stack" && !meta.urn.includes("pulumi:providers:")) steps[keyOfUrn(meta.urn)] = meta.op;
+      if (!meta || meta.type === "pulumi:pulumi:Stack" || meta.urn.includes("pulumi:providers:")) return;
+      steps[keyOfUrn(meta.urn)] = meta.op;
+      if (e.resourcePreEvent) sequence.push({ key: keyOfUrn(meta.urn), op: meta.op });
     };
     try {
       const result = await op({ onOutput: (s) => (output += s), onEvent });
-      return { result, steps, output };
+      return { result, steps, sequence, output };
     } catch (err) {
       // The CLI's error holds its stdout and stderr; keep the steps seen for assertions.
-      throw Object.assign(err instanceof Error ? err : new Error(String(err)), { steps, output });
+      throw Object.assign(err instanceof Error ? err : new Error(String(err)), { steps, sequence, output });
     }
   }
 
-  up(options: { parallel?: number } = {}): Promise<EngineRun<UpResult>> {
-    return this.observe((hooks) => this.stack.up({ ...hooks, ...options }));
+  private programOption(): { program?: PulumiFn } {
+    return this.program === undefined ? {} : { program: programFromModule(this.program) };
+  }
+
+  /** `pulumi up`; `replace` lists URNs to replace (`--replace`). */
+  up(options: { parallel?: number; replace?: string[] } = {}): Promise<EngineRun<UpResult>> {
+    return this.observe((hooks) => this.stack.up({ ...hooks, ...this.programOption(), ...options }));
   }
 
   preview(options: { refresh?: boolean; expectNoChanges?: boolean } = {}): Promise<EngineRun<PreviewResult>> {
-    return this.observe((hooks) => this.stack.preview({ ...hooks, ...options }));
+    return this.observe((hooks) => this.stack.preview({ ...hooks, ...this.programOption(), ...options }));
   }
 
-  refresh(): Promise<EngineRun<RefreshResult>> {
-    return this.observe((hooks) => this.stack.refresh(hooks));
+  /** `pulumi refresh`; `clearPendingCreates` drops creates an interrupted run left pending (`--clear-pending-creates`). */
+  refresh(options: { clearPendingCreates?: boolean } = {}): Promise<EngineRun<RefreshResult>> {
+    return this.observe((hooks) => this.stack.refresh({ ...hooks, ...options }));
+  }
+
+  /**
+   * Starts `pulumi up` and returns at once: the running operation, an `interrupt()` sending the CLI
+   * SIGINT (as ^C does, through the Automation API's abort signal), and a `kill()` sending SIGKILL to
+   * the CLI and to the plugins it started (the processes whose parent is the CLI), by pid.
+   */
+  startUp(): { running: Promise<EngineRun<UpResult>>; output: () => string; interrupt: () => void; kill: () => number[] } {
+    const abort = new AbortController();
+    let seen = "";
+    const running = this.observe((hooks) =>
+      this.stack.up({ ...hooks, ...this.programOption(), onOutput: (s) => (hooks.onOutput(s), (seen += s)), signal: abort.signal }),
+    );
+    running.catch(() => undefined);
+    return {
+      running,
+      output: () => seen,
+      interrupt: () => abort.abort(),
+      kill: () => {
+        const cli = processesWhere((p) => p.exe === path.join(CLI_BIN, "pulumi") && p.cwd === this.bed.workDir);
+        const children = processesWhere((p) => cli.includes(p.ppid));
+        const killed = [...cli, ...children];
+        for (const pid of killed) process.kill(pid, "SIGKILL");
+        return killed;
+      },
+    };
+  }
+
+  /** The checkpoint's pending operations (what an interrupted run left): type and URN. */
+  pendingOperations(): Array<{ type: string; urn: string }> {
+    const checkpoint = JSON.parse(this.checkpointText()) as { checkpoint?: { latest?: { pending_operations?: Array<{ type: string; resource: { urn: string } }> } } };
+    return (checkpoint.checkpoint?.latest?.pending_operations ?? []).map((op) => ({ type: op.type, urn: op.resource.urn }));
   }
 
   destroy(): Promise<EngineRun<DestroyResult>> {

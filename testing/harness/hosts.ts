@@ -1,15 +1,15 @@
 import { ProviderHost, type Props } from "../providerHost";
 
-/** The config namespace the package's providers read. */
-const PROVIDER_NAMESPACE = "acr-tokens:";
+/** The config namespaces the package's providers read: their own, and azure-native's credential settings. */
+const PROVIDER_NAMESPACES = ["acr-tokens:", "azure-native:"];
 
 /**
  * The dynamic-provider hosts of a session: one real `@pulumi/pulumi/cmd/dynamic-provider` process per
- * distinct `acr-tokens:*` config, started on first use and configured with it (the host configures
- * each provider once per process, so another config needs another host).
+ * distinct `acr-tokens:*` / `azure-native:*` config, started on first use and configured with it (the host
+ * configures each provider once per process, so another config needs another host).
  *
  * The engine sends the whole stack config to Configure; the pool sends, and keys hosts by, the
- * `acr-tokens:` namespace only, the one the package's providers read. Otherwise every change of a
+ * `acr-tokens:` and `azure-native:` namespaces only, the ones the package's providers read. Otherwise every change of a
  * program's own config (a repository name) would cost a new host process (seconds on 2 cores).
  */
 export class HostPool {
@@ -26,7 +26,7 @@ export class HostPool {
 
   /** The host for this namespaced stack config (secure values as secret sentinels); see the class comment. */
   get(stackConfig: Props): Promise<ProviderHost> {
-    const config = Object.fromEntries(Object.entries(stackConfig).filter(([k]) => k.startsWith(PROVIDER_NAMESPACE)));
+    const config = Object.fromEntries(Object.entries(stackConfig).filter(([k]) => PROVIDER_NAMESPACES.some((ns) => k.startsWith(ns))));
     const key = JSON.stringify(Object.entries(config).sort(([a], [b]) => a.localeCompare(b)));
     let host = this.hosts.get(key);
     if (!host) {

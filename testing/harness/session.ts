@@ -1,5 +1,5 @@
 import { ContainerRegistryManagementClient } from "@azure/arm-containerregistry";
-import type { Emulator } from "acr-tokens/emulator";
+import type { Emulator } from "acr-tokens-emulator";
 import { HostPool } from "./hosts";
 import type { StackConfig } from "./program";
 import { destroy, preview, refresh, runProgram, type RunOptions, type RunResult } from "./run";
@@ -65,8 +65,9 @@ export class EmulatorHarness {
   /**
    * @param emulator - A running emulator started with a `clockFile` (the providers read "now" from it).
    * @param project - The Pulumi project name of the programs (their config namespace).
+   * @param env - Extra environment of the provider hosts (e.g. provider settings a scenario varies).
    */
-  static start(emulator: Emulator, project: string): EmulatorHarness {
+  static start(emulator: Emulator, project: string, env: Record<string, string> = {}): EmulatorHarness {
     const clockFile = emulator.clock.mirrorFile;
     if (!clockFile) {
       throw new Error("EmulatorHarness.start: the emulator has no clock file; start it with startEmulator({ clockFile }) so the providers share its clock.");
@@ -77,6 +78,7 @@ export class EmulatorHarness {
         ACR_TOKENS_ARM_ENDPOINT: emulator.armEndpoint,
         ACR_TOKENS_CLOCK_FILE: clockFile,
         ACR_TOKENS_LRO_POLL_INTERVAL_MS: "0",
+        ...env,
       },
       project,
     );

@@ -6,8 +6,8 @@ import { ContainerRegistryManagementClient } from "@azure/arm-containerregistry"
 import { backoffMs, retryAfterMs, retrySettings, throttleGuardPolicy, timeoutPolicy, tlsAgentPolicy } from "../../components/arm/client";
 import { emulatorCredential, useEmulator } from "../../testing/emulator";
 
-function response(status: number, headers: Record<string, string> = {}): PipelineResponse {
-  return { status, headers: createHttpHeaders(headers), request: createPipelineRequest({ url: "https://127.0.0.1/x" }) };
+function response(status: number, headers: Record<string, string> = {}, request = createPipelineRequest({ url: "https://127.0.0.1/x" })): PipelineResponse {
+  return { status, headers: createHttpHeaders(headers), request };
 }
 
 /** The ARM client's retry settings and its two pipeline policies, in isolation (the fault suites drive them end to end). */
@@ -50,7 +50,7 @@ describe("ARM client: retry settings, throttle guard, per-request timeout", () =
     };
     const long = answers([response(429, { "retry-after": "3600", "x-ms-request-id": "req-1" })]);
     await assert.rejects(policy.sendRequest(createPipelineRequest({ url: "https://127.0.0.1/x" }), long.next), {
-      name: "AcrTokensRetryAfterTooLongError",
+      name: "RetryAfterTooLongError",
       message: /ARM answered 429 \(x-ms-request-id req-1\) and asked to retry after 3600 s, longer than the 60 s this provider waits/,
     });
     assert.equal(long.sent(), 1);
@@ -64,22 +64,50 @@ describe("ARM client: retry settings, throttle guard, per-request timeout", () =
     assert.equal(short.sent(), 1);
   });
 
-  it("timeout policy: sets the attempt's timeout and names the setting when the SDK aborts for it", async () => {
-    const policy = timeoutPolicy(1500);
+  it("timeout policy: aborts a silent attempt after the timeout and names the setting; a caller's own abort is not a timeout", async () => {
+    const policy = timeoutPolicy(20);
     const request = createPipelineRequest({ url: "https://127.0.0.1/x", method: "GET" });
-    const abort = Object.assign(new Error("The operation was aborted."), { name: "AbortError" });
-    await assert.rejects(
-      policy.sendRequest(request, async (r) => {
-        assert.equal(r.timeout, 1500);
-        throw abort;
-      }),
-      { name: "AcrTokensArmTimeoutError", message: /no answer from ARM to a GET request within 1500 ms \(ACR_TOKENS_ARM_TIMEOUT_MS\)/ },
-    );
+    const silent: SendRequest = (r) =>
+      new Promise((_, reject) => r.abortSignal!.addEventListener("abort", () => reject(Object.assign(new Error("The operation was aborted."), { name: "AbortError" }))));
+    await assert.rejects(policy.sendRequest(request, silent), {
+      name: "ArmTimeoutError",
+      message: /no answer from ARM to a GET request within 20 ms \(ACR_TOKENS_ARM_TIMEOUT_MS\)/,
+    });
+    assert.equal(request.abortSignal, undefined, "the caller's (absent) signal is put back");
     // A caller's own abort is not a timeout.
     const controller = new AbortController();
-    controller.abort();
     const cancelled = createPipelineRequest({ url: "https://127.0.0.1/x", abortSignal: controller.signal });
-    await assert.rejects(policy.sendRequest(cancelled, async () => Promise.reject(abort)), { name: "AbortError" });
+    const pending = policy.sendRequest(cancelled, silent);
+    controller.abort();
+    await assert.rejects(pending, { name: "AbortError" });
+  });
+
+  it("timeout policy: no timer outlives its request, whether the attempt fails at once (connection refused) or succeeds", async () => {
+    const policy = timeoutPolicy(120_000);
+    // Every timer the policy starts is recorded; each must be cleared by the time the attempt settles.
+    const live = new Set<unknown>();
+    const realSet = globalThis.setTimeout;
+    const realClear = globalThis.clearTimeout;
+    globalThis.setTimeout = ((fn: () => void, ms?: number) => {
+      const t = realSet(fn, ms);
+      live.add(t);
+      return t;
+    }) as typeof setTimeout;
+    globalThis.clearTimeout = ((t: NodeJS.Timeout) => {
+      live.delete(t);
+      realClear(t);
+    }) as typeof clearTimeout;
+    try {
+      const refused = Object.assign(new Error("connect ECONNREFUSED 127.0.0.1:1"), { code: "ECONNREFUSED" });
+      await assert.rejects(policy.sendRequest(createPipelineRequest({ url: "https://127.0.0.1:1/x" }), async () => Promise.reject(refused)), /ECONNREFUSED/);
+      assert.equal(live.size, 0, "a failed attempt left its timeout timer running (the process would wait 120 s to exit)");
+      await policy.sendRequest(createPipelineRequest({ url: "https://127.0.0.1/x" }), async (r) => response(200, {}, r));
+      assert.equal(live.size, 0, "a successful attempt left its timer running");
+    } finally {
+      for (const t of live) realClear(t as NodeJS.Timeout);
+      globalThis.setTimeout = realSet;
+      globalThis.clearTimeout = realClear;
+    }
   });
 });
 

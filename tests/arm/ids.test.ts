@@ -1,5 +1,5 @@
 import * as assert from "node:assert/strict";
-import { parseTokenId, sameArmId, scopeMapIdError, tokenIdOf } from "../../components/arm/ids";
+import { parseRegistryResourceId, parseTokenId, sameArmId, scopeMapIdError, tokenIdOf } from "../../components/arm/ids";
 
 const SUB = "11111111-2222-3333-4444-555555555555";
 const REG = `/subscriptions/${SUB}/resourceGroups/rg-1/providers/Microsoft.ContainerRegistry/registries/myregistry`;
@@ -52,5 +52,18 @@ describe("arm/ids", () => {
     assert.ok(sameArmId(TOKEN_ID, TOKEN_ID.toUpperCase()));
     assert.ok(!sameArmId(TOKEN_ID, `${TOKEN_ID}x`));
     assert.ok(!sameArmId(undefined, undefined));
+  });
+
+  it("parseRegistryResourceId: a registry id or a resource right inside one, keywords in any case, nothing else", () => {
+    assert.deepEqual(parseRegistryResourceId(REG), { subscriptionId: SUB, resourceGroupName: "rg-1", registryName: "myregistry" });
+    assert.deepEqual(parseRegistryResourceId(TOKEN_ID.replace("/resourceGroups/", "/resourcegroups/")), {
+      subscriptionId: SUB,
+      resourceGroupName: "rg-1",
+      registryName: "myregistry",
+      child: { type: "tokens", name: "ci-token" },
+    });
+    for (const bad of ["", "myregistry", `${REG}/`, `${REG}/tokens`, `${REG}/tokens/ci-token/x`, REG.replace("Microsoft.ContainerRegistry", "Microsoft.Storage"), REG.replace("/rg-1/", "//")]) {
+      assert.equal(parseRegistryResourceId(bad), undefined, bad);
+    }
   });
 });

@@ -3,6 +3,9 @@ import { main } from "../../cli";
 import { EmulatorHarness, isSecret as isRunSecret, redacted, reveal as revealRun, secret as runSecret, type RunResult } from "../../testing/harness";
 import { ProviderHost, isSecret, reveal, secret, withProvider, type Props } from "../../testing/providerHost";
 import { recordFigure } from "../faults/figures";
+import { malformations } from "../faults/malformed";
+import { secretSamples } from "../common/secretSamples";
+import { setProcessEnv } from "../cli/helpers";
 import { PASSWORD_TYPE, REGISTRY, RG, createPassword, providerTexts, startTestBed, type ProviderTestBed } from "../provider/setup";
 
 /** The sentinel's recognisable claim: the object id it is minted for. */
@@ -156,6 +159,121 @@ describe("canary: no token or password anywhere, with debug logging on", functio
     );
     captured.push({ where: "harness hosts stdout/stderr", text: await harness.hostOutput() });
     recordFigure("canary", "harness flows", 5);
+  });
+
+  it("NODE_DEBUG=http,https,net,tls (Node would print request options with the bearer token): the provider host refuses before any request", async () => {
+    const debugHost = await ProviderHost.start({ env: bed.hostEnv({ NODE_DEBUG: "http,https,net,tls", ACR_TOKENS_RETRY_DELAY_MS: "0" }) });
+    try {
+      await debugHost.configure({ "acr-tokens:accessToken": secret(sentinel) });
+      const tokenId = await bed.createToken("canary-debug");
+      const mark = bed.emu.requests.length;
+      await assert.rejects(createPassword(debugHost, "canary-debug", { tokenId, slot: "password1" }), (err: Error) => {
+        assert.match(err.message, /NODE_DEBUG includes "http", "https", "net", "tls", which makes Node print every HTTPS request's headers.*Nothing was sent/);
+        captured.push({ where: "NODE_DEBUG host: error", text: `${err.message}\n${err.stack ?? ""}` });
+        return true;
+      });
+      assert.deepEqual(bed.emu.requests.slice(mark).filter((r) => r.principal === SENTINEL_OID), [], "a request was sent under NODE_DEBUG");
+    } finally {
+      await debugHost.close();
+      captured.push({ where: "NODE_DEBUG host stdout", text: debugHost.stdout }, { where: "NODE_DEBUG host stderr", text: debugHost.stderr });
+    }
+    recordFigure("canary", "NODE_DEBUG refusals", 1);
+  });
+
+  it("malformed success answers to generateCredentials (generated truncations, wrappers, trailing bytes): the live password is in no error or output", async () => {
+    const tokenId = await bed.createToken("canary-malformed");
+    const bodies = [...malformations()];
+    // Random cut points and random garbage on top of the fixed set.
+    for (let i = 0; i < 20; i++) {
+      const at = Math.random();
+      const junk = Buffer.from(Array.from({ length: 1 + (i % 7) }, () => 32 + Math.floor(Math.random() * 95))).toString("latin1");
+      bodies.push({ name: `random cut ${i}`, mangle: (j: string) => `${j.slice(0, Math.floor(j.length * at))}${i % 2 ? junk : ""}` });
+    }
+    for (const [i, m] of bodies.entries()) {
+      bed.emu.faults.add({
+        method: "POST",
+        route: /generateCredentials$/,
+        fault: {
+          kind: "mangleBody",
+          mangle: (json: string) => {
+            for (const x of json.matchAll(/"value":"([^"]+)"/g)) passwords.push(x[1]!);
+            return m.mangle(json);
+          },
+          ...(m.contentType ? { contentType: m.contentType } : {}),
+        },
+      });
+      try {
+        const made = await createPassword(host, `canary-malformed-${i}`, { tokenId, slot: i % 2 ? "password1" : "password2" });
+        keepOutputs(`malformed body ${m.name}`, made.outs);
+      } catch (err) {
+        captured.push({ where: `malformed body ${m.name}: error`, text: `${(err as Error).message}\n${(err as Error).stack ?? ""}` });
+      }
+    }
+    recordFigure("canary", "malformed success bodies", bodies.length);
+  });
+
+  it("secrets placed in every wrong setting, generated (kinds x settings x surfaces): described, never quoted", async () => {
+    const kinds = [{ kind: "sentinel token", value: sentinel }, ...secretSamples(1).filter((s) => s.kind !== "JWT")];
+    for (const k of kinds) passwords.push(k.value); // searched for like the passwords (by name only)
+    const envSettings = [
+      "ACR_TOKENS_CA_CERT_FILE", "ACR_TOKENS_CLOCK_FILE", "ACR_TOKENS_ARM_TIMEOUT_MS", "ACR_TOKENS_RETRY_DELAY_MS", "ACR_TOKENS_MAX_RETRY_AFTER_SECONDS",
+      "ACR_TOKENS_LRO_POLL_INTERVAL_MS", "ACR_TOKENS_CLOUD", "ACR_TOKENS_ARM_ENDPOINT", "ACR_TOKENS_ARM_AUDIENCE", "AZURE_AUTHORITY_HOST", "ACR_TOKENS_TENANT_ID",
+      "ACR_TOKENS_SUBSCRIPTION_ID", "ACR_TOKENS_CREDENTIAL", "ACR_TOKENS_ACCESS_TOKEN_FILE", "ACR_TOKENS_ACCESS_TOKEN_MIN_VALIDITY", "ACR_TOKENS_ADDITIONALLY_ALLOWED_TENANTS",
+    ];
+    const configSettings = ["caCertFile", "cloud", "armEndpoint", "armAudience", "authorityHost", "tenantId", "subscriptionId", "credential", "accessTokenMinValidity", "additionallyAllowedTenants"];
+    let placements = 0;
+    const base = {
+      ACR_TOKENS_ACCESS_TOKEN: sentinel,
+      ACR_TOKENS_ARM_ENDPOINT: bed.emu.armEndpoint,
+      ACR_TOKENS_CA_CERT_FILE: bed.emu.caCertPath,
+      ACR_TOKENS_SUBSCRIPTION_ID: bed.emu.subscriptionId,
+      ACR_TOKENS_CLOCK_FILE: bed.clockFile,
+      ACR_TOKENS_RETRY_DELAY_MS: "0",
+    };
+    // The check CLI: each setting in the environment (process.env too: the retry settings and @azure/identity read it).
+    for (const k of kinds) {
+      for (const name of envSettings) {
+        const env = { ...base, [name]: k.value };
+        const restore = setProcessEnv(Object.fromEntries(Object.entries(env).filter(([n]) => n.startsWith("ACR_TOKENS_") && n !== "ACR_TOKENS_ACCESS_TOKEN")));
+        let stderr = "";
+        let stdout = "";
+        try {
+          await main(["check", "--registry", REGISTRY, "-g", RG], { stdout: { write: (t: string) => (stdout += t) }, stderr: { write: (t: string) => (stderr += t) }, env, isTTY: false });
+        } finally {
+          restore();
+        }
+        captured.push({ where: `CLI with ${k.kind} in ${name}`, text: `${stdout}\n${stderr}` });
+        placements++;
+      }
+      // AZURE_CLIENT_ID and AZURE_CLIENT_SECRET swapped: Entra's "application ... was not found" must not quote the secret.
+      const restore = setProcessEnv({ AZURE_CLIENT_ID: k.value, AZURE_CLIENT_SECRET: "0b1f6471-1bf0-4dda-aec3-cb9272f09590", AZURE_TENANT_ID: bed.emu.tenantId, AZURE_AUTHORITY_HOST: bed.emu.authorityHost });
+      let stderr = "";
+      try {
+        const { ACR_TOKENS_ACCESS_TOKEN: _drop, ...rest } = base;
+        await main(["check", "--registry", REGISTRY, "-g", RG], { stdout: { write: () => undefined }, stderr: { write: (t: string) => (stderr += t) }, env: { ...rest, ACR_TOKENS_CREDENTIAL: "environment" }, isTTY: false });
+      } finally {
+        restore();
+      }
+      assert.match(stderr, /EnvironmentCredential could not get a token/, "the swapped variables did not reach Entra");
+      captured.push({ where: `CLI with ${k.kind} in AZURE_CLIENT_ID (swapped)`, text: stderr });
+      placements++;
+    }
+    // The provider host: each setting in stack config, next to the sentinel as acr-tokens:accessToken.
+    const tokenId = await bed.createToken("canary-settings");
+    for (const k of kinds) {
+      for (const name of configSettings) {
+        await host.configure({ "acr-tokens:accessToken": secret(sentinel), [`acr-tokens:${name}`]: k.value });
+        try {
+          const made = await createPassword(host, `canary-setting-${name}`, { tokenId, slot: "password1" });
+          keepOutputs(`host with ${k.kind} in acr-tokens:${name}`, made.outs);
+        } catch (err) {
+          captured.push({ where: `host with ${k.kind} in acr-tokens:${name}: error`, text: `${(err as Error).message}\n${(err as Error).stack ?? ""}` });
+        }
+        placements++;
+      }
+    }
+    await host.configure({ "acr-tokens:accessToken": secret(sentinel) });
+    recordFigure("canary", "wrong-setting placements", placements);
   });
 
   it("finds neither the sentinel (token, payload, signature) nor any password in anything captured", async () => {

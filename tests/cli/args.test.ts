@@ -1,3 +1,5 @@
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
 import * as assert from "node:assert/strict";
 import { CHECK_HELP, main, parseCheckArgs, parseWindow } from "../../cli";
 import { firstSentence } from "./helpers";
@@ -9,6 +11,11 @@ async function cli(argv: string[]): Promise<{ code: number; stdout: string; stde
   const code = await main(argv, { stdout: { write: (s: string) => (stdout += s) }, stderr: { write: (s: string) => (stderr += s) }, env: {}, isTTY: false });
   return { code, stdout, stderr };
 }
+
+/** Secret-shaped values of each kind a user may paste by mistake (made up here; none is live). */
+const CLIENT_SECRET = "Xq48Q~vRz1kPq.3Cz9rXWmT0uTYv9nRoL8H_yVa2";
+const ACR_PASSWORD = "KKLOv3EVjDY7+fD1FX2BVfy8AuugGrVcwK7LWEWPuC+ACRCr/316";
+const JWT_LIKE = "eyJ0eXAiOiJKV1QiLCJhbGciOiJSUzI1NiJ9.eyJhdWQiOiJodHRwczovL21hbmFnZW1lbnQuYXp1cmUuY29tLyJ9.c2lnbmF0dXJlc2lnbmF0dXJl";
 
 const ID = "/subscriptions/00000000-0000-0000-0000-000000000000/resourceGroups/rg-ci/providers/Microsoft.ContainerRegistry/registries/myregistry";
 
@@ -48,6 +55,13 @@ describe("acr-tokens command line", () => {
       ["a window without a unit", ["check", "--registry", "myregistry", "--expiring-within", "14"], '--expiring-within "14" has no unit.'],
       ["a fractional window", ["check", "--registry", "myregistry", "--expiring-within", "1.5d"], '--expiring-within "1.5d" is not a duration.'],
       ["an unknown output format", ["check", "--registry", "myregistry", "--output", "yaml"], '--output "yaml" is not a format this command writes.'],
+      ["a negative window", ["check", "--registry", "myregistry", "--expiring-within", "-1d"], '--expiring-within "-1d" is negative; the window looks ahead from now.'],
+      ["a negative window with =", ["check", "--registry", "myregistry", "--expiring-within=-3h"], '--expiring-within "-3h" is negative; the window looks ahead from now.'],
+      // Secrets pasted where an argument belongs: described, never quoted.
+      ["a client secret as a positional", ["check", "--registry", "myregistry", CLIENT_SECRET], `Unexpected argument a ${CLIENT_SECRET.length}-character value that looks like a password or key.`],
+      ["a JWT as --subscription", ["check", "--registry", "myregistry", "--subscription", JWT_LIKE], `--subscription a ${JWT_LIKE.length}-character value shaped like a JWT access token is not a subscription id.`],
+      ["a password as --output", ["check", "--registry", "myregistry", "--output", ACR_PASSWORD], `--output a ${ACR_PASSWORD.length}-character value that looks like a password or key is not a format this command writes.`],
+      ["a secret in an unknown --option=value", ["check", "--registry", "myregistry", `--password=${CLIENT_SECRET}`], 'Unknown option "--password".'],
     ];
     for (const [what, argv, sentence] of cases) {
       it(`${what}: "${sentence}"`, async () => {
@@ -58,8 +72,28 @@ describe("acr-tokens command line", () => {
         assert.equal(firstSentence(message!), `acr-tokens check: ${sentence}`);
         assert.equal(hint, "Run 'acr-tokens check --help' for usage.");
         assert.equal(rest, "");
+        for (const secret of [CLIENT_SECRET, ACR_PASSWORD, JWT_LIKE]) assert.ok(!run.stderr.includes(secret), "a pasted secret came back on stderr");
       });
     }
+
+    it("refuses to run under NODE_DEBUG=http(s)/net/tls (Node would print the bearer token), before any credential use", async () => {
+      for (const debug of ["https", "http", "net,tls", "fs,HTTP", "*"]) {
+        let stderr = "";
+        const code = await main(["check", "--registry", "myregistry"], {
+          stdout: { write: () => undefined },
+          stderr: { write: (t: string) => (stderr += t) },
+          env: { NODE_DEBUG: debug, ACR_TOKENS_ACCESS_TOKEN: JWT_LIKE },
+          isTTY: false,
+        });
+        assert.equal(code, 2, debug);
+        assert.match(stderr, /^acr-tokens check: NODE_DEBUG includes .* which makes Node print every HTTPS request's headers, including the Authorization bearer token, to stderr\. Nothing was sent\. Unset NODE_DEBUG/);
+        assert.ok(!stderr.includes(JWT_LIKE));
+      }
+      // Sections that print no network data stay allowed: the usage error comes through instead.
+      let stderr = "";
+      await main(["check"], { stdout: { write: () => undefined }, stderr: { write: (t: string) => (stderr += t) }, env: { NODE_DEBUG: "fs,module" }, isTTY: false });
+      assert.match(stderr, /--registry is required/);
+    });
 
     it("gives the fix after the first sentence", async () => {
       assert.match((await cli(["check", "--registry", "myregistry", "--expiring-whithin", "3d"])).stderr, /"--expiring-whithin"\. Did you mean --expiring-within\? Options: --registry, /);
@@ -96,8 +130,16 @@ describe("acr-tokens command line", () => {
       for (const text of ["--registry", "--resource-group", "--subscription", "--token", "--expiring-within", "--output", "--help"]) {
         assert.ok(CHECK_HELP.includes(text), text);
       }
-      for (const flag of ["expired-password", "expiring-password", "disabled", "no-password", "missing"]) assert.match(CHECK_HELP, new RegExp(`\\n  ${flag} +\\S`));
+      for (const flag of ["expired", "expiring", "disabled", "no-password", "missing"]) assert.match(CHECK_HELP, new RegExp(`\\n  ${flag} +\\S`));
       for (const code of ["0", "1", "2"]) assert.match(CHECK_HELP, new RegExp(`\\n  ${code}   \\S`));
+    });
+
+    it("answers --version and -V with the package's version on stdout, exit 0", async () => {
+      const { version } = JSON.parse(readFileSync(join(__dirname, "..", "..", "package.json"), "utf8")) as { version: string };
+      for (const flag of ["--version", "-V"]) {
+        const run = await cli([flag]);
+        assert.deepEqual(run, { ...run, code: 0, stdout: `${version}\n`, stderr: "" });
+      }
     });
 
     it("prints the command list for acr-tokens --help", async () => {

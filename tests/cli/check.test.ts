@@ -127,7 +127,7 @@ describe("acr-tokens check against the emulator", () => {
       const run = await bed.cli(args);
       assert.equal(run.code, 1, run.stderr);
       const report = json(run);
-      assert.deepEqual(flagsOf(report), { "aging-token": ["expired-password"] });
+      assert.deepEqual(flagsOf(report), { "aging-token": ["expired", "expired-password"] });
       assert.deepEqual(
         report.tokens[0]!.passwords.map((p) => [p.name, p.state]),
         [
@@ -147,7 +147,7 @@ describe("acr-tokens check against the emulator", () => {
 
       const byDefault = await check();
       assert.equal(byDefault.code, 1);
-      assert.deepEqual(flagsOf(json(byDefault)), { "soon-token": ["expiring-password"] });
+      assert.deepEqual(flagsOf(json(byDefault)), { "soon-token": ["expiring", "expiring-password"] });
       assert.equal(json(byDefault).summary.expiringPasswords, 1);
 
       assert.equal((await check("--expiring-within", "4d")).code, 0);
@@ -209,12 +209,12 @@ describe("acr-tokens check against the emulator", () => {
       const run = await bed.cli(["check", "--registry", registry, "-g", RG, "--token", "mixed-token", "--token", "empty-token", "--token", "lost-token"]);
       assert.equal(run.code, 1);
       const lines = run.stdout.trimEnd().split("\n");
-      assert.match(lines[4]!, /^mixed-token +disabled +_repositories_pull +password1 .* \(in (1 d 23 h|2 d)\) +disabled, expiring-password$/);
+      assert.match(lines[4]!, /^mixed-token +disabled +_repositories_pull +password1 .* \(in (1 d 23 h|2 d)\) +disabled, expiring$/);
       assert.match(lines[5]!, /^ +password2 .* \(in (59|60) d\)$/);
       assert.match(lines[6]!, /^empty-token +enabled +_repositories_pull +- +- +- +no-password$/);
       assert.match(lines[7]!, /^lost-token +- +- +- +- +- +missing$/);
       assert.equal(lines[9], "3 tokens checked, 3 flagged: 1 password expiring within 14d, 1 disabled, 1 token without a password, 1 missing.");
-      assert.equal(firstSentence(lines[10]!.replace(/;.*/, ".")), "Flags: expired-password = the password's expiry has passed.");
+      assert.equal(firstSentence(lines[10]!.replace(/;.*/, ".")), "Flags: expired = the password's expiry has passed.");
       assert.equal(lines.length, 11);
     });
   });
@@ -310,6 +310,21 @@ describe("acr-tokens check against the emulator", () => {
         assert.equal(firstSentence(run.stderr), `acr-tokens check: Subscription ${unknown} was not found (ARM: SubscriptionNotFound).`);
         assert.equal(run.armOps.length, 1);
       }
+    });
+  });
+
+  describe("ARM failures (exit 2)", () => {
+    it("an ARM timeout names the setting and says to run the check again, not `pulumi up`", async function () {
+      this.timeout(10_000); // the emulator answers after 1.5 s of real time
+      const registry = await bed.newRegistry();
+      // A slow peer by design: the emulator holds this request for real milliseconds, past the 300 ms timeout.
+      bed.emu.faults.add({ method: "GET", route: `/registries/${registry}/tokens`, fault: { kind: "latency", ms: 1500 } });
+      // The ARM client's timeout is read from process.env (the real command's io.env).
+      const restore = setProcessEnv({ ACR_TOKENS_ARM_TIMEOUT_MS: "300" });
+      const run = await bed.cli(["check", "--registry", registry, "-g", RG]).finally(restore);
+      assert.equal(run.code, 2);
+      assert.match(run.stderr, /no answer from ARM to a GET request within 300 ms \(ACR_TOKENS_ARM_TIMEOUT_MS\)\..*raise ACR_TOKENS_ARM_TIMEOUT_MS; then run `acr-tokens check` again\./);
+      assert.ok(!run.stderr.includes("pulumi"), run.stderr);
     });
   });
 
@@ -464,7 +479,7 @@ describe("buildReport (assessment rules)", () => {
     assert.deepEqual(
       r.tokens.map((t) => [t.name, t.passwords.map((p) => p.state), t.flags]),
       [
-        ["edge-token", ["expired", "expiring"], ["expired-password", "expiring-password"]],
+        ["edge-token", ["expired", "expiring"], ["expired", "expired-password", "expiring", "expiring-password"]],
         ["later-token", ["valid"], []],
       ],
     );

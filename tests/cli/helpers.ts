@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import * as path from "node:path";
 import type { ContainerRegistryManagementClient } from "@azure/arm-containerregistry";
-import { startEmulator, type Emulator, type IssueTokenOptions } from "acr-tokens/emulator";
+import { startEmulator, type Emulator, type IssueTokenOptions } from "acr-tokens-emulator";
 import { main, type CliIo } from "../../cli";
 import { armClient, FAST_LRO } from "../../testing/emulator";
 

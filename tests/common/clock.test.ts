@@ -2,7 +2,7 @@ import * as assert from "node:assert/strict";
 import { mkdtempSync, rmSync, utimesSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { ManualClock } from "acr-tokens/emulator";
+import { ManualClock } from "acr-tokens-emulator";
 import { CredentialSettingsErrorName } from "../../components/common/errors";
 import { currentTime } from "../../components/common/clock";
 

@@ -68,10 +68,42 @@ describe("importing acr-tokens", function () {
     assert.deepEqual(others, []);
   });
 
-  it("exports the components, their error and the value sets", () => {
-    for (const name of ["ScopeMap", "RegistryToken", "TokenPassword", "TokenSettings", "RotatingTokenPassword", "InvalidArgumentsError", "RepositoryAction", "GatewayAction", "TokenStatus", "BuiltInScopeMap", "PasswordSlot"]) {
-      assert.ok(report.exports.includes(name), `missing export ${name}`);
+  it("exports exactly the public surface: components, value sets, error classes and their names", () => {
+    assert.deepEqual([...report.exports].sort(), [
+      "AccessTokenError",
+      "AccessTokenErrorName",
+      "BuiltInScopeMap",
+      "CredentialAuthenticationError",
+      "CredentialAuthenticationErrorName",
+      "CredentialKind",
+      "CredentialSettingsError",
+      "CredentialSettingsErrorName",
+      "DriftCode",
+      "GatewayAction",
+      "InvalidArgumentsError",
+      "InvalidArgumentsErrorName",
+      "NoCredentialError",
+      "NoCredentialErrorName",
+      "PasswordSlot",
+      "RegistryToken",
+      "RepositoryAction",
+      "RotatingTokenPassword",
+      "ScopeMap",
+      "TokenPassword",
+      "TokenStatus",
+    ]);
+  });
+
+  it("gives every exported error class a name equal to its class name, exported as <Class>Name", () => {
+    const acr = require("acr-tokens") as Record<string, unknown>;
+    const errors = Object.keys(acr).filter((k) => k.endsWith("Error"));
+    assert.ok(errors.length >= 5);
+    for (const name of errors) {
+      assert.equal(acr[`${name}Name`], name, `${name}Name`);
+      assert.equal((acr[name] as { prototype: object }).prototype instanceof Error, true, `${name} is an Error class`);
     }
+    assert.equal(new (acr["InvalidArgumentsError"] as typeof import("acr-tokens").InvalidArgumentsError)("ScopeMap", "x", [{ propertyPath: "p", message: "m" }]).name, "InvalidArgumentsError");
+    assert.equal(new (acr["NoCredentialError"] as typeof import("acr-tokens").NoCredentialError)("m").name, "NoCredentialError");
   });
 });
 

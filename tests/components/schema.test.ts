@@ -1,5 +1,5 @@
 import * as assert from "node:assert/strict";
-import { readFileSync } from "node:fs";
+import { readdirSync, readFileSync } from "node:fs";
 import * as path from "node:path";
 import type { PackageSpec, Property } from "@pulumi/pulumi/provider/experimental/schema";
 import { GatewayAction, RepositoryAction, TokenStatus } from "acr-tokens";
@@ -7,6 +7,17 @@ import { inferSchema, REPO_ROOT, SCHEMA_FILE } from "../../scripts/schema";
 
 const SCOPE_MAP = "acr-tokens:index:ScopeMap";
 const REGISTRY_TOKEN = "acr-tokens:index:RegistryToken";
+const TOKEN_PASSWORD = "acr-tokens:index:TokenPassword";
+const TOKEN_SETTINGS = "acr-tokens:index:TokenSettings";
+
+/** The stack-config settings the credential module reads (`readSetting(settings, "<name>", …)`), from its source. */
+function settingsReadByCredentialModule(): string[] {
+  const dir = path.join(REPO_ROOT, "components", "credential");
+  const names = readdirSync(dir)
+    .filter((f) => f.endsWith(".ts"))
+    .flatMap((f) => [...readFileSync(path.join(dir, f), "utf8").matchAll(/readSetting\(settings, "([A-Za-z]+)"/g)].map((m) => m[1]!));
+  return [...new Set(names)].sort();
+}
 
 /** Up to `limit` JSON paths where `actual` and `expected` differ, e.g. `resources.<token>.inputProperties.scopeMap`. */
 function differences(actual: unknown, expected: unknown, at = "", limit = 10): string[] {
@@ -32,7 +43,7 @@ function descriptions(value: unknown, at = ""): Array<[string, string]> {
   );
 }
 
-describe("component schema (what other Pulumi languages get)", function () {
+describe("plugin schema (what other Pulumi languages get)", function () {
   // getSchema() builds a TypeScript program of the whole tsconfig (every source, test and bench file,
   // and the @pulumi/azure-native declarations they import) and walks its types: about 6 s on this
   // 2-core machine, more under load. It runs once, in before().
@@ -48,20 +59,46 @@ describe("component schema (what other Pulumi languages get)", function () {
     const changed = differences(schema, golden);
     if (changed.length > 0) {
       assert.fail(
-        `The inferred component schema differs from ${path.relative(REPO_ROOT, SCHEMA_FILE)} at: ${changed.join(", ")}.\n` +
+        `The inferred plugin schema differs from ${path.relative(REPO_ROOT, SCHEMA_FILE)} at: ${changed.join(", ")}.\n` +
           "If the change to the public surface is intended, run `npm run schema` and commit the file; " +
           "otherwise a type change altered what other Pulumi languages see.",
       );
     }
   });
 
-  it("names the package and holds exactly the cross-language components", () => {
+  it("names the package and holds the two components and the two custom resources", () => {
     const pkg = JSON.parse(readFileSync(path.join(REPO_ROOT, "package.json"), "utf8")) as { version: string };
     assert.equal(schema.name, "acr-tokens");
     assert.equal(schema.version, pkg.version);
-    assert.deepEqual(Object.keys(schema.resources).sort(), [REGISTRY_TOKEN, SCOPE_MAP]);
-    for (const resource of Object.values(schema.resources)) {
-      assert.equal(resource.isComponent, true);
+    assert.deepEqual(Object.keys(schema.resources).sort(), [REGISTRY_TOKEN, SCOPE_MAP, TOKEN_PASSWORD, TOKEN_SETTINGS]);
+    assert.equal(schema.resources[REGISTRY_TOKEN]!.isComponent, true);
+    assert.equal(schema.resources[SCOPE_MAP]!.isComponent, true);
+    assert.equal(schema.resources[TOKEN_PASSWORD]!.isComponent, undefined);
+    assert.equal(schema.resources[TOKEN_SETTINGS]!.isComponent, undefined);
+  });
+
+  it("marks TokenPassword's password secret and takes the token as a required tokenId", () => {
+    const password = schema.resources[TOKEN_PASSWORD]!;
+    const secrets = Object.entries(password.properties!).filter(([, p]) => (p as { secret?: boolean }).secret).map(([k]) => k);
+    assert.deepEqual(secrets, ["password"]);
+    assert.deepEqual(password.requiredInputs, ["tokenId"]);
+    assert.deepEqual(Object.keys(password.inputProperties!).sort(), ["credential", "expiresInDays", "expiry", "rotateBeforeExpiryDays", "slot", "tokenId"]);
+    const slot = password.inputProperties!["slot"]!;
+    assert.equal("$ref" in slot && slot.$ref, "#/types/acr-tokens:index:PasswordSlot");
+  });
+
+  it("configures the provider with every setting the credential module reads, the access token secret", () => {
+    const full = schema as PackageSpec & {
+      config: { variables: Record<string, { secret?: boolean }> };
+      provider: { inputProperties: Record<string, { secret?: boolean; description?: string }> };
+    };
+    assert.deepEqual(Object.keys(full.config.variables).sort(), settingsReadByCredentialModule());
+    assert.deepEqual(Object.keys(full.provider.inputProperties).sort(), settingsReadByCredentialModule());
+    const secretOnes = (props: Record<string, { secret?: boolean }>) => Object.keys(props).filter((k) => props[k]!.secret);
+    assert.deepEqual(secretOnes(full.config.variables), ["accessToken"]);
+    assert.deepEqual(secretOnes(full.provider.inputProperties), ["accessToken"]);
+    for (const [name, property] of Object.entries(full.provider.inputProperties)) {
+      assert.ok(property.description, `provider setting ${name} has no description (TSDoc)`);
     }
   });
 
@@ -91,12 +128,12 @@ describe("component schema (what other Pulumi languages get)", function () {
     }
   });
 
-  it("lists exactly the public outputs, all required (inlineScopeMap is a getter, not an output)", () => {
+  it("lists exactly the public outputs, all required; no `id`, which Construct cannot send (inlineScopeMap is a getter, not an output)", () => {
     const token = schema.resources[REGISTRY_TOKEN]!;
-    assert.deepEqual(Object.keys(token.properties!), ["id", "tokenName", "username", "scopeMapId", "status", "loginServer"]);
-    assert.deepEqual(token.required, ["id", "loginServer", "scopeMapId", "status", "tokenName", "username"]);
+    assert.deepEqual(Object.keys(token.properties!), ["tokenId", "tokenName", "username", "scopeMapId", "status", "loginServer"]);
+    assert.deepEqual(token.required, ["loginServer", "scopeMapId", "status", "tokenId", "tokenName", "username"]);
     const scopeMap = schema.resources[SCOPE_MAP]!;
-    assert.deepEqual(Object.keys(scopeMap.properties!), ["id", "scopeMapName", "actions"]);
+    assert.deepEqual(Object.keys(scopeMap.properties!), ["scopeMapId", "scopeMapName", "actions"]);
     const actions = scopeMap.properties!["actions"]!;
     assert.equal("type" in actions && actions.type, "array");
     assert.deepEqual(actions.items, { type: "string" });

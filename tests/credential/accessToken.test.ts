@@ -189,7 +189,7 @@ describe("credential: bring-your-own access token", () => {
         env: { ACR_TOKENS_ACCESS_TOKEN: jwt({ exp: at(-3600) }) },
         problem: "expired",
         sentence: "The access token from ACR_TOKENS_ACCESS_TOKEN expired at 2026-11-23T00:00:00Z (UTC; it is now 2026-11-23T01:00:00Z).",
-        fix: `Get a new one: 'export ACR_TOKENS_ACCESS_TOKEN="$(az account get-access-token --resource https://management.azure.com/ --tenant ${TENANT} --query accessToken -o tsv)"'.`,
+        fix: `Get a new one: 'export ACR_TOKENS_ACCESS_TOKEN="$(az account get-access-token --resource https://management.azure.com/ --tenant ${TENANT} -o json)"'.`,
       },
       {
         name: "expired, from stack config: the fix is a pulumi config command",
@@ -197,7 +197,7 @@ describe("credential: bring-your-own access token", () => {
         config: { "acr-tokens:accessToken": jwt({ exp: at(-1) }) },
         problem: "expired",
         sentence: "The access token from stack config acr-tokens:accessToken expired at 2026-11-23T00:59:59Z (UTC; it is now 2026-11-23T01:00:00Z).",
-        fix: `Get a new one: 'pulumi config set --secret acr-tokens:accessToken "$(az account get-access-token --resource https://management.azure.com/ --tenant ${TENANT} --query accessToken -o tsv)"'.`,
+        fix: `Get a new one: 'pulumi config set --secret acr-tokens:accessToken "$(az account get-access-token --resource https://management.azure.com/ --tenant ${TENANT} -o json)"'.`,
       },
       {
         name: "expiring within the default 5 minutes",
@@ -222,6 +222,28 @@ describe("credential: bring-your-own access token", () => {
           "The access token from AZURE_CLI_ACCESS_TOKEN expires at 2026-11-23T01:16:40Z (UTC), in 16 min 40 s, but must stay valid for at least 30 min so the operation can finish.",
       },
       {
+        name: "not valid yet: nbf an hour ahead (a clock behind, or a token minted for later)",
+        env: { ACR_TOKENS_ACCESS_TOKEN: jwt({ nbf: at(3600), exp: at(7200) }) },
+        problem: "notYetValid",
+        sentence:
+          'The access token from ACR_TOKENS_ACCESS_TOKEN is not valid before 2026-11-23T02:00:00Z (UTC; its "nbf" claim), 1 h from now (2026-11-23T01:00:00Z here), so Azure Resource Manager would refuse it.',
+        fix: `Check this machine's clock (and ACR_TOKENS_CLOCK_FILE, when set), or get a token valid now: 'export ACR_TOKENS_ACCESS_TOKEN="$(az account get-access-token --resource https://management.azure.com/ --tenant ${TENANT} -o json)"'.`,
+      },
+      {
+        name: "a zero-width space pasted inside the token",
+        env: { ACR_TOKENS_ACCESS_TOKEN: (() => { const t = jwt(); return `${t.slice(0, 40)}\u200b${t.slice(40)}`; })() },
+        problem: "malformed",
+        sentence: `The access token from ACR_TOKENS_ACCESS_TOKEN contains a zero-width space (U+200B) at character 41 of ${jwt().length + 1}, which no access token has: a copy-paste artifact.`,
+        fix: "Copy the token again, or set it straight from the command's output (az account get-access-token -o json). Set it to the token alone, or to the JSON that 'az account get-access-token' prints.",
+      },
+      {
+        name: "a control character in the token (from stack config)",
+        env: {},
+        config: { "acr-tokens:accessToken": `${jwt().slice(0, 10)}\u0007${jwt().slice(10)}` },
+        problem: "malformed",
+        sentence: `The access token from stack config acr-tokens:accessToken contains a control character (U+0007) at character 11 of ${jwt().length + 1}, which no access token has: a copy-paste artifact.`,
+      },
+      {
         name: "audience not ARM's",
         env: { ACR_TOKENS_ACCESS_TOKEN: jwt({ aud: "https://vault.azure.net" }) },
         problem: "audience",
@@ -240,7 +262,7 @@ describe("credential: bring-your-own access token", () => {
         env: { ACR_TOKENS_ACCESS_TOKEN: jwt(), ACR_TOKENS_TENANT_ID: "11111111-2222-3333-4444-555555555555" },
         problem: "tenant",
         sentence: `The access token from ACR_TOKENS_ACCESS_TOKEN was issued by tenant ${TENANT}, but ACR_TOKENS_TENANT_ID is 11111111-2222-3333-4444-555555555555.`,
-        fix: `Get a token from that tenant: 'export ACR_TOKENS_ACCESS_TOKEN="$(az account get-access-token --resource https://management.azure.com/ --tenant 11111111-2222-3333-4444-555555555555 --query accessToken -o tsv)"', or correct ACR_TOKENS_TENANT_ID.`,
+        fix: `Get a token from that tenant: 'export ACR_TOKENS_ACCESS_TOKEN="$(az account get-access-token --resource https://management.azure.com/ --tenant 11111111-2222-3333-4444-555555555555 -o json)"', or correct ACR_TOKENS_TENANT_ID.`,
       },
       {
         name: "tenant of the az JSON different from the configured one (opaque token)",

@@ -20,7 +20,7 @@ describe("credential: explainAuthFailure (ARM 401/403 in the pre-checks' terms)"
     byo = await resolveCredential({ env: { ACR_TOKENS_ACCESS_TOKEN: jwt() }, now: () => new Date(NOW) });
   });
 
-  const fix = `Get a new one: 'export ACR_TOKENS_ACCESS_TOKEN="$(az account get-access-token --resource https://management.azure.com/ --tenant ${TENANT} --query accessToken -o tsv)"'.`;
+  const fix = `Get a new one: 'export ACR_TOKENS_ACCESS_TOKEN="$(az account get-access-token --resource https://management.azure.com/ --tenant ${TENANT} -o json)"'.`;
   const rows: Array<{ status: number; code: string | undefined; problem: string; sentence: string; endsWith?: string }> = [
     {
       status: 401,
@@ -85,7 +85,7 @@ describe("credential: explainAuthFailure (ARM 401/403 in the pre-checks' terms)"
       "The access token is from the wrong issuer 'https://sts.windows.net/11111111-2222-3333-4444-555555555555/'. It must match the tenant 'https://sts.windows.net/99999999-aaaa-bbbb-cccc-dddddddddddd/' associated with this subscription. Please use the authority (URL) 'https://login.windows.net/99999999-aaaa-bbbb-cccc-dddddddddddd' to get the token.";
     const err = explainAuthFailure(401, "InvalidAuthenticationTokenTenant", byo, { armMessage })!;
     assert.ok(
-      err.message.includes("--tenant 99999999-aaaa-bbbb-cccc-dddddddddddd --query accessToken"),
+      err.message.includes("--tenant 99999999-aaaa-bbbb-cccc-dddddddddddd -o json"),
       `the fix does not name the subscription's tenant: ${err.message}`,
     );
   });

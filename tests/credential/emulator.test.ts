@@ -243,7 +243,7 @@ describe("credential: real credentials against the emulator", () => {
       restore = setIdentityEnv({ ...emulatorEnv(), ACR_TOKENS_ACCESS_TOKEN: emu.issueToken({ tenantId: other }) });
       const err = await explained401(await resolveCredential({ env: process.env }));
       assert.equal(err.problem, "tenant");
-      assert.ok(err.message.includes(`--tenant ${emu.tenantId} --query accessToken`), `the fix does not name the emulator's tenant: ${err.message}`);
+      assert.ok(err.message.includes(`--tenant ${emu.tenantId} -o json`), `the fix does not name the emulator's tenant: ${err.message}`);
     });
   });
 
@@ -270,7 +270,7 @@ describe("credential: real credentials against the emulator", () => {
 
       // The setting is not used when --subscription names the subscription: ARM is asked, and answers about the resource group.
       const asked = await checkError(["--registry", "absentregistry", "-g", "rg", "--subscription", emu.subscriptionId]);
-      assert.equal(asked.name, "AcrTokensCheckTargetError");
+      assert.equal(asked.name, "CheckTargetError");
       assert.match(asked.message, new RegExp(`^Resource group "rg" was not found in subscription ${emu.subscriptionId} `));
       assert.ok(armCalls() > before, "no ARM call was made");
     });

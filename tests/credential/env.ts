@@ -2,7 +2,7 @@
  * @azure/identity reads `process.env` itself, so tests of real identity credentials set it; this
  * clears every variable that could change which credential works, and restores them afterwards.
  */
-const IDENTITY_VARIABLES = /^(AZURE_|IDENTITY_|MSI_|IMDS_|ACR_TOKENS_)/;
+const IDENTITY_VARIABLES = /^(AZURE_|IDENTITY_|MSI_|IMDS_|ACR_TOKENS_|ARM_|ACTIONS_ID_TOKEN_)/;
 
 /** Replaces the identity-related part of process.env with `vars`; returns the function that restores it. */
 export function setIdentityEnv(vars: Record<string, string>): () => void {

@@ -7,7 +7,8 @@ import {
   NoCredentialErrorName,
   resolveCredential,
 } from "../../components/credential";
-import { describeIdentityFailure } from "../../components/credential/identity";
+import { AggregateAuthenticationError } from "@azure/identity";
+import { describeIdentityFailure, tlsTrustHint } from "../../components/credential/identity";
 import { setIdentityEnv } from "./env";
 import { firstSentence } from "./fixtures";
 
@@ -60,6 +61,44 @@ describe("credential: @azure/identity credentials without a token source", () =>
     assert.equal(err.name, CredentialAuthenticationErrorName);
     assert.match(err.message, /^EnvironmentCredential could not get a token for https:\/\/management\.azure\.com\/\.default: .*AADSTS7000215/);
     assert.equal(err.cause, refused);
+  });
+
+  it("DefaultAzureCredential's failure is short: one reason per credential it tried, no MSAL dump, headers or links", () => {
+    // The chain's errors as @azure/identity 4.14 raised them on a machine with nothing configured.
+    const chain = new AggregateAuthenticationError(
+      [
+        new CredentialUnavailableError("EnvironmentCredential is unavailable. No underlying credential could be used. To troubleshoot, visit https://aka.ms/azsdk/js/identity/environmentcredential/troubleshoot."),
+        new CredentialUnavailableError(
+          "ManagedIdentityCredential: Authentication failed. Message client_error: Error(s): Not Available - Timestamp: Not Available - Description: A client error occured. Http status code: 403 " +
+            'Http status message: resolve_deny: denied destination Headers: {"server":"keryx","content-type":"text/plain","content-length":"32","date":"Sun, 06 Dec 2026 17:06:55 GMT"} - Correlation ID: Not Available - Trace ID: Not Available',
+        ),
+        new CredentialUnavailableError("Please run 'az login' from a command prompt to authenticate before using this credential."),
+        new CredentialUnavailableError("Azure Developer CLI couldn't be found. To mitigate this issue, see the troubleshooting guidelines at https://aka.ms/azsdk/js/identity/azdevclicredential/troubleshoot."),
+      ],
+      "ChainedTokenCredential authentication failed.",
+    );
+    const err = describeIdentityFailure(chain, CredentialKind.Default, ["https://management.azure.com/.default"]);
+    assert.equal(err.name, NoCredentialErrorName);
+    assert.equal(firstSentence(err.message), NO_CREDENTIAL);
+    assert.ok(
+      err.message.endsWith(
+        "DefaultAzureCredential said: EnvironmentCredential is unavailable; ManagedIdentityCredential: Authentication failed; " +
+          "Please run 'az login' from a command prompt to authenticate before using this credential; Azure Developer CLI couldn't be found.",
+      ),
+      err.message,
+    );
+    assert.ok(!/Headers|Timestamp|aka\.ms|https?:/.test(err.message), err.message);
+    assert.ok(err.message.length < 1000, `${err.message.length} characters`);
+    assert.equal(err.cause, chain);
+  });
+
+  it("an untrusted TLS certificate (a private CA, the emulator) names ACR_TOKENS_CA_CERT_FILE", () => {
+    const tls = Object.assign(new Error("unable to verify the first certificate"), { code: "UNABLE_TO_VERIFY_LEAF_SIGNATURE" });
+    const refused = new AuthenticationError(400, { error: "request_failed", error_description: "network error" });
+    (refused as Error).cause = tls;
+    const err = describeIdentityFailure(refused, CredentialKind.Environment, ["https://management.azure.com/.default"]);
+    assert.match(err.message, /The server's TLS certificate is not trusted here: set ACR_TOKENS_CA_CERT_FILE \(or stack config acr-tokens:caCertFile\) to a PEM file of its CA certificate/);
+    assert.equal(tlsTrustHint(new Error("ECONNREFUSED")), "");
   });
 
   it("a named credential that is unavailable says which one", () => {

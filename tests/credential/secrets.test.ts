@@ -17,32 +17,32 @@ describe("credential: a secret in the wrong setting is never quoted", () => {
     {
       name: "the token in ACR_TOKENS_ACCESS_TOKEN_FILE",
       env: { ACR_TOKENS_ACCESS_TOKEN_FILE: token },
-      sentence: `ACR_TOKENS_ACCESS_TOKEN_FILE is not a readable file path (ENAMETOOLONG): it holds a ${token.length}-character value (not shown: it may be a secret), perhaps the token itself.`,
+      sentence: `ACR_TOKENS_ACCESS_TOKEN_FILE is not a readable file path (ENAMETOOLONG): it holds a ${token.length}-character value shaped like a JWT access token (not shown: it may be a secret), perhaps the token itself.`,
     },
     {
       name: "the token in ACR_TOKENS_CREDENTIAL",
       env: { ACR_TOKENS_CREDENTIAL: token },
-      sentence: `ACR_TOKENS_CREDENTIAL names an unknown credential a ${token.length}-character value (not shown: it may be a secret).`,
+      sentence: `ACR_TOKENS_CREDENTIAL names an unknown credential a ${token.length}-character value shaped like a JWT access token (not shown: it may be a secret).`,
     },
     {
       name: "the token in ACR_TOKENS_TENANT_ID (a JWT is made of the characters a tenant id may have)",
       env: { ACR_TOKENS_ACCESS_TOKEN: jwt({ oid: "x" }), ACR_TOKENS_TENANT_ID: token },
-      sentence: `ACR_TOKENS_TENANT_ID is not a valid tenant id: a ${token.length}-character value (not shown: it may be a secret).`,
+      sentence: `ACR_TOKENS_TENANT_ID is not a valid tenant id: a ${token.length}-character value shaped like a JWT access token (not shown: it may be a secret).`,
     },
     {
       name: "the token in ACR_TOKENS_ACCESS_TOKEN_MIN_VALIDITY",
       env: { ACR_TOKENS_ACCESS_TOKEN: jwt({ oid: "x" }), ACR_TOKENS_ACCESS_TOKEN_MIN_VALIDITY: token },
-      sentence: `ACR_TOKENS_ACCESS_TOKEN_MIN_VALIDITY is not a duration: a ${token.length}-character value (not shown: it may be a secret).`,
+      sentence: `ACR_TOKENS_ACCESS_TOKEN_MIN_VALIDITY is not a duration: a ${token.length}-character value shaped like a JWT access token (not shown: it may be a secret).`,
     },
     {
       name: "the token in ACR_TOKENS_CLOUD",
       env: { ACR_TOKENS_CLOUD: token },
-      sentence: `ACR_TOKENS_CLOUD names an unknown cloud a ${token.length}-character value (not shown: it may be a secret).`,
+      sentence: `ACR_TOKENS_CLOUD names an unknown cloud a ${token.length}-character value shaped like a JWT access token (not shown: it may be a secret).`,
     },
     {
       name: "the token in ACR_TOKENS_ARM_ENDPOINT",
       env: { ACR_TOKENS_ARM_ENDPOINT: token },
-      sentence: `ACR_TOKENS_ARM_ENDPOINT is not a URL: a ${token.length}-character value (not shown: it may be a secret).`,
+      sentence: `ACR_TOKENS_ARM_ENDPOINT is not a URL: a ${token.length}-character value shaped like a JWT access token (not shown: it may be a secret).`,
     },
   ];
   for (const row of rows) {

@@ -101,7 +101,7 @@ describe("credential: the subscription id a setting supplies must be a GUID", ()
     assertNoSecret([err.message, err.stack ?? "", inspect(err)], token);
     assert.equal(
       firstSentence(err.message),
-      `ACR_TOKENS_SUBSCRIPTION_ID is not a valid subscription id: a ${token.length}-character value (not shown: it may be a secret).`,
+      `ACR_TOKENS_SUBSCRIPTION_ID is not a valid subscription id: a ${token.length}-character value shaped like a JWT access token (not shown: it may be a secret).`,
     );
     assert.match(err.message, /az account list --query "\[\]\.\{name:name, id:id\}" -o table/);
     assert.ok(!err.message.includes(SENTINEL));

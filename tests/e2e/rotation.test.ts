@@ -2,7 +2,7 @@ import * as assert from "node:assert/strict";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import * as path from "node:path";
-import { startEmulator, type Emulator } from "acr-tokens/emulator";
+import { startEmulator, type Emulator } from "acr-tokens-emulator";
 import { EmulatorHarness, planByName, reveal, type RunResult, type Session } from "../../testing/harness";
 
 const RG = "rg-rotation";

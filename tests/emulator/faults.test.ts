@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import type { ContainerRegistryManagementClient } from "@azure/arm-containerregistry";
-import { FaultInjector } from "acr-tokens/emulator";
+import { FaultInjector } from "acr-tokens-emulator";
 import { armClient, FAST_LRO, rawRequest, useEmulator } from "../../testing/emulator";
 
 const RG = "fault-rg";

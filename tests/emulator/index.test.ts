@@ -3,7 +3,7 @@ import { existsSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { request } from "node:http";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { DEFAULT_SUBSCRIPTION_ID, DEFAULT_TENANT_ID, startEmulator, type EmulatorSeed } from "acr-tokens/emulator";
+import { DEFAULT_SUBSCRIPTION_ID, DEFAULT_TENANT_ID, startEmulator, type EmulatorSeed } from "acr-tokens-emulator";
 import { armClient, rawRequest } from "../../testing/emulator";
 
 describe("startEmulator", () => {

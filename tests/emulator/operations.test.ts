@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { ManualClock } from "acr-tokens/emulator";
+import { ManualClock } from "acr-tokens-emulator";
 import { OperationTracker } from "../../emulator/operations";
 
 describe("emulator LRO tracker", () => {
@@ -26,18 +26,23 @@ describe("emulator LRO tracker", () => {
     assert.equal(tracker.poll(a), "Failed");
   });
 
-  it("forgets the oldest finished operations beyond its limit, never a pending one", () => {
+  it("forgets the oldest operations beyond its limit, completing a pending one first so its outcome still applies", () => {
     const tracker = new OperationTracker(clock, 2);
-    const start = (done: boolean) => {
-      const op = tracker.start({ prefix: "token", resourceId: "/r", inProgress: "Creating", polls: done ? 0 : 9, failed: false, finish: () => undefined });
+    const finished: string[] = [];
+    const start = (name: string, done: boolean) => {
+      const op = tracker.start({ prefix: "token", resourceId: `/r/${name}`, inProgress: "Creating", polls: done ? 0 : 9, failed: false, finish: (o) => finished.push(`${name}:${o}`) });
       if (done) tracker.poll(op);
       return op;
     };
-    const pending = start(false);
-    const old = start(true);
-    const newer = start(true);
-    assert.equal(tracker.get(old.id), undefined, "the oldest finished one went");
-    assert.equal(tracker.get(pending.id), pending, "pending operations stay");
+    const pending = start("pending", false);
+    const done = start("done", true);
+    assert.deepEqual(finished, ["done:Succeeded"]);
+    const newer = start("newer", false);
+    assert.equal(tracker.get(pending.id), undefined, "the oldest went");
+    assert.deepEqual(finished, ["done:Succeeded", "pending:Succeeded"], "it was completed before it was forgotten (never stuck Creating)");
+    assert.equal(tracker.get(done.id), done);
     assert.equal(tracker.get(newer.id), newer);
+    tracker.settle("/r/newer");
+    assert.deepEqual(finished.at(-1), "newer:Succeeded", "settle finds a pending operation by its resource");
   });
 });

@@ -5,7 +5,7 @@ import {
   METADATA_API_VERSIONS,
   RESOURCES_API_VERSIONS,
   SUBSCRIPTIONS_API_VERSIONS,
-} from "acr-tokens/emulator";
+} from "acr-tokens-emulator";
 import { armClient, emulatorCredential, FAST_LRO, rawRequest, useEmulator } from "../../testing/emulator";
 
 const RG = "srv-rg";
@@ -195,6 +195,21 @@ describe("emulator pipeline", () => {
       assert.equal(e.operation, "scopeMaps.get");
       assert.ok(e.durationMs >= 0);
       assert.match(e.requestId, /^[0-9a-f-]{36}$/);
+    });
+
+    it("authScheme never keeps characters of a header without a known scheme (a bare token)", async () => {
+      const token = emu().issueToken({ objectId: "11111111-2222-3333-4444-555555555555" });
+      for (const [header, scheme] of [
+        [token, "(no scheme)"],
+        [`${token.slice(0, 20)} ${token.slice(20)}`, "(unknown scheme)"],
+        [`bearer ${token}`, "Bearer"],
+        [`Basic ${Buffer.from("u:p").toString("base64")}`, "Basic"],
+      ] as const) {
+        await rawRequest(emu(), "GET", `${base()}/scopeMaps/_repositories_pull?api-version=2025-11-01`, { token: null, headers: { authorization: header } });
+        const e = emu().requests.at(-1);
+        assert.equal(e?.authScheme, scheme);
+        assert.ok(!JSON.stringify(e).includes(token.slice(0, 8)), "the log kept characters of the token");
+      }
     });
 
     it("never contains a bearer token, a password value or a client secret", async () => {

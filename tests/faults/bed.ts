@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import * as path from "node:path";
 import type { ContainerRegistryManagementClient } from "@azure/arm-containerregistry";
-import { startEmulator, type Emulator, type RequestLogEntry } from "acr-tokens/emulator";
+import { startEmulator, type Emulator, type RequestLogEntry } from "acr-tokens-emulator";
 import { generate } from "selfsigned";
 import { armClient } from "../../testing/emulator";
 import { ProviderHost, secret, type Props } from "../../testing/providerHost";

@@ -1,7 +1,7 @@
 import { strict as assert } from "node:assert";
 import { randomBytes } from "node:crypto";
 import type { ContainerRegistryManagementClient } from "@azure/arm-containerregistry";
-import { startEmulator, type Emulator } from "acr-tokens/emulator";
+import { startEmulator, type Emulator } from "acr-tokens-emulator";
 import { AZ_INSTALL_COMMAND, AzCli, findAz } from "../../testing/azCli";
 import { armClient } from "../../testing/emulator";
 import { isAcrPasswordFormat } from "../../testing/recordings";

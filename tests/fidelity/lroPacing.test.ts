@@ -1,7 +1,7 @@
 import { strict as assert } from "node:assert";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
-import { DEFAULT_LRO_IN_PROGRESS_POLLS, startEmulator } from "acr-tokens/emulator";
+import { DEFAULT_LRO_IN_PROGRESS_POLLS, startEmulator } from "acr-tokens-emulator";
 import { loadRecordings, planReplay, recordedInProgressPolls, REPO_ROOT } from "../../testing/recordings";
 import { FAST_LRO, armClient } from "../../testing/emulator";
 

@@ -3,7 +3,7 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import * as path from "node:path";
 import { Agent } from "node:https";
-import { startEmulator, type Emulator } from "acr-tokens/emulator";
+import { startEmulator, type Emulator } from "acr-tokens-emulator";
 import { clearCredentialCache, CredentialKind, type ResolvedCredential } from "../../components/credential";
 import { armClientFor } from "../../components/arm/client";
 import { configureProviders, resetProviderConfig } from "../../components/provider/dynamic/config";

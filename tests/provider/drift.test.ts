@@ -119,7 +119,7 @@ describe("TokenPassword drift on refresh (host + emulator)", function () {
     await arm.tokens.update(RG, REGISTRY, "disabled-drift", { status: "disabled" }, { updateIntervalInMs: 0 });
     const seen = await read("disabled-drift", made);
     assert.equal(seen.outs["drift"], "token disabled-drift is disabled");
-    assert.deepEqual(seen.outs["driftCodes"], ["tokenDisabled"]);
+    assert.deepEqual(seen.outs["driftCodes"], ["disabled"]);
     assert.equal((await diff("disabled-drift", made.id, seen.outs, made.inputs)).changes, "none");
     await arm.tokens.update(RG, REGISTRY, "disabled-drift", { status: "enabled" }, { updateIntervalInMs: 0 });
     assert.deepEqual(logsIn(made.tokenId, made.outs), { ok: true, slot: "password1" }, "re-enabling restores the same password");
@@ -135,7 +135,7 @@ describe("TokenPassword drift on refresh (host + emulator)", function () {
     bed.emu.clock.advance({ days: 2 });
     const seen = await read("window-drift", made);
     assert.equal(seen.outs["drift"], `password1 expires at ${made.outs["expiry"] as string} — inside the 14-day rotation window`);
-    assert.deepEqual(seen.outs["driftCodes"], ["inRotationWindow"]);
+    assert.deepEqual(seen.outs["driftCodes"], ["expiring"]);
     // Without a refresh too: diff compares the stored expiry with the clock.
     assert.deepEqual(await diff("window-drift", made.id, made.outs, made.inputs), { changes: "some", replaces: ["expiry"], deleteBeforeReplace: false });
     const fresh = await replace("window-drift", made.id, seen.outs, made.inputs);

@@ -80,7 +80,7 @@ describe("dynamic resources: serialized provider and the real host", function ()
       failures.map((f) => f.property),
       ["tokenId", "slot"],
     );
-    assert.match(failures[0]!.reason, /^TokenPassword: token "nope" is not a token resource id; expected \/subscriptions\//);
+    assert.match(failures[0]!.reason, /^TokenPassword: token a 4-character value is not a token resource id; expected \/subscriptions\//);
   });
 
   it("check reports missing inputs as failures (not as a host error)", async () => {
@@ -108,7 +108,7 @@ describe("dynamic resources: serialized provider and the real host", function ()
     );
     assert.deepEqual(failures.map((f) => f.property), ["scopeMapId", "status"]);
     assert.match(failures[0]!.reason, /belongs to another registry than the token/);
-    assert.match(failures[1]!.reason, /^TokenSettings: status is "on"; use "enabled" or "disabled"\.$/);
+    assert.match(failures[1]!.reason, /^TokenSettings: status is a 2-character value; use "enabled" or "disabled"\.$/);
   });
 
   it("diff ignores a changed __provider; another credential selector is an in-place update with no ARM call", async () => {

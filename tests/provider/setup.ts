@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import * as path from "node:path";
 import { ContainerRegistryManagementClient } from "@azure/arm-containerregistry";
-import { startEmulator, type Emulator, type RequestLogEntry } from "acr-tokens/emulator";
+import { startEmulator, type Emulator, type RequestLogEntry } from "acr-tokens-emulator";
 import { TokenPassword } from "../../components/tokenPassword";
 import { TokenSettings } from "../../components/tokenSettings";
 import { ProviderHost, registerUnderMocks, secret, withProvider, type Props } from "../../testing/providerHost";
@@ -23,7 +23,8 @@ let texts: Promise<{ password: string; settings: string }> | undefined;
 /** The `__provider` texts of TokenPassword and TokenSettings, as the SDK serialized them for real resources (built once per process). */
 export function providerTexts(): Promise<{ password: string; settings: string }> {
   texts ??= registerUnderMocks(() => [
-    new TokenPassword("text-probe", { token: "unused" }),
+    // Only the serialized provider is taken; a well-formed token id, as the component checks it at construction.
+    new TokenPassword("text-probe", { token: "/subscriptions/00000000-0000-0000-0000-000000000000/resourceGroups/rg/providers/Microsoft.ContainerRegistry/registries/unused/tokens/unused" }),
     new TokenSettings("text-probe", { tokenId: "unused", scopeMapId: "unused", status: "enabled" }),
   ]).then((seen) => {
     const password = seen.find((r) => r.type === PASSWORD_TYPE)?.providerText;

@@ -203,6 +203,45 @@ describe("TokenPassword through the host (access token from stack config)", func
     assert.deepEqual(bed.emu.checkPassword(tokenId, reveal<string>(fresh.outs["password"])), { ok: true, slot: "password1" });
   });
 
+  /** Runs `fn` with generateCredentials answered 202 + Location (the REST reference's long-running form), one 202 poll first. */
+  async function withAcceptedGenerate(fn: () => Promise<void>): Promise<void> {
+    bed.emu.lro.generateCredentials = "accepted";
+    bed.emu.lro.inProgressPolls = 1;
+    try {
+      await fn();
+    } finally {
+      bed.emu.lro.generateCredentials = "sync";
+      bed.emu.lro.inProgressPolls = 0;
+      bed.emu.faults.clear();
+    }
+  }
+
+  it("generateCredentials answered 202 + Location: create follows the operation to its result, and that password logs in", () =>
+    withAcceptedGenerate(async () => {
+      const tokenId = await bed.createToken("lro-create");
+      const mark = bed.emu.requests.length;
+      const { outs } = await createPassword(host, "lro-pw", { tokenId, slot: "password2", expiresInDays: 7 });
+      remember(outs);
+      const calls = armCallsSince(bed.emu, mark).filter((r) => r.operation !== "registries.get");
+      assert.deepEqual(calls.map((r) => `${r.operation}:${r.status}`), ["registries.generateCredentials:202", "operations.status:202", "operations.status:200"]);
+      assert.ok(isSecret(outs["password"]));
+      assert.equal(outs["slot"], "password2");
+      assert.deepEqual(bed.emu.checkPassword(tokenId, reveal<string>(outs["password"])), { ok: true, slot: "password2" });
+      assert.deepEqual(await passwordNames(bed, "lro-create"), ["password2"]);
+    }));
+
+  it("generateCredentials answered 202 and the operation failed: create fails naming the call, and no password was generated", () =>
+    withAcceptedGenerate(async () => {
+      const tokenId = await bed.createToken("lro-fails");
+      bed.emu.faults.add({ method: "POST", route: "/generateCredentials", fault: { kind: "lroFailed" } });
+      await assert.rejects(createPassword(host, "lro-fails", { tokenId }), (err: Error) => {
+        errors.push(err.message);
+        assert.match(err.message, /registries\.generateCredentials failed: ARM answered 500/);
+        return true;
+      });
+      assert.deepEqual(await passwordNames(bed, "lro-fails"), [], "no password was generated");
+    }));
+
   it("leaves no access token or password in host output, the emulator log, errors or plain outputs", async () => {
     assert.ok(generated.length >= 8, `only ${generated.length} passwords were generated`);
     const haystacks = {

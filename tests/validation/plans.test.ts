@@ -40,7 +40,7 @@ describe("planRegistryToken", () => {
   });
 
   it("plans a scope map id reference, normalized to ARM's keyword casing", () => {
-    const id = "/subscriptions/0000/resourceGroups/rg-registry/providers/Microsoft.ContainerRegistry/registries/contoso/scopemaps/team-map";
+    const id = "/subscriptions/00000000-0000-0000-0000-000000000000/resourceGroups/rg-registry/providers/Microsoft.ContainerRegistry/registries/contoso/scopemaps/team-map";
     assert.deepEqual(planRegistryToken("ci-pull", { ...registry, scopeMap: id }).plan?.scope, {
       kind: "reference",
       reference: { kind: "id", id: id.replace("/scopemaps/", "/scopeMaps/") },

@@ -72,3 +72,22 @@ describe("checkName", () => {
     assert.doesNotMatch(problem!.message, /Use "/);
   });
 });
+
+describe("one answer per rule on every surface (issue: validation disagreements)", () => {
+  it("a registryId whose subscription is not a GUID is refused, as the CLI's --registry and the token id are", () => {
+    const { registry, problems } = parseRegistryId(registryId.replace("11111111-2222-3333-4444-555555555555", "production"), "registryId");
+    assert.equal(registry, undefined);
+    assert.match(problems[0]!.message, /^registryId ".*" has the subscription id "production", which is not a GUID\. Use the registry's id as ARM gives it/);
+  });
+
+  it("a scope map id from another subscription is refused when the registry is given by name and the provider's subscription is known", () => {
+    const byName = { registryName: "contoso", resourceGroupName: "rg-registry" };
+    const otherSub = `${registryId.replace("11111111-2222-3333-4444-555555555555", "99999999-2222-3333-4444-555555555555")}/scopeMaps/pull-map`;
+    const provider = { id: "11111111-2222-3333-4444-555555555555", source: "the azure-native provider (ARM_SUBSCRIPTION_ID)" };
+    const refused = checkScopeMapReference(otherSub, byName, provider);
+    assert.match(refused.problems[0]?.message ?? "", /is in subscription "99999999-2222-3333-4444-555555555555", but the token's registry is given by name, so it is in the azure-native provider \(ARM_SUBSCRIPTION_ID\)'s subscription/);
+    assert.deepEqual(checkScopeMapReference(`${registryId}/scopeMaps/pull-map`, byName, provider).problems, []);
+    // Unknown provider subscription (e.g. the az CLI's default): only ARM can tell.
+    assert.deepEqual(checkScopeMapReference(otherSub, byName).problems, []);
+  });
+});

@@ -13,9 +13,10 @@ repo="$(cd "$here/../.." && pwd)"
 out="${PULUMI_CLI_DIR:-$repo/.pulumi-cli}"
 bin="$out/bin"
 
-# One pin: the version go.mod requires for pkg/v3 (and sdk/v3), which must be the npm SDK's.
+# One pin: the version go.mod requires for pkg/v3 (and sdk/v3), which must be the npm SDK this repository
+# develops and tests with (devDependencies; consumers get a peer range).
 version="$(sed -nE 's#^(require)?[[:space:]]*github.com/pulumi/pulumi/pkg/v3 (v[^ ]+).*#\2#p' "$here/go.mod")"
-sdk_version="v$(node -p 'require(process.argv[1]).dependencies["@pulumi/pulumi"]' "$repo/package.json")"
+sdk_version="v$(node -p 'require(process.argv[1]).devDependencies["@pulumi/pulumi"]' "$repo/package.json")"
 if [ "$version" != "$sdk_version" ]; then
   echo "tools/pulumi/go.mod pins the CLI at $version but package.json pins @pulumi/pulumi at $sdk_version;" \
     "change both to the same version." >&2
@@ -55,7 +56,7 @@ start=$(date +%s)
 echo "==> building the Pulumi CLI $version from the Go module proxy into $bin (first build: many minutes on 2 cores)"
 # -mod=mod lets go.sum grow if a new Go wants more sums; GOTOOLCHAIN=auto fetches the Go release
 # go.mod asks for (from the module proxy) when the installed Go is older.
-(cd "$here" && GOTOOLCHAIN="${GOTOOLCHAIN:-auto}" "$GO" build -trimpath \
+(cd "$here" && GOTOOLCHAIN="${GOTOOLCHAIN:-auto}" "$GO" build -trimpath -buildvcs=false \
   -ldflags "-s -w -X github.com/pulumi/pulumi/sdk/v3/go/common/version.Version=$version" \
   -o "$bin/pulumi.new" github.com/pulumi/pulumi/pkg/v3/cmd/pulumi)
 mv "$bin/pulumi.new" "$bin/pulumi"

@@ -1,26 +1,18 @@
-import { armSession, type ProviderContext } from "../../arm/session";
-import { currentTime } from "../../common/clock";
-import { resolveCredential } from "../../credential";
+import { log } from "@pulumi/pulumi";
+import { settingsContext, type ProviderContext } from "../../arm/session";
 import { providerConfig } from "./config";
+import { connectLogToEngine, providerLogger } from "./log";
 
 /**
  * The {@link ProviderContext} of a dynamic-provider call: the stack config the engine handed to
  * `configure` (required: throws, naming `resourceType`, when `configure` never ran), the environment
- * and the package clock. The credential is resolved at call time; the credential module memoizes it
- * per process and settings, so every resource of a run shares one credential and one token. Never
- * stored, never returned.
+ * and the package clock (see {@link settingsContext}).
  */
 export function dynamicContext(resourceType: string): ProviderContext {
   const config = providerConfig(resourceType);
-  return {
-    now: () => currentTime({ env: process.env }),
-    async session(ref, label, selector) {
-      const resolved = await resolveCredential({
-        config,
-        env: process.env,
-        ...(selector !== undefined ? { credentialSelector: selector } : {}),
-      });
-      return armSession(ref, label, resolved);
-    },
-  };
+  connectLogToEngine();
+  // Which credential was resolved, and every warning about it, goes to the engine's log through
+  // pulumi.log (the source named, never the value).
+  // Without an engine connection (a host started by hand) pulumi.log writes warnings to stderr.
+  return { ...settingsContext(config, providerLogger), warn: (message) => void log.warn(message) };
 }

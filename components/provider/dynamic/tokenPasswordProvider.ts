@@ -4,6 +4,8 @@ import { createPassword, deletePassword, readPassword, updatePassword } from "..
 import { diffTokenPassword } from "../tokenPassword/diff";
 import { TOKEN_PASSWORD, type TokenPasswordInputs, type TokenPasswordOutputs } from "../tokenPassword/types";
 import { configureProviders, type ConfigureRequest } from "./config";
+import { rememberSecret } from "../../common/redact";
+import { redactedProvider } from "./boundary";
 import { checkResult } from "./check";
 import { dynamicContext } from "./context";
 import { secret } from "./wire";
@@ -11,9 +13,9 @@ import { secret } from "./wire";
 /**
  * The TokenPassword provider as the dynamic-provider host calls it: maps each method to the core
  * (`../tokenPassword/`) with the context of this call, and marks the password secret on the way out.
- * The resource's serialized provider is a shim that `require`s this module at call time (see loader.ts).
+ * The resource's serialized provider is a shim that `require`s this module at call time (see shim.ts).
  */
-export const tokenPasswordProvider = {
+export const tokenPasswordProvider = redactedProvider({
   configure(req: ConfigureRequest): void {
     configureProviders(req);
   },
@@ -28,6 +30,8 @@ export const tokenPasswordProvider = {
 
   async create(inputs: TokenPasswordInputs): Promise<pulumi.dynamic.CreateResult> {
     const { id, outs } = await createPassword(inputs, dynamicContext(TOKEN_PASSWORD));
+    // Scrubbed from every later message of this process, whatever its shape.
+    rememberSecret(outs.password);
     // Returned as a secret value and also listed in additionalSecretOutputs: the engine stores it
     // encrypted either way, and the secret marker also keeps it secret under mocks (which ignore that option).
     return { id, outs: { ...outs, password: secret(outs.password) } };
@@ -47,4 +51,4 @@ export const tokenPasswordProvider = {
   async delete(_id: string, props: TokenPasswordOutputs): Promise<void> {
     await deletePassword(props, dynamicContext(TOKEN_PASSWORD));
   },
-};
+});

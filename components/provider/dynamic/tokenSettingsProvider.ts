@@ -4,6 +4,7 @@ import { createSettings, readSettings, updateSettings } from "../tokenSettings/c
 import { diffTokenSettings } from "../tokenSettings/diff";
 import { TOKEN_SETTINGS, type TokenSettingsState } from "../tokenSettings/types";
 import { configureProviders, type ConfigureRequest } from "./config";
+import { redactedProvider } from "./boundary";
 import { checkResult } from "./check";
 import { dynamicContext } from "./context";
 
@@ -12,7 +13,7 @@ import { dynamicContext } from "./context";
  * (`../tokenSettings/`). The resource's serialized provider is a shim that `require`s this module at
  * call time (components/tokenSettings.ts).
  */
-export const tokenSettingsProvider = {
+export const tokenSettingsProvider = redactedProvider({
   configure(req: ConfigureRequest): void {
     configureProviders(req);
   },
@@ -42,4 +43,4 @@ export const tokenSettingsProvider = {
 
   /** Nothing: the token itself (and with it its settings) is deleted by the azure-native Token. */
   async delete(): Promise<void> {},
-};
+});

@@ -1,5 +1,6 @@
 import type { Token } from "@azure/arm-containerregistry";
 import { parseTokenId } from "../../arm/ids";
+import { assessPassword, PasswordState } from "../../arm/passwordState";
 import { PasswordSlot } from "../../arm/types";
 import { DAY_MS } from "../../common/clock";
 import { DriftCode, type TokenPasswordOutputs } from "./types";
@@ -28,16 +29,14 @@ export interface DriftReport {
   driftCodes: DriftCode[];
 }
 
-/** True when `expiry` has passed at `at`. */
+/** True when `expiry` has passed at `at` ({@link assessPassword}). */
 export function hasExpired(expiry: string | null | undefined, at: Date): boolean {
-  return typeof expiry === "string" && Date.parse(expiry) <= at.getTime();
+  return assessPassword({ expiry }, at).includes(PasswordState.Expired);
 }
 
-/** True when `expiry` lies within `windowDays` of `at` (and has not passed). */
+/** True when `expiry` lies within `windowDays` of `at` and has not passed ({@link assessPassword}). */
 export function inWindow(expiry: string | null | undefined, windowDays: number | null | undefined, at: Date): boolean {
-  if (typeof expiry !== "string" || typeof windowDays !== "number") return false;
-  const t = Date.parse(expiry);
-  return t > at.getTime() && t - windowDays * DAY_MS <= at.getTime();
+  return typeof windowDays === "number" && assessPassword({ expiry }, at, windowDays * DAY_MS).includes(PasswordState.Expiring);
 }
 
 /**
@@ -47,6 +46,8 @@ export function inWindow(expiry: string | null | undefined, windowDays: number |
 export function assessDrift(token: Token, props: Partial<TokenPasswordOutputs>, at: Date): DriftReport {
   const slot = props.slot ?? PasswordSlot.Password1;
   const seen = observeSlot(token, slot, props.creationTime ?? null);
+  const windowMs = typeof props.rotateBeforeExpiryDays === "number" ? props.rotateBeforeExpiryDays * DAY_MS : undefined;
+  const state = assessPassword({ expiry: props.expiry, tokenStatus: token.status }, at, windowMs);
   const codes: DriftCode[] = [];
   const words: string[] = [];
   if (seen.kind === "slotGone") {
@@ -55,16 +56,16 @@ export function assessDrift(token: Token, props: Partial<TokenPasswordOutputs>, 
   } else if (seen.kind === "present" && seen.replaced) {
     codes.push(DriftCode.SlotRegenerated);
     words.push(`${slot} was regenerated out of band at ${seen.creationTime ?? "an unknown time"}`);
-  } else if (hasExpired(props.expiry, at)) {
+  } else if (state.includes(PasswordState.Expired)) {
     codes.push(DriftCode.Expired);
     const fixed = props.expiresInDays == null;
     words.push(`${slot} expired at ${props.expiry}${fixed ? "; give a later expiry to generate a new one" : ""}`);
-  } else if (inWindow(props.expiry, props.rotateBeforeExpiryDays, at)) {
-    codes.push(DriftCode.InRotationWindow);
+  } else if (state.includes(PasswordState.Expiring)) {
+    codes.push(DriftCode.Expiring);
     words.push(`${slot} expires at ${props.expiry} — inside the ${props.rotateBeforeExpiryDays}-day rotation window`);
   }
-  if (token.status === "disabled") {
-    codes.push(DriftCode.TokenDisabled);
+  if (state.includes(PasswordState.Disabled)) {
+    codes.push(DriftCode.Disabled);
     words.push(`token ${token.name ?? parseTokenName(props.tokenId)} is disabled`);
   }
   return { drift: words.length > 0 ? words.join("; ") : null, driftCodes: codes };

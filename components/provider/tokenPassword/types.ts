@@ -1,3 +1,4 @@
+import { PasswordState } from "../../arm/passwordState";
 import type { PasswordSlot } from "../../arm/types";
 import type { CredentialKind } from "../../credential/types";
 
@@ -56,14 +57,19 @@ export interface TokenPasswordOutputs {
    * token by generating the password again. Absent in state written before drift detection existed.
    */
   drift?: string | null;
-  /** The same findings as codes: `slotRegenerated`, `slotDeleted`, `expired`, `inRotationWindow`, `tokenDisabled` (see {@link DriftCode}). */
-  driftCodes?: DriftCode[];
+  /**
+   * The same findings as codes: `slotRegenerated`, `slotDeleted`, `expired`, `expiring`, `disabled` (see
+   * {@link DriftCode}). State written by the previous release may hold `inRotationWindow` and
+   * `tokenDisabled` (the old names of `expiring` and `disabled`) until its next refresh.
+   */
+  driftCodes?: Array<DriftCode | LegacyDriftCode>;
 }
 
 /**
- * What a read can find wrong with a password. `slotRegenerated`, `slotDeleted`, `expired` and
- * `inRotationWindow` make the next `up` generate the password again (when it can, see
- * `diffTokenPassword`); `tokenDisabled` is only reported: generating again would not help.
+ * What a read can find wrong with a password: the slot's own findings, then the password states of
+ * `acr-tokens check` (one vocabulary, arm/passwordState.ts). `slotRegenerated`, `slotDeleted`,
+ * `expired` and `expiring` make the next `up` generate the password again (when it can, see
+ * `diffTokenPassword`); `disabled` is only reported: generating again would not help.
  */
 export const DriftCode = {
   /** The slot holds a password generated elsewhere (its creationTime is not ours). */
@@ -71,13 +77,16 @@ export const DriftCode = {
   /** The slot was removed (the token still exists). */
   SlotDeleted: "slotDeleted",
   /** The password's expiry has passed. */
-  Expired: "expired",
-  /** The password expires within `rotateBeforeExpiryDays`. */
-  InRotationWindow: "inRotationWindow",
-  /** The token is disabled: no password of it logs in. */
-  TokenDisabled: "tokenDisabled",
+  Expired: PasswordState.Expired,
+  /** The password expires within `rotateBeforeExpiryDays` (was `inRotationWindow`). */
+  Expiring: PasswordState.Expiring,
+  /** The token is disabled: no password of it logs in (was `tokenDisabled`). */
+  Disabled: PasswordState.Disabled,
 } as const;
 export type DriftCode = (typeof DriftCode)[keyof typeof DriftCode];
+
+/** Names of the previous release for `expiring` and `disabled`, still found in state it wrote. */
+export type LegacyDriftCode = "inRotationWindow" | "tokenDisabled";
 
 /** Checked against {@link TokenPasswordOutputs} by the compiler: every key, no other. */
 const OUTPUT_KEYS: Record<keyof TokenPasswordOutputs, true> = {

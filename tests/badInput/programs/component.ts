@@ -6,7 +6,8 @@ import { RegistryToken, RotatingTokenPassword, ScopeMap, TokenPassword } from "a
 const config = new pulumi.Config();
 const component = config.require("component");
 const args = config.requireObject<Record<string, unknown>>("args");
-const registry = { registryName: config.require("registryName"), resourceGroupName: config.require("resourceGroupName") };
+// A row that gives registryId gets no registry names (the two are exclusive).
+const registry = "registryId" in args ? {} : { registryName: config.require("registryName"), resourceGroupName: config.require("resourceGroupName") };
 
 if (component === "ScopeMap") new ScopeMap("bad", { ...registry, ...args });
 else if (component === "RegistryToken") new RegistryToken("bad", { ...registry, ...args });

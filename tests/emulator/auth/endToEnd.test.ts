@@ -3,7 +3,7 @@ import type { ContainerRegistryManagementClient } from "@azure/arm-containerregi
 import { ClientSecretCredential } from "@azure/identity";
 import { RestError } from "@azure/core-rest-pipeline";
 import { defaultObjectId } from "../../../emulator/auth";
-import { armClient, emulatorCredential, useEmulator } from "../../../testing/emulator";
+import { armClient, emulatorCredential, rawRequest, useEmulator } from "../../../testing/emulator";
 
 const SUB = "2d3c6a8e-5f41-4b7a-9c0e-1a2b3c4d5e6f";
 const TENANT = "9b8c7d6e-5f4a-4b3c-8d2e-1f0a9b8c7d6e";
@@ -75,6 +75,24 @@ describe("emulator identity end to end: @azure/arm-containerregistry through sta
       denied.message,
       new RegExp(`^The client '${MANAGER.clientId}' with object id '${defaultObjectId(MANAGER.clientId)}' does not have authorization to perform action 'Microsoft.ContainerRegistry/registries/delete' over scope '${REGISTRY_ID}' or the scope is invalid\\.`),
     );
+  });
+
+  it("checks roles on operationStatuses as ARM does: no role, or a role on another group, gets 403; the caller with a role polls", async () => {
+    const emu = emulator();
+    emu.identity.assignRole({ principalObjectId: "0f0f0f0f-1111-4222-8333-444455556666", scope: `/subscriptions/${SUB}/resourceGroups/rg-elsewhere`, role: "Owner" });
+    const arm = client(MANAGER);
+    await arm.tokens.create(RG, REGISTRY, "op-token", { scopeMapId: `${REGISTRY_ID}/scopeMaps/_repositories_pull`, status: "enabled" }, { updateIntervalInMs: 0 });
+    const managerToken = emu.issueToken({ objectId: defaultObjectId(MANAGER.clientId) });
+    const patched = await rawRequest(emu, "PATCH", `${REGISTRY_ID}/tokens/op-token?api-version=2025-11-01`, { token: managerToken, body: JSON.stringify({ properties: { status: "disabled" } }) });
+    const statusUrl = String(patched.headers["azure-asyncoperation"] ?? "");
+    assert.match(statusUrl, /\/operationStatuses\//, "the PATCH answered no status URL to poll");
+    const path = new URL(statusUrl).pathname + new URL(statusUrl).search;
+    const noRole = await rawRequest(emu, "GET", path, { token: emu.issueToken({ objectId: "9e9e9e9e-0000-4000-8000-000000000001" }) });
+    assert.equal(noRole.status, 403, "a principal with no role read someone's operation");
+    assert.match(noRole.text, /AuthorizationFailed/);
+    const elsewhere = await rawRequest(emu, "GET", path, { token: emu.issueToken({ objectId: "0f0f0f0f-1111-4222-8333-444455556666" }) });
+    assert.equal(elsewhere.status, 403, "a role on another resource group read this group's operation");
+    assert.equal((await rawRequest(emu, "GET", path, { token: managerToken })).status, 200);
   });
 
   it("answers a Reader's write with 403 AuthorizationFailed through the SDK", async () => {

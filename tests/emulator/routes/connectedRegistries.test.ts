@@ -3,7 +3,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { RestError } from "@azure/core-rest-pipeline";
-import { startEmulator, type Emulator } from "acr-tokens/emulator";
+import { startEmulator, type Emulator } from "acr-tokens-emulator";
 import { armClient, FAST_LRO, rawRequest, useEmulator } from "../../../testing/emulator";
 
 const RG = "edge-rg";

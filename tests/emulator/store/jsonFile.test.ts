@@ -1,8 +1,8 @@
 import assert from "node:assert/strict";
-import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { appendFileSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { startEmulator } from "acr-tokens/emulator";
+import { startEmulator } from "acr-tokens-emulator";
 import { JsonFileStore } from "../../../emulator/store";
 import { armClient, FAST_LRO, rawRequest } from "../../../testing/emulator";
 
@@ -74,7 +74,7 @@ describe("emulator state persistence (statePath / --state)", () => {
     const path = join(dir, "atomic.json");
     const store = new JsonFileStore(path);
     store.subscriptions.put("/subscriptions/s1", { subscriptionId: "s1", tenantId: "t", displayName: "d" });
-    store.flush();
+    store.compact();
     assert.equal((JSON.parse(readFileSync(path, "utf8")) as { subscriptions: unknown[] }).subscriptions.length, 1);
     assert.deepEqual(readdirSync(dir).filter((f) => f.endsWith(".tmp")), [], "the temporary file was renamed over the target");
     const bad = join(dir, "bad.json");
@@ -94,4 +94,60 @@ describe("emulator state persistence (statePath / --state)", () => {
     writeFileSync(badKey, JSON.stringify({ ...JSON.parse(readFileSync(path, "utf8")), identity: { signingKeyPem: "not a key", managedIdentityHeader: "0123456789abcdef" } }));
     return assert.rejects(startEmulator({ statePath: badKey }), /bad-key\.json.*token-signing key is not a PEM private key.*Delete the file/);
   });
+
+  it("appends each change to a journal instead of rewriting the file, and a crash loses nothing written (a torn last line only)", () => {
+    const path = join(dir, "journal.json");
+    const store = new JsonFileStore(path);
+    const reg = "/subscriptions/s1/resourceGroups/g/providers/Microsoft.ContainerRegistry/registries/r";
+    const token = (name: string) => ({
+      registryId: reg,
+      name,
+      scopeMapId: `${reg}/scopeMaps/_repositories_pull`,
+      status: "enabled" as const,
+      creationDate: "2030-01-01T00:00:00.0000000+00:00",
+      provisioningState: "Succeeded" as const,
+      passwords: [],
+      systemData: { createdBy: "t", createdByType: "User" as const, createdAt: "x", lastModifiedBy: "t", lastModifiedByType: "User" as const, lastModifiedAt: "x" },
+    });
+    for (let i = 0; i < 2000; i++) store.tokens.put(`${reg}/tokens/t${i}`, token(`t${i}`));
+    store.compact();
+    const snapshotSize = statSync(path).size;
+    const before = { ...store.writes };
+    store.tokens.put(`${reg}/tokens/t-new`, token("t-new"));
+    store.tokens.delete(`${reg}/tokens/t0`);
+    store.flush();
+    assert.equal(store.writes.snapshots, before.snapshots, "the snapshot was not rewritten for a change");
+    assert.equal(statSync(path).size, snapshotSize);
+    const appended = store.writes.journalBytes - before.journalBytes;
+    assert.ok(appended > 0 && appended < 2048, `one change appends its record only (${appended} bytes, the snapshot is ${snapshotSize})`);
+
+    // A crash now: no compaction. The next start replays the journal; a torn append is ignored.
+    appendFileSync(store.journalPath, '{"kind":"tokens","key":"/subscriptions/s1/res');
+    const reloaded = new JsonFileStore(path);
+    assert.ok(reloaded.tokens.get(`${reg}/tokens/t-new`), "the journaled create survived");
+    assert.equal(reloaded.tokens.get(`${reg}/tokens/t0`), undefined, "the journaled delete survived");
+    assert.equal(reloaded.tokens.list(reg).length, 2000);
+    assert.equal(existsSync(reloaded.journalPath), false, "loading merged the journal into the snapshot");
+
+    // A corrupt line that is not the last is an error that names the file and line, never its text.
+    writeFileSync(reloaded.journalPath, 'not-json-secret-0123\n{"kind":"tokens","key":"k","deleted":true}\n');
+    assert.throws(
+      () => new JsonFileStore(path),
+      (e: Error) => /journal '.*journal\.json\.journal' line 1 is not valid JSON/.test(e.message) && !e.message.includes("secret-0123"),
+    );
+  });
+
+  it("grows the journal only up to the snapshot's size (at least 1 MiB), then writes a new snapshot", () => {
+    const path = join(dir, "bounded.json");
+    const store = new JsonFileStore(path);
+    const before = store.writes.snapshots;
+    const rg = (i: number) => ({ subscriptionId: "s1", name: `g${i}`, location: "eastus", tags: { pad: "x".repeat(1000) } });
+    for (let i = 0; i < 1200; i++) {
+      store.resourceGroups.put(`/subscriptions/s1/resourceGroups/g${i}`, rg(i));
+      store.flush();
+    }
+    assert.equal(store.writes.snapshots, before + 1, "one snapshot after about 1 MiB of journal");
+    assert.ok(store.writes.journalAppends >= 1000);
+  });
 });
+

@@ -32,7 +32,7 @@ describe("TokenPassword drift rules", () => {
       const token = { name: "ci-token", status: "disabled" as const, credentials: { passwords: [{ name: "password1" as const, creationTime: theirs }] } };
       assert.deepEqual(assessDrift(token, olds, AT), {
         drift: "password1 was regenerated out of band at 2026-06-20T08:00:00.000Z; token ci-token is disabled",
-        driftCodes: ["slotRegenerated", "tokenDisabled"],
+        driftCodes: ["slotRegenerated", "disabled"],
       });
     });
 

@@ -1,5 +1,5 @@
 import * as assert from "node:assert/strict";
-import type { Emulator } from "acr-tokens/emulator";
+import type { Emulator } from "acr-tokens-emulator";
 import { planByName, type EmulatorHarness } from "../../../testing/harness";
 import { useE2eBed } from "../../e2e/fixture";
 
