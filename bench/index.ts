@@ -36,7 +36,7 @@ import { abbaRatio, formatMarkdown, formatTable, pairedRatios, summarize, toJson
 import { measureCheckAtScale } from "./checkScale";
 import { measureThroughput } from "./throughput";
 import { missingRegistryTools, REGISTRY_CLIENTS_INSTALL } from "../testing/registryClients";
-import { measureRotationPulls, type RotationPullsResult } from "../testing/rotationPulls";
+import { measureRotationPulls, type RotationPullsResult } from "../testing/harness/rotationPulls";
 
 /**
  * `npm run bench [-- --json] [-- --quick]`: side-by-side figures against the Azure CLI and the

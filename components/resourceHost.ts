@@ -1,6 +1,7 @@
 import type * as pulumi from "@pulumi/pulumi";
 import * as plugin from "./plugin";
 import { TokenPassword, type TokenPasswordSpec } from "./tokenPassword";
+import { claimSlotWhenKnown, ownerLabel } from "./slotOwners";
 import { TokenSettings, type TokenSettingsArgs } from "./tokenSettings";
 import type { CredentialKind } from "./credential/types";
 import type { PasswordSlot, TokenStatus } from "./arm/types";
@@ -62,7 +63,8 @@ export function newTokenPassword(
   spec: TokenPasswordSpec,
   opts: pulumi.CustomResourceOptions,
 ): TokenPasswordChild {
-  return host === "plugin"
-    ? new plugin.TokenPassword(name, { tokenId, ...spec }, opts)
-    : new TokenPassword(name, { token: tokenId, ...spec }, opts);
+  if (host !== "plugin") return new TokenPassword(name, { token: tokenId, ...spec }, opts);
+  // The dynamic TokenPassword claims its slot itself; the plugin's child is claimed here (one owner per slot).
+  claimSlotWhenKnown(tokenId, spec.slot, ownerLabel(name, opts.parent));
+  return new plugin.TokenPassword(name, { tokenId, ...spec }, opts);
 }

@@ -135,7 +135,24 @@ export class TokenPassword extends pulumi.dynamic.Resource {
     );
     // Two owners of one slot would regenerate each other's password on every run: refused here.
     claimSlotWhenKnown(tokenId as pulumi.Input<string>, args.slot, ownerLabel(name, opts?.parent));
+    warnIfExpiryPassed(this, name, args.expiry);
   }
+}
+
+/**
+ * A plain fixed expiry that has passed: the provider's `check` refuses it for a new password (at
+ * preview) and reports an existing one as expired; which of the two this is only the engine knows, so
+ * the program warns now, also under mocks, where no check runs.
+ */
+function warnIfExpiryPassed(resource: pulumi.Resource, name: string, expiry: unknown): void {
+  if (typeof expiry !== "string") return;
+  const at = Date.parse(expiry);
+  if (Number.isNaN(at) || at > currentTime({ env: process.env }).getTime()) return;
+  pulumi.log.warn(
+    `TokenPassword "${name}": expiry ${expiry} has passed. A new password with it is refused at preview, and an existing one ` +
+      `stays expired: give a later expiry, or use expiresInDays.`,
+    resource,
+  );
 }
 
 /**

@@ -13,6 +13,8 @@ import { checkTokenPasswordInputs } from "../components/validation/tokenPassword
 import { checkTokenSettingsInputs } from "../components/validation/tokenSettingsArgs";
 import { RegistryToken } from "../components/registryToken";
 import { ScopeMap } from "../components/scopeMap";
+import { rememberSecret } from "../components/common/redact";
+import { redactedProvider } from "../components/provider/boundary";
 import { pluginContext } from "./context";
 import { revealSecrets, secret } from "./wire";
 
@@ -38,7 +40,8 @@ interface CustomResourceAdapter {
  * TokenPassword: the provider core (components/provider/tokenPassword) with this plugin's settings, the
  * password marked secret on the way out. Read with the id alone is `pulumi import`.
  */
-const tokenPassword: CustomResourceAdapter = {
+// Through the redaction boundary, as the dynamic provider's methods are (components/provider/boundary.ts).
+const tokenPassword: CustomResourceAdapter = redactedProvider<CustomResourceAdapter>({
   async check(olds, news) {
     return checkResult(TOKEN_PASSWORD, checkTokenPasswordInputs(olds, news, pluginContext(TOKEN_PASSWORD).now()));
   },
@@ -47,6 +50,7 @@ const tokenPassword: CustomResourceAdapter = {
   },
   async create(inputs) {
     const { id, outs } = await createPassword(inputs as unknown as TokenPasswordInputs, pluginContext(TOKEN_PASSWORD));
+    rememberSecret(outs.password);
     return { id, outs: { ...outs, password: secret(outs.password) } };
   },
   async read(id, props) {
@@ -64,10 +68,10 @@ const tokenPassword: CustomResourceAdapter = {
   async delete(props) {
     await deletePassword(props as unknown as TokenPasswordOutputs, pluginContext(TOKEN_PASSWORD));
   },
-};
+});
 
 /** TokenSettings: the provider core (components/provider/tokenSettings); RegistryToken's child under the plugin. */
-const tokenSettings: CustomResourceAdapter = {
+const tokenSettings: CustomResourceAdapter = redactedProvider<CustomResourceAdapter>({
   async check(_olds, news) {
     return checkResult(TOKEN_SETTINGS, checkTokenSettingsInputs(news));
   },
@@ -87,7 +91,7 @@ const tokenSettings: CustomResourceAdapter = {
   },
   /** Nothing: the token itself (and with it its settings) is deleted by the azure-native Token. */
   async delete() {},
-};
+});
 
 /** The custom resources and their adapters, by type token. */
 const CUSTOM: Record<string, CustomResourceAdapter> = {

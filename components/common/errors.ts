@@ -4,6 +4,14 @@
  * of the package are loaded.
  */
 
+/**
+ * `{ cause }`, as `new Error(message, options)` takes it: ES2022's `ErrorOptions`, spelled out so that
+ * the published declarations type-check under an older `lib` (Pulumi's TypeScript template targets es2020).
+ */
+export interface CauseOptions {
+  cause?: unknown;
+}
+
 /** `name` of {@link CredentialSettingsError}. */
 export const CredentialSettingsErrorName = "CredentialSettingsError";
 
@@ -12,7 +20,7 @@ export const CredentialSettingsErrorName = "CredentialSettingsError";
  * unknown cloud, a malformed URL or duration, an unreadable file, a clock file without a time.
  */
 export class CredentialSettingsError extends Error {
-  constructor(message: string, options?: ErrorOptions) {
+  constructor(message: string, options?: CauseOptions) {
     super(message, options);
     this.name = CredentialSettingsErrorName;
   }

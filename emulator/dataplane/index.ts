@@ -326,8 +326,18 @@ function bearerGrants(header: string | string[] | undefined, name: string, actio
   }
 }
 
-/** Streams the request to the registry server's socket and its answer back. */
-function forward(socketPath: string, req: IncomingMessage, res: ServerResponse, https: boolean): Promise<void> {
+/** Bodies up to this size are read whole before they are forwarded (see {@link forward}). */
+const BUFFERED_BODY_BYTES = 8 * 1024 * 1024;
+
+/**
+ * Forwards the request to the registry server's socket and streams its answer back. A body of known
+ * size up to {@link BUFFERED_BODY_BYTES} (manifests, small blobs) is read first and sent in one write:
+ * the registry answers a refused manifest PUT (401) and closes before reading a body still being
+ * streamed, which the client would see as EPIPE instead of the 401. Larger bodies are streamed.
+ */
+async function forward(socketPath: string, req: IncomingMessage, res: ServerResponse, https: boolean): Promise<void> {
+  const length = Number(req.headers["content-length"] ?? NaN);
+  const body = Number.isInteger(length) && length > 0 && length <= BUFFERED_BODY_BYTES ? await readAll(req) : undefined;
   return new Promise((resolve) => {
     const headers = { ...req.headers, "x-forwarded-proto": https ? "https" : "http" };
     const up = request({ socketPath, method: req.method, path: req.url, headers }, (answer) => {
@@ -344,8 +354,15 @@ function forward(socketPath: string, req: IncomingMessage, res: ServerResponse, 
       else res.destroy();
       resolve();
     });
-    req.pipe(up);
+    if (body) up.end(body);
+    else req.pipe(up);
   });
+}
+
+async function readAll(req: IncomingMessage): Promise<Buffer> {
+  const chunks: Buffer[] = [];
+  for await (const c of req as AsyncIterable<Buffer>) chunks.push(c);
+  return Buffer.concat(chunks);
 }
 
 function sendJson(res: ServerResponse, status: number, body: unknown): void {

@@ -1,6 +1,6 @@
 import * as assert from "node:assert/strict";
 import { assessPassword, expiryState, PasswordState } from "../../components/arm/passwordState";
-import { buildReport } from "../../cli/check";
+import { buildReport, Flag } from "../../cli/check";
 import { assessDrift } from "../../components/provider/tokenPassword/drift";
 import { diffTokenPassword } from "../../components/provider/tokenPassword/diff";
 import { DriftCode, type TokenPasswordOutputs } from "../../components/provider/tokenPassword/types";
@@ -20,6 +20,13 @@ describe("arm/passwordState: one vocabulary, one assessment", () => {
     assert.deepEqual(assessPassword({ expiry: new Date(Number.NaN) }, AT, DAY), [], "an unreadable expiry is not a finding");
     assert.equal(expiryState(["expiring", "disabled"]), PasswordState.Expiring);
     assert.equal(expiryState([]), PasswordState.Valid);
+  });
+
+  it("DriftCode and the check's flags use PasswordState's words", () => {
+    assert.equal(DriftCode.Expired, PasswordState.Expired);
+    assert.equal(DriftCode.Expiring, PasswordState.Expiring);
+    assert.equal(DriftCode.Disabled, PasswordState.Disabled);
+    assert.deepEqual([Flag.Expired, Flag.Expiring, Flag.Disabled], [PasswordState.Expired, PasswordState.Expiring, PasswordState.Disabled]);
   });
 
   it("drift and acr-tokens check name the same states with the same words", () => {

@@ -313,21 +313,6 @@ describe("acr-tokens check against the emulator", () => {
     });
   });
 
-  describe("ARM failures (exit 2)", () => {
-    it("an ARM timeout names the setting and says to run the check again, not `pulumi up`", async function () {
-      this.timeout(10_000); // the emulator answers after 1.5 s of real time
-      const registry = await bed.newRegistry();
-      // A slow peer by design: the emulator holds this request for real milliseconds, past the 300 ms timeout.
-      bed.emu.faults.add({ method: "GET", route: `/registries/${registry}/tokens`, fault: { kind: "latency", ms: 1500 } });
-      // The ARM client's timeout is read from process.env (the real command's io.env).
-      const restore = setProcessEnv({ ACR_TOKENS_ARM_TIMEOUT_MS: "300" });
-      const run = await bed.cli(["check", "--registry", registry, "-g", RG]).finally(restore);
-      assert.equal(run.code, 2);
-      assert.match(run.stderr, /no answer from ARM to a GET request within 300 ms \(ACR_TOKENS_ARM_TIMEOUT_MS\)\..*raise ACR_TOKENS_ARM_TIMEOUT_MS; then run `acr-tokens check` again\./);
-      assert.ok(!run.stderr.includes("pulumi"), run.stderr);
-    });
-  });
-
   describe("authentication (exit 2, the credential module's message)", () => {
     it("refuses an expired bring-your-own token before any ARM call", async () => {
       const run = await bed.cli(["check", "--registry", "someregistry", "-g", RG], { env: bed.env({}, { expiresInSeconds: -120 }) });
@@ -462,6 +447,23 @@ describe("acr-tokens check against the emulator", () => {
       assertNoSecret(runs.flatMap((r) => [r.stdout, r.stderr]), bed.secrets);
     });
   });
+
+  // Last in this suite: the held request is answered (and logged) after the test ends, so it must not
+  // fall into another test's ARM call count.
+  describe("ARM failures (exit 2)", () => {
+    it("an ARM timeout names the setting and says to run the check again, not `pulumi up`", async function () {
+      this.timeout(10_000); // the emulator answers after 1.5 s of real time
+      const registry = await bed.newRegistry();
+      // A slow peer by design: the emulator holds this request for real milliseconds, past the 300 ms timeout.
+      bed.emu.faults.add({ method: "GET", route: `/registries/${registry}/tokens`, fault: { kind: "latency", ms: 1500 } });
+      // The ARM client's timeout is read from process.env (the real command's io.env).
+      const restore = setProcessEnv({ ACR_TOKENS_ARM_TIMEOUT_MS: "300" });
+      const run = await bed.cli(["check", "--registry", registry, "-g", RG]).finally(restore);
+      assert.equal(run.code, 2);
+      assert.match(run.stderr, /no answer from ARM to a GET request within 300 ms \(ACR_TOKENS_ARM_TIMEOUT_MS\)\..*raise ACR_TOKENS_ARM_TIMEOUT_MS; then run `acr-tokens check` again\./);
+      assert.ok(!run.stderr.includes("pulumi"), run.stderr);
+    });
+  });
 });
 
 describe("buildReport (assessment rules)", () => {
@@ -505,6 +507,7 @@ describe("buildReport (assessment rules)", () => {
     assert.deepEqual(report(tokens).tokens.map((t) => t.name), ["Alpha-xx", "bravo-xx", "charlie-x"]);
     assert.deepEqual(report(tokens, ["charlie-x", "alpha-xx"]).tokens.map((t) => t.name), ["charlie-x", "Alpha-xx"]);
   });
+
 });
 
 describe("humanSpan (relative times in the table)", () => {

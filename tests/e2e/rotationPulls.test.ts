@@ -1,9 +1,9 @@
 import * as assert from "node:assert/strict";
 import { requireRegistryTools } from "../../testing/registryClients";
-import { measureRotationPulls } from "../../testing/rotationPulls";
+import { measureRotationPulls } from "../../testing/harness/rotationPulls";
 
 /**
- * Zero-downtime rotation at the registry (testing/rotationPulls.ts): daily ups of
+ * Zero-downtime rotation at the registry (testing/harness/rotationPulls.ts): daily ups of
  * RotatingTokenPassword with a 60 s replication delay, a consumer pulling with the exported password
  * after every up. The full simulated year is `npm run bench`'s rotationYearFailedPulls; here 5 weeks
  * of a 7-day period (5 turns) with and without the providers' wait.

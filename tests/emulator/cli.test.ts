@@ -145,7 +145,7 @@ describe("emulator CLI", function () {
     const { code, stdout } = await runCli(["--help"]);
     assert.equal(code, 0);
     assert.equal(stdout, USAGE);
-    for (const flag of ["--port", "--host", "--http", "--resource-group", "--registry", "--seed", "--state", "--ca-cert", "--ca-key", "--start-time", "--clock-file", "--lro-in-progress-polls", "--lro-retry-after", "--generate-credentials-lro", "--quiet", "--client-id", "--object-id", "--expires-in", "--audience", "--json"]) {
+    for (const flag of ["--port", "--host", "--http", "--resource-group", "--registry", "--seed", "--state", "--ca-cert", "--ca-key", "--start-time", "--clock-file", "--lro-in-progress-polls", "--lro-retry-after", "--generate-credentials-lro", "--data-plane", "--replication-delay", "--quiet", "--client-id", "--object-id", "--expires-in", "--audience", "--json"]) {
       assert.match(USAGE, new RegExp(`\\s${flag}\\s`), `the usage lists ${flag}`);
     }
   });

@@ -1,7 +1,7 @@
 import * as assert from "node:assert/strict";
 import { execFile } from "node:child_process";
 import { randomUUID } from "node:crypto";
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import * as path from "node:path";
 import { promisify } from "node:util";
@@ -195,6 +195,29 @@ describe("acr-tokens in a user's Pulumi project (packed, installed offline)", fu
       const { stdout } = await run("npm", ["ls", "selfsigned", "--all", "--json", "--offline"], { cwd: project.dir });
       const tree = JSON.parse(stdout) as { dependencies: Record<string, { dependencies?: Record<string, unknown> }> };
       assert.deepEqual(Object.keys(tree.dependencies), ["acr-tokens-emulator"]);
+    });
+
+    it("ships no file that requires, imports or runs a path missing from the package (JS, declarations, bin scripts)", () => {
+      const missing: string[] = [];
+      for (const name of ["acr-tokens", "acr-tokens-emulator"]) {
+        const root = path.join(project.dir, "node_modules", name);
+        const walk = (dir: string): string[] =>
+          readdirSync(dir, { withFileTypes: true }).flatMap((e) => (e.isDirectory() ? walk(path.join(dir, e.name)) : [path.join(dir, e.name)]));
+        const code = (file: string) => /\.(js|d\.ts)$/.test(file) || path.relative(root, file).startsWith(`bin${path.sep}`);
+        for (const file of walk(root).filter(code)) {
+          const text = readFileSync(file, "utf8");
+          const refs = [
+            ...[...text.matchAll(/(?:require\(|from |import\()\s*"(\.{1,2}\/[^"]+)"/g)].map((m) => path.resolve(path.dirname(file), m[1]!)),
+            ...[...text.matchAll(/\$root\/((?:dist|bin)\/[^" ]+)/g)].map((m) => path.join(root, m[1]!)),
+            ...[...text.matchAll(/^\/\/# sourceMappingURL=(\S+)$/gm)].map((m) => path.resolve(path.dirname(file), m[1]!)),
+          ];
+          for (const ref of refs) {
+            const found = ["", ".js", ".json", ".d.ts", "/index.js", "/index.d.ts"].some((ext) => existsSync(ref + ext));
+            if (!found) missing.push(`${path.relative(root, file)} -> ${path.relative(root, ref)}`);
+          }
+        }
+      }
+      assert.deepEqual(missing, []);
     });
 
     it("answers --version on both command lines", async () => {

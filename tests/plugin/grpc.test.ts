@@ -67,7 +67,7 @@ describe("acr-tokens provider plugin over gRPC (as the engine drives it)", funct
       checked.failures.map((f) => f.property),
       ["slot"],
     );
-    assert.match(checked.failures[0]!.reason, /TokenPassword: slot is "password3"; use "password1" or "password2"\./);
+    assert.match(checked.failures[0]!.reason, /TokenPassword: slot is a 9-character value; use "password1" or "password2"\./);
     assert.deepEqual(armOperationsSince(bed.emu, mark), []);
   });
 

@@ -59,6 +59,7 @@ describe("acr-tokens plugin from Python, through the Pulumi engine", function ()
   let bed: EngineBed;
   let dir: string;
   const tokenId = (): string => bed.tokenId("ci-pull");
+  const registryId = (): string => bed.tokenId("x").replace(/\/tokens\/x$/, "");
   let settings: Record<string, unknown>;
   const secrets: string[] = [];
   const printed: string[] = [];
@@ -153,7 +154,7 @@ describe("acr-tokens plugin from Python, through the Pulumi engine", function ()
     assert.equal(first["tokenId"], tokenId());
     assert.equal(first["username"], "ci-pull");
     const token = await bed.arm.tokens.get(RG, REGISTRY, "ci-pull");
-    assert.equal(token.scopeMapId, `${bed.tokenId("x").replace(/\/tokens\/x$/, "")}/scopeMaps/ci-pull-scope-map`);
+    assert.equal(token.scopeMapId, `${registryId()}/scopeMaps/ci-pull-scope-map`);
     for (const key of ["password1", "password2"]) {
       const value = first[key];
       assert.equal(typeof value, "string");
@@ -191,8 +192,25 @@ describe("acr-tokens plugin from Python, through the Pulumi engine", function ()
     assert.equal(result.changes?.["replace"], 1);
   });
 
-  it("destroy removes the passwords, the token and its scope map", async () => {
+  it("import (the resource option) adopts a slot generated outside Pulumi: its metadata, not its password", async () => {
+    await bed.arm.tokens.create(RG, REGISTRY, "adopt-me", { scopeMapId: `${registryId()}/scopeMaps/_repositories_pull`, status: "enabled" }, { updateIntervalInMs: 0 });
+    const made = await bed.arm.registries.generateCredentials(RG, REGISTRY, { tokenId: bed.tokenId("adopt-me"), name: "password2" }, { updateIntervalInMs: 0 });
+    const madeAt = made.passwords?.find((p) => p.name === "password2")?.creationTime?.toISOString();
+    settings["importId"] = `${bed.tokenId("adopt-me")}/passwords/password2`;
+    const result = await driver("up");
+    assert.equal(result.changes?.["import"], 1);
+    const adopted = result.passwords["adopted"]!;
+    assert.equal(adopted["tokenId"], bed.tokenId("adopt-me"));
+    assert.equal(adopted["slot"], "password2");
+    assert.equal(adopted["username"], "adopt-me");
+    assert.equal(Date.parse(String(adopted["creationTime"])), Date.parse(String(madeAt)));
+    assert.equal(result.outputs!["adoptedPassword"], null, "an imported password has no value");
+  });
+
+  it("destroy removes the passwords (the adopted one too), the token and its scope map", async () => {
     await driver("destroy");
+    const adoptMe = await bed.arm.tokens.get(RG, REGISTRY, "adopt-me");
+    assert.deepEqual(adoptMe.credentials?.passwords ?? [], []);
     await assert.rejects(bed.arm.tokens.get(RG, REGISTRY, "ci-pull"), (err: { statusCode?: number }) => err.statusCode === 404);
     await assert.rejects(bed.arm.scopeMaps.get(RG, REGISTRY, "ci-pull-scope-map"), (err: { statusCode?: number }) => err.statusCode === 404);
   });

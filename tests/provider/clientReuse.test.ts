@@ -43,7 +43,9 @@ async function countConnections(fn: () => Promise<unknown>): Promise<number> {
   return opened;
 }
 
-describe("ARM client reuse in one provider process", () => {
+describe("ARM client reuse in one provider process", function () {
+  // Starts an emulator (TLS key generation) and creates ten tokens: seconds on a loaded 2-core machine.
+  this.timeout(30_000);
   let emu: Emulator;
   let dir: string;
   let restoreEnv: () => void;

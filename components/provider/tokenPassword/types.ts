@@ -1,4 +1,3 @@
-import { PasswordState } from "../../arm/passwordState";
 import type { PasswordSlot } from "../../arm/types";
 import type { CredentialKind } from "../../credential/types";
 
@@ -76,12 +75,14 @@ export const DriftCode = {
   SlotRegenerated: "slotRegenerated",
   /** The slot was removed (the token still exists). */
   SlotDeleted: "slotDeleted",
+  // The words of PasswordState (arm/passwordState.ts), written out: the plugin's schema inference
+  // takes only literals (tests/arm/passwordState.test.ts checks they stay the same words).
   /** The password's expiry has passed. */
-  Expired: PasswordState.Expired,
+  Expired: "expired",
   /** The password expires within `rotateBeforeExpiryDays` (was `inRotationWindow`). */
-  Expiring: PasswordState.Expiring,
+  Expiring: "expiring",
   /** The token is disabled: no password of it logs in (was `tokenDisabled`). */
-  Disabled: PasswordState.Disabled,
+  Disabled: "disabled",
 } as const;
 export type DriftCode = (typeof DriftCode)[keyof typeof DriftCode];
 

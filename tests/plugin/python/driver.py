@@ -35,6 +35,17 @@ def program() -> None:
     second = acr.TokenPassword(
         "ci-pull-2", token_id=token_id, slot=acr.PasswordSlot.PASSWORD2, opts=pulumi.ResourceOptions(provider=byo)
     )
+    # Adopts a slot made outside Pulumi with the `import` resource option (`pulumi import` itself needs the
+    # Python language host): the engine reads it by its id and checks these inputs against what it read.
+    import_id = config.get("importId")
+    if import_id:
+        adopted = acr.TokenPassword(
+            "adopted",
+            token_id=import_id.rsplit("/passwords/", 1)[0],
+            slot=acr.PasswordSlot.PASSWORD2,
+            opts=pulumi.ResourceOptions(import_=import_id),
+        )
+        pulumi.export("adoptedPassword", adopted.password)
     pulumi.export("tokenId", token_id)
     pulumi.export("username", first.username)
     pulumi.export("password1", first.password)
@@ -62,13 +73,14 @@ def stack() -> auto.Stack:
             "acr-tokens-e2e:resourceGroupName": auto.ConfigValue(value=SETTINGS["resourceGroupName"]),
             "acr-tokens-e2e:useRegistryToken": auto.ConfigValue(value="true" if SETTINGS["useRegistryToken"] else "false"),
             "acr-tokens-e2e:tokenId": auto.ConfigValue(value=SETTINGS.get("tokenId") or ""),
+            "acr-tokens-e2e:importId": auto.ConfigValue(value=SETTINGS.get("importId") or ""),
         }
     )
     return s
 
 
 def passwords(s: auto.Stack) -> dict:
-    """The TokenPasswords in the checkpoint: name -> their outputs, secrets left as the engine stores them."""
+    """The TokenPasswords in the checkpoint: name -> their outputs but the (encrypted) password."""
     found = {}
     for r in s.export_stack().deployment.get("resources", []):
         if r.get("type") == "acr-tokens:index:TokenPassword":

@@ -1,13 +1,13 @@
 import type * as pulumi from "@pulumi/pulumi";
-import { redactError, rememberEnvSecrets, scrub } from "../../common/redact";
+import { redactError, rememberEnvSecrets, scrub } from "../common/redact";
 
 /**
- * The dynamic-provider boundary of the redaction rule: whatever path built an error or a check failure,
+ * The provider boundary of the redaction rule (dynamic host and plugin): whatever path built an error or a check failure,
  * it leaves the provider through components/common/redact.ts — its message, stack and cause chain
  * scrubbed of credential-shaped text and of every secret this process was handed (its environment's,
  * the access token, the passwords it generated). The host prints what a method throws.
  */
-export function redactedProvider<P extends Record<string, unknown>>(provider: P): P {
+export function redactedProvider<P extends object>(provider: P): P {
   const wrapped: Record<string, unknown> = {};
   for (const [name, method] of Object.entries(provider)) {
     // configure stays synchronous (its errors are the credential module's, already redacted).

@@ -2,8 +2,8 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import * as path from "node:path";
 import { startEmulator } from "acr-tokens-emulator";
-import { EmulatorHarness, reveal } from "./harness";
-import { pullImage, Skopeo, writeOciLayout } from "./registryClients";
+import { EmulatorHarness, reveal } from ".";
+import { pullImage, Skopeo, writeOciLayout } from "../registryClients";
 
 /**
  * Zero-downtime rotation, measured at the registry: a simulated span of daily `pulumi up`s of
