@@ -61,9 +61,9 @@ export function tokenIdOf(emu: Emulator, name: string): string {
 }
 
 /** Creates the tokens (bound to `_repositories_pull`, no passwords) that the lifecycles generate passwords for. */
-export async function createTokens(emu: Emulator, sdk: ContainerRegistryManagementClient, names: readonly string[]): Promise<void> {
-  const scopeMapId = `/subscriptions/${emu.subscriptionId}/resourceGroups/${RG}/providers/Microsoft.ContainerRegistry/registries/${REGISTRY}/scopeMaps/_repositories_pull`;
-  await mapPool(names, 10, (name) => sdk.tokens.create(RG, REGISTRY, name, { scopeMapId, status: "enabled" }, { updateIntervalInMs: 0 }));
+export async function createTokens(emu: Emulator, sdk: ContainerRegistryManagementClient, names: readonly string[], rg = RG, registry = REGISTRY): Promise<void> {
+  const scopeMapId = `/subscriptions/${emu.subscriptionId}/resourceGroups/${rg}/providers/Microsoft.ContainerRegistry/registries/${registry}/scopeMaps/_repositories_pull`;
+  await mapPool(names, 10, (name) => sdk.tokens.create(rg, registry, name, { scopeMapId, status: "enabled" }, { updateIntervalInMs: 0 }));
 }
 
 /** ARM requests in the log since `mark`. */
@@ -84,6 +84,33 @@ export function countOps(entries: RequestLogEntry[]): Map<string, number> {
 /** Operation names, counted, e.g. "tokens.get ×2, tokens.update". */
 export function describeOps(entries: RequestLogEntry[]): string {
   return [...countOps(entries)].map(([op, n]) => (n === 1 ? op : `${op} ×${n}`)).join(", ");
+}
+
+/**
+ * Throws unless both sides made the same ARM calls (by operation and count): a baseline must make
+ * exactly the calls the provider makes, no fewer and no more.
+ */
+export function assertSameCalls(what: string, ours: RequestLogEntry[], theirs: RequestLogEntry[], baseline = "the raw SDK"): void {
+  const a = countOps(ours);
+  const b = countOps(theirs);
+  const same = a.size === b.size && [...a].every(([op, n]) => b.get(op) === n);
+  if (!same) throw new Error(`${what}: ${baseline} made other ARM calls than the provider (ours: ${describeOps(ours)}; ${baseline}: ${describeOps(theirs)}).`);
+}
+
+/**
+ * CPU seconds (user + system) a process has used so far, from /proc (Linux); undefined elsewhere or
+ * when the process is gone. CPU time is steadier than wall time on a loaded machine.
+ */
+export function cpuSecondsOf(pid: number | undefined): number | undefined {
+  if (pid === undefined) return undefined;
+  try {
+    const { readFileSync } = require("node:fs") as typeof import("node:fs");
+    const fields = readFileSync(`/proc/${pid}/stat`, "utf8").split(") ")[1]!.split(" ");
+    // Fields 14 and 15 of stat (utime, stime), in clock ticks of 1/100 s on Linux.
+    return (Number(fields[11]) + Number(fields[12])) / 100;
+  } catch {
+    return undefined;
+  }
 }
 
 /** Environment of a host pointed at the emulator, plus the scenario's credential variables. */
@@ -114,34 +141,44 @@ interface PasswordState {
   outs: Props;
 }
 
-/** `up` (Check + Create) of one password through the host. */
-export async function hostCreate(host: ProviderHost, text: string, name: string, inputs: Props): Promise<PasswordState> {
-  const checked = await host.check(PASSWORD_TYPE, name, {}, withProvider(text, inputs));
+/**
+ * `up` (Check + Create) of one password through the host. `type` is the resource type the engine
+ * names in its requests: TokenPassword's, or the protocol floor's (bench/protocolFloor.ts).
+ */
+export async function hostCreate(host: ProviderHost, text: string, name: string, inputs: Props, type: string = PASSWORD_TYPE): Promise<PasswordState> {
+  const checked = await host.check(type, name, {}, withProvider(text, inputs));
   if (checked.failures.length > 0) throw new Error(`check of ${name} failed: ${checked.failures.map((f) => f.reason).join(" ")}`);
-  const { id, outs } = await host.create(PASSWORD_TYPE, name, checked.inputs, ["password"]);
+  const { id, outs } = await host.create(type, name, checked.inputs, ["password"]);
   return { name, id, outs };
 }
 
 /** One password created, read and deleted: warms a fresh host's connection, credential and login-server cache. */
-export async function hostWarmUp(host: ProviderHost, text: string, tokenId: string): Promise<void> {
-  const warm = await hostCreate(host, text, "warm", { tokenId, slot: SLOT });
-  await host.read(PASSWORD_TYPE, warm.name, warm.id, warm.outs);
-  await host.delete(PASSWORD_TYPE, warm.name, warm.id, warm.outs);
+export async function hostWarmUp(host: ProviderHost, text: string, tokenId: string, type: string = PASSWORD_TYPE): Promise<void> {
+  const warm = await hostCreate(host, text, "warm", { tokenId, slot: SLOT }, type);
+  await host.read(type, warm.name, warm.id, warm.outs);
+  await host.delete(type, warm.name, warm.id, warm.outs);
 }
 
 /**
  * Pulumi's phases for N passwords, `parallel` at a time as the engine's `--parallel`: create all
  * (`up`), read all (`refresh`), delete all (`destroy`). Returns wall seconds of the three phases.
  */
-export async function hostLifecycle(host: ProviderHost, text: string, tokenIds: readonly string[], parallel: number, prefix: string): Promise<number> {
+export async function hostLifecycle(
+  host: ProviderHost,
+  text: string,
+  tokenIds: readonly string[],
+  parallel: number,
+  prefix: string,
+  type: string = PASSWORD_TYPE,
+): Promise<number> {
   let states: PasswordState[] = [];
   return timed(async () => {
-    states = await mapPool(tokenIds, parallel, (tokenId, i) => hostCreate(host, text, `${prefix}-${i}`, { tokenId, slot: SLOT }));
+    states = await mapPool(tokenIds, parallel, (tokenId, i) => hostCreate(host, text, `${prefix}-${i}`, { tokenId, slot: SLOT }, type));
     await mapPool(states, parallel, async (s) => {
-      const read = await host.read(PASSWORD_TYPE, s.name, s.id, s.outs);
+      const read = await host.read(type, s.name, s.id, s.outs);
       if (read.id !== s.id) throw new Error(`refresh of ${s.name} lost the password (read returned id "${read.id}").`);
     });
-    await mapPool(states, parallel, (s) => host.delete(PASSWORD_TYPE, s.name, s.id, s.outs));
+    await mapPool(states, parallel, (s) => host.delete(type, s.name, s.id, s.outs));
   });
 }
 

@@ -74,6 +74,16 @@ export function pairedRatios(numerators: readonly number[], denominators: readon
   });
 }
 
+/**
+ * The ratio of two sides timed in ABBA order within one run (A, B, B, A): the sum of A's two timings
+ * over B's. A load that rises or falls steadily during the run weighs on both sides alike, which
+ * back-to-back pairs (A then B) do not give on a shared machine.
+ */
+export function abbaRatio(a1: number, b1: number, b2: number, a2: number): number {
+  for (const v of [a1, b1, b2, a2]) if (!(Number.isFinite(v) && v > 0)) throw new Error(`abbaRatio: timing ${String(v)} is not a positive number.`);
+  return (a1 + a2) / (b1 + b2);
+}
+
 /** Whether a summary's median meets the target; undefined when there is no target or no value. */
 export function passes(summary: Summary | null, target: Target | undefined): boolean | undefined {
   if (!target || !summary) return undefined;
@@ -116,7 +126,8 @@ export function formatTarget(target: Target | undefined, unit: string): string {
 /** The cells of one table row: figure, median, min, max, target, result, meaning. */
 export function rowCells(f: Figure): string[] {
   const result = passes(f.summary, f.target);
-  const target = f.minimum ? `min ${withUnit(f.minimum.value, f.unit)}` : formatTarget(f.target, f.unit);
+  const minimum = f.minimum ? `min ${withUnit(f.minimum.value, f.unit)}` : "";
+  const target = f.minimum && f.target ? `${formatTarget(f.target, f.unit)} (${minimum})` : f.minimum ? minimum : formatTarget(f.target, f.unit);
   const verdict = f.summary === null ? "n/a" : result === undefined ? (f.minimum ? (f.summary.median <= f.minimum.value ? "at min" : "above min") : "info") : result ? "pass" : "FAIL";
   if (f.summary === null) return [f.label, "—", "—", "—", target, verdict, `${f.meaning} (not measured: ${f.reason ?? "no reason given"})`];
   return [f.label, withUnit(f.summary.median, f.unit), withUnit(f.summary.min, f.unit), withUnit(f.summary.max, f.unit), target, verdict, f.meaning];

@@ -246,6 +246,11 @@ export class ProviderHost {
     child.on("exit", () => (this.exited = true));
   }
 
+  /** The host's process id (for diagnostics such as its CPU time). */
+  get pid(): number | undefined {
+    return this.child.pid;
+  }
+
   /** Every line the host's providers sent to the engine's log (`pulumi.log`), in order. */
   get log(): readonly EngineLogLine[] {
     return this.engineLog.lines;

@@ -29,7 +29,7 @@ const known = new Set<string>();
 export function rememberSecret(value: string | undefined): void {
   if (typeof value !== "string") return;
   const v = value.trim();
-  if (v.length < 6) return;
+  if (v.length < 6 || known.has(v)) return; // a provider remembers the same token on every call
   if (known.size > 10_000) known.clear(); // bounded: a long-lived process rotating thousands of passwords
   known.add(v);
   if (/^eyJ/.test(v)) for (const part of v.split(".")) if (part.length >= 8) known.add(part);

@@ -277,8 +277,11 @@ function identityEnvironment(): string {
 // Memo keys hold secrets only as an HMAC under a key that lives in this process alone.
 const keyingSecret = randomBytes(32);
 function keyed(secret: string): string {
-  return createHmac("sha256", keyingSecret).update(secret).digest("base64url");
+  // Every call of a provider process keys the same token: compute its HMAC once (bench: overheadVsProtocolFloor).
+  if (lastKeyed?.secret !== secret) lastKeyed = { secret, key: createHmac("sha256", keyingSecret).update(secret).digest("base64url") };
+  return lastKeyed.key;
 }
+let lastKeyed: { secret: string; key: string } | undefined;
 
 function memoKey(parts: Record<string, unknown>): string {
   return JSON.stringify(parts);

@@ -24,6 +24,17 @@ export interface AccessTokenClaims {
  * treats it as opaque.
  */
 export function decodeJwtClaims(token: string): AccessTokenClaims | undefined {
+  // A provider process resolves its credential on every call with the same token: decode it once.
+  if (lastDecoded?.token === token) return lastDecoded.claims;
+  const claims = decode(token);
+  lastDecoded = { token, claims };
+  return claims;
+}
+
+/** The last token decoded and its claims (frozen, so every caller may share them). */
+let lastDecoded: { token: string; claims: AccessTokenClaims | undefined } | undefined;
+
+function decode(token: string): AccessTokenClaims | undefined {
   const parts = token.split(".");
   if (parts.length !== 3 || parts.some((p) => !/^[A-Za-z0-9_-]+$/.test(p))) return undefined;
   const header = parseJsonObject(parts[0]!);
@@ -40,7 +51,8 @@ export function decodeJwtClaims(token: string): AccessTokenClaims | undefined {
   if (typeof aud === "string") claims.audiences = [aud];
   else if (Array.isArray(aud)) claims.audiences = aud.filter((a): a is string => typeof a === "string");
   if (typeof payload["tid"] === "string") claims.tenantId = payload["tid"];
-  return claims;
+  Object.freeze(claims.audiences);
+  return Object.freeze(claims);
 }
 
 function parseJsonObject(base64url: string): Record<string, unknown> | undefined {

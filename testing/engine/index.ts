@@ -127,6 +127,12 @@ export function useEngineBed(options: EngineBedOptions): () => EngineBed {
 export interface EngineBedOptions {
   resourceGroup: string;
   registryName: string;
+  /**
+   * A project folder whose `node_modules/acr-tokens` is the compiled package (bench/compiledProject.ts):
+   * the stacks' folders go inside it and the dynamic-provider plugin runs with plain `node`, as in a
+   * user's project. Default: folders under `.pulumi-work`, the package's TypeScript source under ts-node.
+   */
+  compiledProjectDir?: string;
 }
 
 /** An operation's result with the steps by `<type>::<name>` and everything the CLI printed. */
@@ -179,7 +185,7 @@ export class EngineBed {
   static async start(options: EngineBedOptions): Promise<EngineBed> {
     const dir = mkdtempSync(path.join(tmpdir(), "acr-tokens-engine-"));
     mkdirSync(WORK_ROOT, { recursive: true });
-    const workDir = mkdtempSync(path.join(WORK_ROOT, "stack-"));
+    const workDir = mkdtempSync(path.join(options.compiledProjectDir ?? WORK_ROOT, "stack-"));
     const emu = await startEmulator({
       seed: {
         resourceGroups: [{ name: options.resourceGroup }],
@@ -220,8 +226,8 @@ export class EngineBed {
       PULUMI_DISABLE_AUTOMATIC_PLUGIN_ACQUISITION: "true",
       PULUMI_SKIP_CONFIRMATIONS: "true",
       // The dynamic-provider plugin runs the serialized shims, which load `acr-tokens/provider` from
-      // the project folder: here the package's TypeScript source, as the tests run it.
-      NODE_OPTIONS: "--require ts-node/register/transpile-only --conditions=acr-tokens-source",
+      // the project folder: the package's TypeScript source, as the tests run it, or the compiled package.
+      NODE_OPTIONS: this.options.compiledProjectDir ? "" : "--require ts-node/register/transpile-only --conditions=acr-tokens-source",
       NODE_EXTRA_CA_CERTS: emu.caCertPath,
       ACR_TOKENS_ARM_ENDPOINT: emu.armEndpoint,
       ACR_TOKENS_ACCESS_TOKEN: this.accessToken,

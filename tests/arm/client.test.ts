@@ -1,6 +1,10 @@
 import * as assert from "node:assert/strict";
 import { createHttpHeaders, createPipelineRequest, type PipelineResponse, type SendRequest } from "@azure/core-rest-pipeline";
-import { backoffMs, retryAfterMs, retrySettings, throttleGuardPolicy, timeoutPolicy } from "../../components/arm/client";
+import * as https from "node:https";
+import * as tls from "node:tls";
+import { ContainerRegistryManagementClient } from "@azure/arm-containerregistry";
+import { backoffMs, retryAfterMs, retrySettings, throttleGuardPolicy, timeoutPolicy, tlsAgentPolicy } from "../../components/arm/client";
+import { emulatorCredential, useEmulator } from "../../testing/emulator";
 
 function response(status: number, headers: Record<string, string> = {}, request = createPipelineRequest({ url: "https://127.0.0.1/x" })): PipelineResponse {
   return { status, headers: createHttpHeaders(headers), request };
@@ -104,5 +108,52 @@ describe("ARM client: retry settings, throttle guard, per-request timeout", () =
       globalThis.setTimeout = realSet;
       globalThis.clearTimeout = realClear;
     }
+  });
+});
+
+/** Extra trust (acr-tokens:caCertFile) reaches ARM requests through one agent whose TLS context is built once. */
+describe("ARM client: the agent for extra trust", () => {
+  const emulator = useEmulator();
+  const pass: SendRequest = async (request) => ({ status: 200, headers: createHttpHeaders(), request });
+
+  it("sets one keep-alive agent per trust settings object, with the trust in a secure context (not `ca`, which Node's pool name would join on every request), and keeps an agent already chosen (a proxy's)", async () => {
+    const trust = { ca: tls.rootCertificates.slice(0, 3) };
+    const first = createPipelineRequest({ url: "https://127.0.0.1/a" });
+    const second = createPipelineRequest({ url: "https://127.0.0.1/b" });
+    await tlsAgentPolicy(trust).sendRequest(first, pass);
+    await tlsAgentPolicy(trust).sendRequest(second, pass);
+    assert.ok(first.agent instanceof https.Agent, "the request must get an https.Agent");
+    assert.equal(second.agent, first.agent, "the same trust settings must share one agent (one connection pool)");
+    const options = (first.agent as https.Agent & { options: Record<string, unknown> }).options;
+    assert.equal(options["keepAlive"], true);
+    assert.equal(options["ca"], undefined, "the trust list must not be in the agent's options");
+    assert.ok(options["secureContext"], "the trust must be in a secure context");
+
+    const proxied = createPipelineRequest({ url: "https://127.0.0.1/c" });
+    const proxyAgent = new https.Agent();
+    proxied.agent = proxyAgent;
+    await tlsAgentPolicy(trust).sendRequest(proxied, pass);
+    assert.equal(proxied.agent, proxyAgent);
+  });
+
+  it("verifies the server against the extra trust: the emulator's CA is accepted, the default roots alone refuse it", async () => {
+    const emu = emulator();
+    const clientWith = (ca: string[]) => {
+      const client = new ContainerRegistryManagementClient(emulatorCredential(emu), emu.subscriptionId, {
+        endpoint: emu.armEndpoint,
+        credentials: { scopes: ["https://management.azure.com/.default"] },
+        retryOptions: { maxRetries: 0 },
+      });
+      client.pipeline.addPolicy(tlsAgentPolicy({ ca }));
+      return client;
+    };
+    const list = async (client: ContainerRegistryManagementClient) => {
+      for await (const _ of client.registries.list()) void _;
+    };
+    await list(clientWith([...tls.rootCertificates, emu.caCertPem]));
+    await assert.rejects(list(clientWith([...tls.rootCertificates])), (err: Error & { code?: string }) => {
+      assert.match(`${err.code ?? ""} ${err.message}`, /self[- ]signed|unable to verify|UNABLE_TO_VERIFY|SELF_SIGNED|certificate/i);
+      return true;
+    });
   });
 });

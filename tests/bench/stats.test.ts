@@ -1,5 +1,5 @@
 import * as assert from "node:assert/strict";
-import { formatMarkdown, formatNumber, formatTable, pairedRatios, passes, percentile, rowCells, summarize, toJson, type Figure } from "../../bench/stats";
+import { abbaRatio, formatMarkdown, formatNumber, formatTable, pairedRatios, passes, percentile, rowCells, summarize, toJson, type Figure } from "../../bench/stats";
 
 const figure = (over: Partial<Figure> = {}): Figure => ({
   key: "speedupVsAzCli",
@@ -71,6 +71,12 @@ describe("bench statistics", () => {
     assert.equal(rowCells({ ...calls, summary: summarize([2]) })[5], "at min");
   });
 
+  it("an ARM call row with a target as well shows both and is judged by the target", () => {
+    const calls = figure({ key: "armCallsPerDelete", unit: "calls", target: { op: "<=", value: 4 }, minimum: { key: "minimumArmCallsPerDelete", value: 2 } });
+    assert.deepEqual(rowCells({ ...calls, summary: summarize([4]) }).slice(4, 6), ["≤ 4 calls (min 2 calls)", "pass"]);
+    assert.equal(rowCells({ ...calls, summary: summarize([5]) })[5], "FAIL");
+  });
+
   it("a figure that could not be measured shows n/a and its reason", () => {
     const row = rowCells(figure({ summary: null, reason: "az is not on PATH" }));
     assert.deepEqual(row.slice(1, 6), ["—", "—", "—", "≥ 50×", "n/a"]);
@@ -107,5 +113,12 @@ describe("bench statistics", () => {
     assert.equal(json["minimumArmCallsPerRead"], 1);
     assert.equal(json["azCli100Seconds"], null);
     assert.deepEqual(json["azCli100SecondsRuns"], { reason: "no az", unit: "×" });
+  });
+  it("takes an ABBA ratio as A's sum over B's, so a steady drift of load cancels, and refuses non-positive timings", () => {
+    assert.equal(abbaRatio(1.1, 1, 1, 1.1), 1.1);
+    // Load rising linearly through the run (each timing 0.25 s longer than the one before): still 1.
+    assert.equal(abbaRatio(1, 1.25, 1.5, 1.75), 1);
+    assert.throws(() => abbaRatio(1, 0, 1, 1), /timing 0 is not a positive number/);
+    assert.throws(() => abbaRatio(1, 1, Number.NaN, 1), /timing NaN/);
   });
 });
