@@ -4,6 +4,14 @@
  * of the package are loaded.
  */
 
+/**
+ * The options of an error's constructor: the `cause`. Spelled out instead of the ES2022 lib's
+ * `ErrorOptions`, which a consumer compiling with an older `lib` does not have (these classes are public).
+ */
+export interface ErrorCause {
+  cause?: unknown;
+}
+
 /** `name` of {@link CredentialSettingsError}. */
 export const CredentialSettingsErrorName = "CredentialSettingsError";
 
@@ -12,7 +20,7 @@ export const CredentialSettingsErrorName = "CredentialSettingsError";
  * unknown cloud, a malformed URL or duration, an unreadable file, a clock file without a time.
  */
 export class CredentialSettingsError extends Error {
-  constructor(message: string, options?: ErrorOptions) {
+  constructor(message: string, options?: ErrorCause) {
     super(message, options);
     this.name = CredentialSettingsErrorName;
   }

@@ -4,6 +4,7 @@
  * Messages say what is wrong, then the exact fix; they name where a secret came from and never contain it.
  */
 
+import type { ErrorCause } from "../common/errors";
 export { CredentialSettingsError, CredentialSettingsErrorName } from "../common/errors";
 
 /** `name` of {@link AccessTokenError}. */
@@ -32,7 +33,7 @@ export class AccessTokenError extends Error {
     problem: AccessTokenProblem,
     tokenSource: string,
     message: string,
-    options?: ErrorOptions & { statusCode?: number; armErrorCode?: string },
+    options?: ErrorCause & { statusCode?: number; armErrorCode?: string },
   ) {
     super(message, options);
     this.name = AccessTokenErrorName;
@@ -48,7 +49,7 @@ export const NoCredentialErrorName = "NoCredentialError";
 
 /** No bring-your-own token is set and no @azure/identity credential is available in this environment. */
 export class NoCredentialError extends Error {
-  constructor(message: string, options?: ErrorOptions) {
+  constructor(message: string, options?: ErrorCause) {
     super(message, options);
     this.name = NoCredentialErrorName;
   }
@@ -69,7 +70,7 @@ export class CredentialAuthenticationError extends Error {
   /** ARM's `error.code`, when ARM rejected the token. */
   readonly armErrorCode?: string;
 
-  constructor(credentialSource: string, message: string, options?: ErrorOptions & { statusCode?: number; armErrorCode?: string }) {
+  constructor(credentialSource: string, message: string, options?: ErrorCause & { statusCode?: number; armErrorCode?: string }) {
     super(message, options);
     this.name = CredentialAuthenticationErrorName;
     this.credentialSource = credentialSource;
