@@ -35,7 +35,7 @@ describeEngine("the plain azure-native token hazard, next to RegistryToken", fun
     assert.deepEqual(bed().emu.checkPassword(bed().tokenId("plain-token"), password), { ok: false, reason: "no-matching-password" });
   });
 
-  it("RegistryToken: refresh, then preview --expect-no-changes and up: nothing planned, the password survives", async () => {
+  it("RegistryToken: refresh, then preview --expect-no-changes (with and without --refresh) and up: nothing planned, the password survives", async () => {
     const stack = await bed().stack({ project: "acr-tokens-quickstart", program: "examples/quickstart/index.ts", config: CONFIG });
     await stack.up();
     const password = (await stack.outputs())["password"]?.value as string;
@@ -47,6 +47,7 @@ describeEngine("the plain azure-native token hazard, next to RegistryToken", fun
       ["password1"],
     );
     await stack.preview({ expectNoChanges: true });
+    await stack.preview({ refresh: true, expectNoChanges: true });
     const again = await stack.up();
     assert.equal(again.steps["azure-native:containerregistry:Token::app-pull"], "same");
     assert.deepEqual(await passwordNames("app-pull"), ["password1"]);

@@ -38,15 +38,22 @@ describeEngine("quickstart", function () {
       name: p.name,
       creationTime: p.creationTime?.toISOString(),
     }));
+  /** ARM calls other than GET made since `mark` (index into the emulator's request log), by operation. */
+  const writesSince = (mark: number) => bed().emu.requests.slice(mark).filter((r) => r.kind === "arm" && r.method !== "GET").map((r) => r.operation);
   /** Fails naming only WHAT leaked (never the value) when `text` holds the password or the access token. */
   const assertNoSecretIn = (where: string, text: string, password: string): void => {
     assert.ok(!text.includes(password), `the password appears in plain text in ${where}`);
     assert.ok(!text.includes(bed().accessToken), `the ARM access token appears in plain text in ${where}`);
   };
 
-  it("up creates the scope map, token and a password that logs in; the checkpoint and output hold no password or access token; preview --expect-no-changes passes", async () => {
+  it("preview of the new stack plans every create and writes nothing; up creates the scope map, token and a password that logs in; the checkpoint and output hold no password or access token; preview --expect-no-changes passes", async () => {
     const before = await bed().snapshot();
     const stack = await bed().stack({ project: PROJECT, program: QUICKSTART, config: CONFIG });
+    const planMark = bed().emu.requests.length;
+    const plan = await stack.preview();
+    for (const key of [SCOPE_MAP, TOKEN, SETTINGS, PASSWORD]) assert.equal(plan.steps[key], "create", `preview of the new stack: ${key}`);
+    assert.deepEqual(writesSince(planMark), [], "a preview must write nothing");
+    assert.equal(await stack.resourceCount(), 0);
     const up = await stack.up();
     for (const key of [SCOPE_MAP, TOKEN, SETTINGS, PASSWORD]) assert.equal(up.steps[key], "create", key);
     assert.equal(up.result.summary.result, "succeeded");
@@ -101,8 +108,6 @@ describeEngine("quickstart", function () {
     assertNoSecretIn("the CLI output of the repair", repaired.output, now);
   });
 
-  /** ARM calls other than GET made since `mark` (index into the emulator's request log), by operation. */
-  const writesSince = (mark: number) => bed().emu.requests.slice(mark).filter((r) => r.kind === "arm" && r.method !== "GET").map((r) => r.operation);
   const driftOf = async (stack: EngineStack) =>
     (await stack.resources()).find((r) => r.type === "pulumi-nodejs:dynamic/acr-tokens:TokenPassword")?.outputs?.["drift"];
 
