@@ -9,7 +9,8 @@ const CONFIG = { registryName: REGISTRY, resourceGroupName: RG };
  * ../shared/acr/README.md §11 on the real engine: a token made with a PLAIN azure-native Token loses
  * its generated password on refresh + up (the refresh copies the password into the Token's stored
  * inputs, the program does not have it, so the engine plans an update whose PUT carries no
- * credentials); the same steps with RegistryToken keep it.
+ * credentials), and a status change without any refresh wipes it too (the same PUT); the same steps
+ * with RegistryToken keep it.
  */
 describeEngine("the plain azure-native token hazard, next to RegistryToken", function () {
   // Every operation is a CLI process plus its plugins (Node with ts-node): several seconds on 2 cores.
@@ -34,7 +35,7 @@ describeEngine("the plain azure-native token hazard, next to RegistryToken", fun
     assert.deepEqual(bed().emu.checkPassword(bed().tokenId("plain-token"), password), { ok: false, reason: "no-matching-password" });
   });
 
-  it("RegistryToken: refresh, then preview --expect-no-changes and up: nothing planned, the password survives", async () => {
+  it("RegistryToken: refresh, then preview --expect-no-changes (with and without --refresh) and up: nothing planned, the password survives", async () => {
     const stack = await bed().stack({ project: "acr-tokens-quickstart", program: "examples/quickstart/index.ts", config: CONFIG });
     await stack.up();
     const password = (await stack.outputs())["password"]?.value as string;
@@ -46,10 +47,26 @@ describeEngine("the plain azure-native token hazard, next to RegistryToken", fun
       ["password1"],
     );
     await stack.preview({ expectNoChanges: true });
+    await stack.preview({ refresh: true, expectNoChanges: true });
     const again = await stack.up();
     assert.equal(again.steps["azure-native:containerregistry:Token::app-pull"], "same");
     assert.deepEqual(await passwordNames("app-pull"), ["password1"]);
     assert.equal((await stack.outputs())["password"]?.value, password, "the stack's password changed although nothing asked for it");
     assert.deepEqual(bed().emu.checkPassword(bed().tokenId("app-pull"), password), { ok: true, slot: "password1" });
+  });
+
+  it("plain azure-native Token: a status change without any refresh is a PUT without credentials, which wipes the password", async () => {
+    const stack = await bed().stack({ project: "acr-tokens-engine-plain", program: "tests/e2e/programs/plainToken.ts", config: CONFIG });
+    await stack.up();
+    const password = (await stack.outputs())["password"]?.value as string;
+    assert.deepEqual(await passwordNames("plain-token"), ["password1"]);
+
+    await stack.setConfig({ status: "disabled" });
+    const disabled = await stack.up();
+    assert.equal(disabled.steps["azure-native:containerregistry:Token::plain"], "update");
+    assert.deepEqual(await passwordNames("plain-token"), [], "the PUT from the program's inputs must wipe the generated password");
+    await stack.setConfig({ status: "enabled" });
+    await stack.up();
+    assert.deepEqual(bed().emu.checkPassword(bed().tokenId("plain-token"), password), { ok: false, reason: "no-matching-password" });
   });
 });
