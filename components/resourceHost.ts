@@ -1,5 +1,4 @@
 import type * as pulumi from "@pulumi/pulumi";
-import * as plugin from "./plugin";
 import { TokenPassword, type TokenPasswordSpec } from "./tokenPassword";
 import { claimSlotWhenKnown, ownerLabel } from "./slotOwners";
 import { TokenSettings, type TokenSettingsArgs } from "./tokenSettings";
@@ -17,17 +16,29 @@ import type { PasswordSlot, TokenStatus } from "./arm/types";
  *   plugin's custom resources `acr-tokens:index:TokenPassword` / `TokenSettings`, served by the same
  *   plugin process with the same provider code.
  *
- * The plugin's entry point selects `plugin` once at start-up; nothing else changes it. Both kinds of
- * child expose the same outputs, so the components read them alike.
+ * The plugin's entry point selects `plugin` once at start-up, handing over its resource classes
+ * (components/plugin/), so that this module, and the components, never import the plugin's folder;
+ * nothing else changes it. Both kinds of child expose the same outputs, so the components read them alike.
  */
 export type ResourceHost = "dynamic" | "plugin";
 
+/** The plugin's own custom resource classes (components/plugin/), given by the plugin's entry point. */
+export interface PluginChildren {
+  TokenSettings: new (name: string, args: TokenSettingsArgs, opts?: pulumi.CustomResourceOptions) => TokenSettingsChild;
+  TokenPassword: new (name: string, args: TokenPasswordSpec & { tokenId: pulumi.Input<string> }, opts?: pulumi.CustomResourceOptions) => TokenPasswordChild;
+}
+
 let host: ResourceHost = "dynamic";
+let pluginChildren: PluginChildren | undefined;
 
 /** Selects the host of the components' custom children for this process (see {@link ResourceHost}). */
-export function setResourceHost(value: ResourceHost): void {
+export function setResourceHost(value: "dynamic"): void;
+export function setResourceHost(value: "plugin", children: PluginChildren): void;
+export function setResourceHost(value: ResourceHost, children?: PluginChildren): void {
   if (value !== "dynamic" && value !== "plugin") throw new Error(`setResourceHost: "${String(value)}" is not "dynamic" or "plugin".`);
+  if (value === "plugin" && !children) throw new Error('setResourceHost: "plugin" needs the plugin\'s resource classes.');
   host = value;
+  pluginChildren = value === "plugin" ? children : undefined;
 }
 
 /** The host selected for this process. */
@@ -53,7 +64,7 @@ export interface TokenPasswordChild extends pulumi.CustomResource {
 
 /** A TokenSettings child for the selected host. */
 export function newTokenSettings(name: string, args: TokenSettingsArgs, opts: pulumi.CustomResourceOptions): TokenSettingsChild {
-  return host === "plugin" ? new plugin.TokenSettings(name, args, opts) : new TokenSettings(name, args, opts);
+  return pluginChildren ? new pluginChildren.TokenSettings(name, args, opts) : new TokenSettings(name, args, opts);
 }
 
 /** A TokenPassword child for the selected host, on the token `tokenId`. */
@@ -63,8 +74,8 @@ export function newTokenPassword(
   spec: TokenPasswordSpec,
   opts: pulumi.CustomResourceOptions,
 ): TokenPasswordChild {
-  if (host !== "plugin") return new TokenPassword(name, { token: tokenId, ...spec }, opts);
+  if (!pluginChildren) return new TokenPassword(name, { token: tokenId, ...spec }, opts);
   // The dynamic TokenPassword claims its slot itself; the plugin's child is claimed here (one owner per slot).
   claimSlotWhenKnown(tokenId, spec.slot, ownerLabel(name, opts.parent));
-  return new plugin.TokenPassword(name, { tokenId, ...spec }, opts);
+  return new pluginChildren.TokenPassword(name, { tokenId, ...spec }, opts);
 }

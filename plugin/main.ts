@@ -5,11 +5,12 @@
  * children (components/resourceHost.ts).
  */
 import * as provider from "@pulumi/pulumi/provider";
+import { TokenPassword, TokenSettings } from "../components/plugin";
 import { setResourceHost } from "../components/resourceHost";
 import { interceptConfigure } from "./configure";
 import { AcrTokensProvider } from "./provider";
 
-setResourceHost("plugin");
+setResourceHost("plugin", { TokenPassword, TokenSettings });
 interceptConfigure();
 provider.main(new AcrTokensProvider(), process.argv.slice(2)).catch((err: unknown) => {
   console.error(err instanceof Error ? err.message : String(err));

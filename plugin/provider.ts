@@ -14,7 +14,7 @@ import { checkTokenSettingsInputs } from "../components/validation/tokenSettings
 import { RegistryToken } from "../components/registryToken";
 import { ScopeMap } from "../components/scopeMap";
 import { rememberSecret } from "../components/common/redact";
-import { redactedProvider } from "../components/provider/boundary";
+import { redactedProvider } from "../components/common/providerBoundary";
 import { pluginContext } from "./context";
 import { revealSecrets, secret } from "./wire";
 
@@ -40,7 +40,7 @@ interface CustomResourceAdapter {
  * TokenPassword: the provider core (components/provider/tokenPassword) with this plugin's settings, the
  * password marked secret on the way out. Read with the id alone is `pulumi import`.
  */
-// Through the redaction boundary, as the dynamic provider's methods are (components/provider/boundary.ts).
+// Through the redaction boundary, as the dynamic provider's methods are (components/common/providerBoundary.ts).
 const tokenPassword: CustomResourceAdapter = redactedProvider<CustomResourceAdapter>({
   async check(olds, news) {
     return checkResult(TOKEN_PASSWORD, checkTokenPasswordInputs(olds, news, pluginContext(TOKEN_PASSWORD).now()));

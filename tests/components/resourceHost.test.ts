@@ -1,5 +1,6 @@
 import * as assert from "node:assert/strict";
 import { RegistryToken, RotatingTokenPassword } from "acr-tokens";
+import { TokenPassword as PluginTokenPassword, TokenSettings as PluginTokenSettings } from "../../components/plugin";
 import { resourceHost, setResourceHost } from "../../components/resourceHost";
 import { recorder, useMocks, valueOf } from "../../testing/mocks";
 
@@ -27,7 +28,7 @@ describe("resource host of the components' custom children (components/resourceH
   });
 
   it("under the plugin they are the plugin's own custom resources, of other types, with no alias to the dynamic ones", async () => {
-    setResourceHost("plugin");
+    setResourceHost("plugin", { TokenPassword: PluginTokenPassword, TokenSettings: PluginTokenSettings });
     const token = new RegistryToken("ci-pull", { registryName: "contoso", resourceGroupName: "rg", scopeMap: "_repositories_pull" });
     const rotating = new RotatingTokenPassword("ci-rot", { token: TOKEN_ID, rotationPeriodDays: 30 });
     await settle(token, rotating);
@@ -47,5 +48,7 @@ describe("resource host of the components' custom children (components/resourceH
 
   it("refuses an unknown host", () => {
     assert.throws(() => setResourceHost("other" as never), /"other" is not "dynamic" or "plugin"/);
+    assert.throws(() => (setResourceHost as (v: string) => void)("plugin"), /"plugin" needs the plugin's resource classes/);
+    assert.equal(resourceHost(), "dynamic");
   });
 });

@@ -5,7 +5,7 @@ import { diffTokenPassword } from "../tokenPassword/diff";
 import { TOKEN_PASSWORD, type TokenPasswordInputs, type TokenPasswordOutputs } from "../tokenPassword/types";
 import { configureProviders, type ConfigureRequest } from "./config";
 import { rememberSecret } from "../../common/redact";
-import { redactedProvider } from "../boundary";
+import { redactedProvider } from "../../common/providerBoundary";
 import { checkResult } from "./check";
 import { dynamicContext } from "./context";
 import { secret } from "./wire";

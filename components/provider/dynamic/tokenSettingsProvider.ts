@@ -4,7 +4,7 @@ import { createSettings, readSettings, updateSettings } from "../tokenSettings/c
 import { diffTokenSettings } from "../tokenSettings/diff";
 import { TOKEN_SETTINGS, type TokenSettingsState } from "../tokenSettings/types";
 import { configureProviders, type ConfigureRequest } from "./config";
-import { redactedProvider } from "../boundary";
+import { redactedProvider } from "../../common/providerBoundary";
 import { checkResult } from "./check";
 import { dynamicContext } from "./context";
 

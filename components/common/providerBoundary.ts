@@ -1,5 +1,5 @@
 import type * as pulumi from "@pulumi/pulumi";
-import { redactError, rememberEnvSecrets, scrub } from "../common/redact";
+import { redactError, rememberEnvSecrets, scrub } from "./redact";
 
 /**
  * The provider boundary of the redaction rule (dynamic host and plugin): whatever path built an error or a check failure,
