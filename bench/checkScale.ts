@@ -2,7 +2,7 @@ import { spawn } from "node:child_process";
 import { mkdirSync, writeFileSync } from "node:fs";
 import { Agent, request } from "node:https";
 import * as path from "node:path";
-import { THROUGHPUT_REGISTRY, THROUGHPUT_RG } from "./emulatorChild";
+import { startEmulatorChild, THROUGHPUT_REGISTRY, THROUGHPUT_RG } from "./emulatorChild";
 import { BUILD_DIR } from "./imports";
 import { mapPool, progress } from "./lifecycle";
 
@@ -13,13 +13,6 @@ import { mapPool, progress } from "./lifecycle";
  * The emulator is filled with raw token PUTs first (not timed). Measured per run: the check's wall
  * time from spawn to exit and its peak RSS (`process.resourceUsage().maxRSS` at exit).
  */
-
-interface ChildInfo {
-  armEndpoint: string;
-  caCertPem: string;
-  subscriptionId: string;
-  accessToken: string;
-}
 
 export interface CheckScaleRun {
   seconds: number;
@@ -34,22 +27,9 @@ require(process.env.ACR_TOKENS_BENCH_CLI).run();
 
 export async function measureCheckAtScale(options: { tokens: number; runs: number }): Promise<CheckScaleRun[]> {
   const root = path.resolve(__dirname, "..");
-  const child = spawn(process.execPath, ["-r", "ts-node/register", "--conditions=acr-tokens-source", path.join(__dirname, "emulatorChild.ts")], {
-    cwd: root,
-    env: { PATH: process.env["PATH"], HOME: process.env["HOME"], TS_NODE_TRANSPILE_ONLY: "true" },
-    stdio: ["pipe", "pipe", "inherit"],
-  });
+  const { info, stop } = await startEmulatorChild();
   const agent = new Agent({ keepAlive: true, maxSockets: 16 });
   try {
-    const info = await new Promise<ChildInfo>((resolve, reject) => {
-      let text = "";
-      child.stdout!.on("data", (c: Buffer) => {
-        text += c.toString("utf8");
-        const nl = text.indexOf("\n");
-        if (nl >= 0) resolve(JSON.parse(text.slice(0, nl)) as ChildInfo);
-      });
-      child.once("exit", (code) => reject(new Error(`the emulator child exited with ${String(code)} before it was ready`)));
-    });
     const registryId = `/subscriptions/${info.subscriptionId}/resourceGroups/${THROUGHPUT_RG}/providers/Microsoft.ContainerRegistry/registries/${THROUGHPUT_REGISTRY}`;
     const body = JSON.stringify({ properties: { scopeMapId: `${registryId}/scopeMaps/_repositories_pull`, status: "enabled" } });
     const put = (name: string) =>
@@ -115,7 +95,6 @@ export async function measureCheckAtScale(options: { tokens: number; runs: numbe
     return runs;
   } finally {
     agent.destroy();
-    child.stdin!.end();
-    await new Promise((resolve) => (child.exitCode !== null ? resolve(undefined) : child.once("exit", resolve)));
+    await stop();
   }
 }

@@ -1,3 +1,5 @@
+import { spawn, type ChildProcess } from "node:child_process";
+import * as path from "node:path";
 import { startEmulator } from "acr-tokens-emulator";
 
 /**
@@ -11,6 +13,42 @@ import { startEmulator } from "acr-tokens-emulator";
  */
 export const THROUGHPUT_RG = "rg-throughput";
 export const THROUGHPUT_REGISTRY = "throughputregistry";
+
+/** What the child prints once it serves. */
+export interface EmulatorChildInfo {
+  armEndpoint: string;
+  caCertPem: string;
+  subscriptionId: string;
+  accessToken: string;
+}
+
+/** The parent's side: starts this file as a child process and waits for its JSON line. */
+export async function startEmulatorChild(): Promise<{ child: ChildProcess; info: EmulatorChildInfo; stop(): Promise<void> }> {
+  const child = spawn(process.execPath, ["-r", "ts-node/register", "--conditions=acr-tokens-source", path.join(__dirname, "emulatorChild.ts")], {
+    cwd: path.resolve(__dirname, ".."),
+    env: { PATH: process.env["PATH"], HOME: process.env["HOME"], TS_NODE_TRANSPILE_ONLY: "true" },
+    stdio: ["pipe", "pipe", "inherit"],
+  });
+  const stop = async (): Promise<void> => {
+    child.stdin!.end();
+    if (child.exitCode === null) await new Promise<void>((resolve) => child.once("exit", () => resolve()));
+  };
+  try {
+    const info = await new Promise<EmulatorChildInfo>((resolve, reject) => {
+      let text = "";
+      child.stdout!.on("data", (c: Buffer) => {
+        text += c.toString("utf8");
+        const nl = text.indexOf("\n");
+        if (nl >= 0) resolve(JSON.parse(text.slice(0, nl)) as EmulatorChildInfo);
+      });
+      child.once("exit", (code) => reject(new Error(`the emulator child exited with ${String(code)} before it was ready`)));
+    });
+    return { child, info, stop };
+  } catch (e) {
+    await stop();
+    throw e;
+  }
+}
 
 async function main(): Promise<void> {
   const emu = await startEmulator({

@@ -1,7 +1,5 @@
-import { spawn } from "node:child_process";
-import * as path from "node:path";
 import { ContainerRegistryManagementClient } from "@azure/arm-containerregistry";
-import { THROUGHPUT_REGISTRY, THROUGHPUT_RG } from "./emulatorChild";
+import { startEmulatorChild, THROUGHPUT_REGISTRY, THROUGHPUT_RG } from "./emulatorChild";
 import { mapPool, progress } from "./lifecycle";
 import { percentile } from "./stats";
 
@@ -13,13 +11,6 @@ export interface ThroughputRun {
   seconds: number;
 }
 
-interface ChildInfo {
-  armEndpoint: string;
-  caCertPem: string;
-  subscriptionId: string;
-  accessToken: string;
-}
-
 /**
  * Emulator throughput: `clients` independent `ContainerRegistryManagementClient`s (each its own
  * pipeline and connections) call `tokens.get` in a loop against an emulator in a child process on
@@ -27,21 +18,8 @@ interface ChildInfo {
  * first. Latency is measured per call by the client (SDK pipeline included).
  */
 export async function measureThroughput(options: { runs: number; clients: number; maxRequests: number; maxSeconds: number }): Promise<ThroughputRun[]> {
-  const child = spawn(process.execPath, ["-r", "ts-node/register", "--conditions=acr-tokens-source", path.join(__dirname, "emulatorChild.ts")], {
-    cwd: path.resolve(__dirname, ".."),
-    env: { PATH: process.env["PATH"], HOME: process.env["HOME"], TS_NODE_TRANSPILE_ONLY: "true" },
-    stdio: ["pipe", "pipe", "inherit"],
-  });
+  const { info, stop } = await startEmulatorChild();
   try {
-    const info = await new Promise<ChildInfo>((resolve, reject) => {
-      let text = "";
-      child.stdout!.on("data", (c: Buffer) => {
-        text += c.toString("utf8");
-        const nl = text.indexOf("\n");
-        if (nl >= 0) resolve(JSON.parse(text.slice(0, nl)) as ChildInfo);
-      });
-      child.once("exit", (code) => reject(new Error(`the emulator child exited with ${String(code)} before it was ready`)));
-    });
     const credential = { getToken: async () => ({ token: info.accessToken, expiresOnTimestamp: Date.now() + 3_600_000 }) };
     const clients = Array.from(
       { length: options.clients },
@@ -82,7 +60,6 @@ export async function measureThroughput(options: { runs: number; clients: number
     }
     return runs;
   } finally {
-    child.stdin!.end();
-    if (child.exitCode === null) await new Promise<void>((resolve) => child.once("exit", () => resolve()));
+    await stop();
   }
 }
