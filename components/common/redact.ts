@@ -20,6 +20,10 @@
 
 /** Secrets this process was handed (access tokens, client secrets, generated passwords): scrubbed wherever they appear. */
 const known = new Set<string>();
+/** The value {@link rememberSecret} was last handed (already in {@link known}, or too short to keep). */
+let lastRemembered: string | undefined;
+/** The value of each {@link SECRET_ENV_NAMES} variable last remembered: a variable that did not change is skipped. */
+const lastEnvValues = new Map<string, string>();
 
 /**
  * Remembers a secret value so {@link scrub} removes it from any message of this process, whatever its
@@ -28,9 +32,18 @@ const known = new Set<string>();
  */
 export function rememberSecret(value: string | undefined): void {
   if (typeof value !== "string") return;
+  // A provider hands the same token on every call: one string comparison instead of a trim and a
+  // hash of a 1–2 kB string (bench/README.md, "Where our provider spends beyond the floor").
+  if (value === lastRemembered) return;
+  lastRemembered = value;
   const v = value.trim();
   if (v.length < 6 || known.has(v)) return; // a provider remembers the same token on every call
-  if (known.size > 10_000) known.clear(); // bounded: a long-lived process rotating thousands of passwords
+  if (known.size > 10_000) {
+    // Bounded: a long-lived process rotating thousands of passwords. The environment's secrets are
+    // remembered again on the next resolution.
+    known.clear();
+    lastEnvValues.clear();
+  }
   known.add(v);
   if (/^eyJ/.test(v)) for (const part of v.split(".")) if (part.length >= 8) known.add(part);
 }
@@ -48,7 +61,12 @@ export const SECRET_ENV_NAMES = [
 
 /** Remembers the values of {@link SECRET_ENV_NAMES} found in `env`. */
 export function rememberEnvSecrets(env: NodeJS.ProcessEnv): void {
-  for (const name of SECRET_ENV_NAMES) rememberSecret(env[name]);
+  for (const name of SECRET_ENV_NAMES) {
+    const value = env[name];
+    if (value === undefined || value === lastEnvValues.get(name)) continue;
+    lastEnvValues.set(name, value);
+    rememberSecret(value);
+  }
 }
 
 /** "a 40-character", "an 8-character", "an 11-character": the article for a length. */

@@ -45,11 +45,12 @@ export const DEFAULT_ACCESS_TOKEN_MIN_VALIDITY_MS = 300_000;
  */
 export async function resolveCredential(source: CredentialSettingsSource = {}): Promise<ResolvedCredential> {
   // Node's own network debug output would print the bearer token: nothing is resolved or sent under it.
+  const ownEnv = source.env !== undefined && source.env !== process.env ? source.env : undefined;
   refuseNetworkDebug(process.env);
-  if (source.env) refuseNetworkDebug(source.env);
+  if (ownEnv) refuseNetworkDebug(ownEnv);
   // Secrets in the environment are scrubbed from every message of this process (components/common/redact.ts).
   rememberEnvSecrets(process.env);
-  if (source.env) rememberEnvSecrets(source.env);
+  if (ownEnv) rememberEnvSecrets(ownEnv);
   const settings = settingsReader(source);
   const now = (): Date => currentTime(source);
   const cloud = resolveCloud(settings);

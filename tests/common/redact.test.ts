@@ -1,6 +1,6 @@
 import * as assert from "node:assert/strict";
 import { secretSamples } from "./secretSamples";
-import { describe as describeValue, describeBody, looksSecret, redactError, refuseNetworkDebug, rememberSecret, scrub, show } from "../../components/common/redact";
+import { describe as describeValue, describeBody, looksSecret, redactError, refuseNetworkDebug, rememberEnvSecrets, rememberSecret, scrub, show } from "../../components/common/redact";
 
 describe("redaction: the one rule every message goes through", () => {
   it("scrubs every generated secret out of free text, wherever it sits in the sentence", () => {
@@ -45,6 +45,27 @@ describe("redaction: the one rule every message goes through", () => {
     rememberSecret("shortpw1");
     assert.equal(scrub("it said shortpw1."), "it said [an 8-character secret removed].");
     assert.ok(!show("shortpw1").includes("shortpw1"));
+  });
+
+  it("remembers an environment secret that changed, and again after the bounded set was emptied", () => {
+    // The fast paths (a value seen last time is skipped) must never skip a value that is not in the set.
+    const env: NodeJS.ProcessEnv = { AZURE_CLIENT_SECRET: "first~secret~value~0001" };
+    rememberEnvSecrets(env);
+    rememberEnvSecrets(env);
+    assert.equal(scrub("x first~secret~value~0001 y"), "x [a 23-character secret removed] y");
+    env.AZURE_CLIENT_SECRET = "second~secret~value~002";
+    rememberEnvSecrets(env);
+    assert.equal(scrub("x second~secret~value~002 y"), "x [a 23-character secret removed] y");
+    // More than the bound (10,000) of generated passwords empties the set; the same environment is remembered again.
+    for (let i = 0; i <= 10_001; i++) rememberSecret(`generated-password-${i}`);
+    rememberEnvSecrets(env);
+    assert.equal(scrub("x second~secret~value~002 y"), "x [a 23-character secret removed] y");
+    // The same token handed twice in a row after the clear is still in the set.
+    rememberSecret("token-handed-every-call-01");
+    for (let i = 0; i <= 10_001; i++) rememberSecret(`generated-password-b-${i}`);
+    rememberSecret("token-handed-every-call-01");
+    rememberSecret("token-handed-every-call-01");
+    assert.equal(scrub("x token-handed-every-call-01 y"), "x [a 26-character secret removed] y");
   });
 
   it("describes values by shape, never by content; quotes only allow-listed shapes", () => {
