@@ -98,9 +98,16 @@ export async function engineUpDestroy(bed: EngineBed, tokenIds: readonly string[
 /**
  * `pulumi preview` of a new stack declaring `count` tokens, each with its own scope map (one
  * repository, two actions): with this package's `RegistryToken` (inline `repositories`), or the same
- * ScopeMap + Token pairs written with azure-native directly. Returns the command's seconds.
+ * ScopeMap + Token pairs written with azure-native directly. Returns the command's seconds. With
+ * `skipCheckpoints`, the CLI runs with `PULUMI_SKIP_CHECKPOINTS=true`.
  */
-export async function enginePreview(bed: EngineBed, count: number, kind: "ours" | "azureNative", run: number): Promise<number> {
+export async function enginePreview(
+  bed: EngineBed,
+  count: number,
+  kind: "ours" | "azureNative",
+  run: number,
+  options: { skipCheckpoints?: boolean } = {},
+): Promise<number> {
   const registry = { registryName: ENGINE_REGISTRY, resourceGroupName: ENGINE_RG };
   const program =
     kind === "ours"
@@ -119,7 +126,14 @@ export async function enginePreview(bed: EngineBed, count: number, kind: "ours" 
           }
           return {};
         };
-  const stack = await bed.stack({ project: `bench-preview-${kind === "ours" ? "ours" : "azure-native"}`, stackName: `preview-${kind}-${run}`, program });
+  const stack = await bed.stack({
+    project: `bench-preview-${kind === "ours" ? "ours" : "azure-native"}`,
+    stackName: `preview-${kind}-${options.skipCheckpoints ? "skip-" : ""}${run}`,
+    program,
+  });
+  // The engine's snapshot manager then saves once at the end instead of after every step
+  // (bench/README.md, "Why a large preview grows quadratically"); a preview persists nothing either way.
+  if (options.skipCheckpoints) stack.stack.workspace.envVars["PULUMI_SKIP_CHECKPOINTS"] = "true";
   const timings = commandTimer(stack.stack);
   const preview = await stack.preview();
   const creates = preview.result.changeSummary["create"] ?? 0;
