@@ -2,7 +2,7 @@ import { readFileSync } from "node:fs";
 import * as path from "node:path";
 import type * as pulumi from "@pulumi/pulumi";
 import type * as provider from "@pulumi/pulumi/provider";
-import { checkResult } from "../components/provider/dynamic/check";
+import { checkResult } from "../components/validation/errors";
 import { createPassword, deletePassword, importPassword, readPassword, updatePassword } from "../components/provider/tokenPassword/crud";
 import { diffTokenPassword } from "../components/provider/tokenPassword/diff";
 import { TOKEN_PASSWORD, type TokenPasswordInputs, type TokenPasswordOutputs } from "../components/provider/tokenPassword/types";

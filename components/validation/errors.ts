@@ -1,5 +1,5 @@
 import * as pulumi from "@pulumi/pulumi";
-import type { ValidationProblem } from "../common/problems";
+import type { Checked, ValidationProblem } from "../common/problems";
 
 /** `name` of {@link InvalidArgumentsError}; compare names rather than classes so checks survive duplicate package copies. */
 export const InvalidArgumentsErrorName = "InvalidArgumentsError";
@@ -50,4 +50,19 @@ export function providerReason(resourceType: string, problem: ValidationProblem)
  */
 export function throwIfInvalidInputs(resourceType: string, problems: readonly ValidationProblem[]): void {
   if (problems.length > 0) throw new Error(problems.map((p) => providerReason(resourceType, p)).join(" "));
+}
+
+/**
+ * The one place a rule's result becomes a provider's `check` answer (the dynamic providers and the
+ * provider plugin alike): the normalised inputs, and each problem as a `{ property, reason }`
+ * failure, which the engine prints against the property.
+ */
+export function checkResult(
+  resourceType: string,
+  checked: Checked<Record<string, unknown>> & { plan: Record<string, unknown> },
+): { inputs: Record<string, unknown>; failures: pulumi.dynamic.CheckFailure[] } {
+  return {
+    inputs: checked.plan,
+    failures: checked.problems.map((p) => ({ property: p.propertyPath, reason: providerReason(resourceType, p) })),
+  };
 }

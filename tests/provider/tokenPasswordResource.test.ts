@@ -1,7 +1,7 @@
 import * as assert from "node:assert/strict";
 import * as pulumi from "@pulumi/pulumi";
 import { InvalidArgumentsError, RegistryToken, TokenPassword } from "acr-tokens";
-import { checkResult } from "../../components/provider/dynamic/check";
+import { checkResult } from "../../components/validation/errors";
 import { TOKEN_PASSWORD } from "../../components/provider/tokenPassword/types";
 import { checkTokenPasswordInputs } from "../../components/validation/tokenPasswordArgs";
 import { recorder, useMocks, valueOf, SUBSCRIPTION_ID } from "../../testing/mocks";

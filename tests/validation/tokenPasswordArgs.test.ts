@@ -1,6 +1,6 @@
 import * as assert from "node:assert/strict";
 import { unknownValue } from "@pulumi/pulumi/runtime/rpc";
-import { checkResult } from "../../components/provider/dynamic/check";
+import { checkResult } from "../../components/validation/errors";
 import { TOKEN_PASSWORD } from "../../components/provider/tokenPassword/types";
 import { checkTokenPasswordInputs as rules } from "../../components/validation/tokenPasswordArgs";
 

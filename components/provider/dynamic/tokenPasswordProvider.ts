@@ -1,4 +1,5 @@
 import type * as pulumi from "@pulumi/pulumi";
+import { checkResult } from "../../validation/errors";
 import { checkTokenPasswordInputs } from "../../validation/tokenPasswordArgs";
 import { createPassword, deletePassword, readPassword, updatePassword } from "../tokenPassword/crud";
 import { diffTokenPassword } from "../tokenPassword/diff";
@@ -6,7 +7,6 @@ import { TOKEN_PASSWORD, type TokenPasswordInputs, type TokenPasswordOutputs } f
 import { configureProviders, type ConfigureRequest } from "./config";
 import { rememberSecret } from "../../common/redact";
 import { redactedProvider } from "../../common/providerBoundary";
-import { checkResult } from "./check";
 import { dynamicContext } from "./context";
 import { secret } from "./wire";
 

@@ -1,11 +1,11 @@
 import type * as pulumi from "@pulumi/pulumi";
+import { checkResult } from "../../validation/errors";
 import { checkTokenSettingsInputs } from "../../validation/tokenSettingsArgs";
 import { createSettings, readSettings, updateSettings } from "../tokenSettings/crud";
 import { diffTokenSettings } from "../tokenSettings/diff";
 import { TOKEN_SETTINGS, type TokenSettingsState } from "../tokenSettings/types";
 import { configureProviders, type ConfigureRequest } from "./config";
 import { redactedProvider } from "../../common/providerBoundary";
-import { checkResult } from "./check";
 import { dynamicContext } from "./context";
 
 /**
