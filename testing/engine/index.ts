@@ -133,6 +133,8 @@ export interface EngineBedOptions {
    * user's project. Default: folders under `.pulumi-work`, the package's TypeScript source under ts-node.
    */
   compiledProjectDir?: string;
+  /** Serve the registry's data plane too (emulator/dataplane: a login server and a real registry server), with no replication delay. */
+  dataPlane?: boolean;
 }
 
 /** An operation's result with the steps by `<type>::<name>` and everything the CLI printed. */
@@ -192,6 +194,7 @@ export class EngineBed {
         registries: [{ resourceGroup: options.resourceGroup, name: options.registryName, sku: "Premium" }],
       },
       clockFile: path.join(dir, "clock"),
+      ...(options.dataPlane ? { dataPlane: { replicationDelaySeconds: 0 } } : {}),
     });
     const command = await PulumiCommand.get({ root: CLI_ROOT });
     mkdirSync(path.join(dir, "backend"));
@@ -253,7 +256,8 @@ export class EngineBed {
       [
         "#!/bin/sh",
         "# acr-tokens' stand-in for the azure-native plugin (testing/engine/azureNativePlugin.ts).",
-        `exec env -u NODE_OPTIONS node --require ${JSON.stringify(tsNode)} ${JSON.stringify(script)} "$@"`,
+        // ts-node reads this repository's tsconfig, not the one of the project the engine runs it in.
+        `exec env -u NODE_OPTIONS TS_NODE_PROJECT=${JSON.stringify(path.join(REPO_ROOT, "tsconfig.json"))} node --require ${JSON.stringify(tsNode)} ${JSON.stringify(script)} "$@"`,
         "",
       ].join("\n"),
     );

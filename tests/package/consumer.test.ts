@@ -5,7 +5,10 @@ import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSy
 import { tmpdir } from "node:os";
 import * as path from "node:path";
 import { promisify } from "node:util";
+import { FAST_LRO } from "../../testing/emulator";
+import { CLI_ROOT, describeEngine, useEngineBed } from "../../testing/engine";
 import { ProviderHost, isSecret, reveal, withProvider } from "../../testing/providerHost";
+import { requireRegistryTools, Skopeo, writeOciLayout } from "../../testing/registryClients";
 import { PASSWORD_TYPE, passwordNames, startTestBed, type ProviderTestBed } from "../provider/setup";
 import { REPO_ROOT, installProject, pack, tarballFiles, type InstalledProject, type Tarball } from "./consumerProject";
 
@@ -29,7 +32,7 @@ const PULUMI_TSCONFIG = {
     // template pins TypeScript 5, where this option is not needed.
     ignoreDeprecations: "6.0",
   },
-  files: ["index.ts", "entries.ts", "setup.ts", "mocks.ts"],
+  files: ["index.ts", "entries.ts", "setup.ts", "mocks.ts", "up.ts"],
 };
 
 /** Pulumi's mocks must be set before the program is loaded: this module runs first. */
@@ -103,6 +106,56 @@ const value = <T>(o: pulumi.Output<T>) => new Promise<T>((resolve) => o.apply(re
 `;
 
 /**
+ * `node bin/up.js up|destroy`: the project's program through the real Pulumi CLI with the project's own
+ * @pulumi/pulumi (Automation API, inline program requiring ./index as `pulumi up` would run it). The
+ * workspace settings come in UP_OPTIONS; after `up` the stack outputs are written to the file UP_OPTIONS names
+ * (mode 0600; the password never goes to stdout), with whether the CLI printed the password.
+ */
+const UP_TS = `import { writeFileSync } from "node:fs";
+import { LocalWorkspace, PulumiCommand } from "@pulumi/pulumi/automation";
+
+interface UpOptions { cliRoot: string; workDir: string; pulumiHome: string; backendUrl: string; envVars: Record<string, string>; registryName: string; outputsFile: string }
+
+(async () => {
+  const o = JSON.parse(process.env["UP_OPTIONS"] ?? "{}") as UpOptions;
+  const stack = await LocalWorkspace.createOrSelectStack(
+    { stackName: "user", projectName: "consumer", program: async () => ({ ...(require("./index") as Record<string, unknown>) }) },
+    {
+      workDir: o.workDir,
+      pulumiHome: o.pulumiHome,
+      pulumiCommand: await PulumiCommand.get({ root: o.cliRoot }),
+      envVars: o.envVars,
+      secretsProvider: "passphrase",
+      projectSettings: { name: "consumer", runtime: "nodejs", backend: { url: o.backendUrl } },
+    },
+  );
+  await stack.setConfig("registryName", { value: o.registryName });
+  if (process.argv[2] === "destroy") {
+    await stack.destroy();
+    return;
+  }
+  const up = await stack.up();
+  const value = (k: string) => String(up.outputs[k]?.value ?? "");
+  writeFileSync(
+    o.outputsFile,
+    JSON.stringify({
+      result: up.summary.result,
+      loginServer: value("loginServer"),
+      username: value("username"),
+      password: value("password"),
+      passwordSecret: up.outputs["password"]?.secret === true,
+      cliPrintedPassword: value("password") !== "" && (up.stdout.includes(value("password")) || up.stderr.includes(value("password"))),
+    }),
+    { mode: 0o600 },
+  );
+})().catch((e: unknown) => {
+  // The Automation API's errors carry the CLI's output, which never holds the password (checked above on success).
+  console.error(e instanceof Error ? e.message : String(e));
+  process.exit(1);
+});
+`;
+
+/**
  * A user's project: the packed acr-tokens (and acr-tokens-emulator as a dev dependency) installed
  * offline next to @pulumi/pulumi 3.276.0 and @pulumi/azure-native 3.28.0, with Pulumi's default
  * TypeScript settings. Type-checks every public entry under three module resolutions, runs the program
@@ -135,6 +188,7 @@ describe("acr-tokens in a user's Pulumi project (packed, installed offline)", fu
         "entries.ts": ENTRIES_TS,
         "setup.ts": SETUP_TS,
         "mocks.ts": MOCKS_TS,
+        "up.ts": UP_TS,
       },
     });
   });
@@ -321,6 +375,70 @@ describe("acr-tokens in a user's Pulumi project (packed, installed offline)", fu
         assert.ok(!host.stdout.includes(clientSecret) && !host.stderr.includes(clientSecret), "the host printed the client secret");
         // The host ran the project's compiled package, not this repository's sources.
         assert.ok(!host.stderr.includes(path.join(REPO_ROOT, "components")), host.stderr);
+      });
+    });
+
+    describeEngine("the project's program through `pulumi up`, then skopeo pulls with the exported password", function () {
+      if (!requireRegistryTools("the consumer project's registry login")) return;
+      this.timeout(300_000);
+      const registryName = "consumerregistry";
+      // The stacks' folders go inside the project (read once the outer hooks have installed it), so the
+      // engine's dynamic-provider plugin loads acr-tokens/provider from the installed tarball.
+      const bed = useEngineBed({
+        resourceGroup: "rg-registry",
+        registryName,
+        dataPlane: true,
+        get compiledProjectDir() {
+          return project.dir;
+        },
+      });
+      let work: string;
+      let skopeo: Skopeo;
+
+      /** Runs `node bin/up.js <command>` in the project with the bed's CLI, home, backend and environment. */
+      async function userRun(command: "up" | "destroy", outputsFile = ""): Promise<void> {
+        const b = bed();
+        const options = { cliRoot: CLI_ROOT, workDir: b.workDir, pulumiHome: b.pulumiHome, backendUrl: `file://${b.backendDir}`, envVars: b.env(), registryName, outputsFile };
+        await run(process.execPath, [path.join("bin", "up.js"), command], { cwd: project.dir, env: { ...process.env, ...b.env(), UP_OPTIONS: JSON.stringify(options) } });
+      }
+
+      before(() => {
+        work = mkdtempSync(path.join(tmpdir(), "acr-tokens-consumer-skopeo-"));
+        skopeo = new Skopeo(path.join(work, "skopeo"), bed().emu.caCertPem);
+      });
+      after(() => rmSync(work, { recursive: true, force: true }));
+
+      it("creates the token, scope map and password from the installed tarball; skopeo pulls with them, cannot push, and fails once destroyed", async () => {
+        const b = bed();
+        const loginServer = b.emu.dataPlane!.loginServer(registryName)!;
+        // An image to pull, pushed with a token made outside Pulumi.
+        const sdk = b.arm;
+        const registryId = b.tokenId("x").replace(/\/tokens\/x$/, "");
+        const pushMap = await sdk.scopeMaps.create("rg-registry", registryName, "pusher-map", { actions: ["repositories/app/content/read", "repositories/app/content/write"] }, FAST_LRO);
+        await sdk.tokens.create("rg-registry", registryName, "pusher", { scopeMapId: pushMap.id!, status: "enabled" }, FAST_LRO);
+        const pushCreds = await sdk.registries.generateCredentials("rg-registry", registryName, { tokenId: `${registryId}/tokens/pusher`, name: "password1" }, FAST_LRO);
+        const layout = path.join(work, "image");
+        writeOciLayout(layout, "v1", "hello from the consumer test\n");
+        const pushed = await skopeo.copy(`oci:${layout}:v1`, `docker://${loginServer}/app:v1`, loginServer, { username: "pusher", password: pushCreds.passwords![0]!.value! });
+        assert.equal(pushed.code, 0, `push: ${pushed.stderr.slice(-400)}`);
+
+        const outputsFile = path.join(work, "outputs.json");
+        await userRun("up", outputsFile);
+        const out = JSON.parse(readFileSync(outputsFile, "utf8")) as { result: string; loginServer: string; username: string; password: string; passwordSecret: boolean; cliPrintedPassword: boolean };
+        const { password, ...shown } = out;
+        assert.deepEqual(shown, { result: "succeeded", loginServer, username: "app-pull", passwordSecret: true, cliPrintedPassword: false });
+        assert.ok(password.length >= 32, "the exported password is empty or short");
+
+        const creds = { username: out.username, password };
+        const pulled = await skopeo.copy(`docker://${loginServer}/app:v1`, `oci:${path.join(work, "pulled")}:v1`, loginServer, creds);
+        assert.equal(pulled.code, 0, `pull with the exported password: ${pulled.stderr.slice(-400)}`);
+        const pushBack = await skopeo.copy(`oci:${layout}:v1`, `docker://${loginServer}/app:v2`, loginServer, creds);
+        assert.notEqual(pushBack.code, 0, "the pull-only token pushed");
+
+        await userRun("destroy");
+        const afterDestroy = await skopeo.copy(`docker://${loginServer}/app:v1`, `oci:${path.join(work, "pulled-after")}:v1`, loginServer, creds);
+        assert.notEqual(afterDestroy.code, 0, "the password still logs in after pulumi destroy");
+        for (const r of [pulled, pushBack, afterDestroy]) assert.ok(!r.stderr.includes(password) && !r.stdout.includes(password), "skopeo printed the password");
       });
     });
   });
