@@ -33,30 +33,12 @@ if [ "${1:-}" != "--force" ] && [ -x "$bin/pulumi" ] && [ "$(cat "$out/version" 
   exit 0
 fi
 
-go_wanted="$(awk '$1 == "go" { print $2 }' "$here/go.mod")"
-command -v go >/dev/null 2>&1 || {
-  echo "Go is not installed; install Go (>= 1.21 fetches the $go_wanted toolchain itself; e.g. apt-get install golang-go)." >&2
-  exit 1
-}
-GO=go
-# Go older than 1.21 cannot switch toolchains itself: fetch the release go.mod asks for as the
-# module golang.org/toolchain (what newer Go does), from the module proxy, into $out/go.
-if ! go version | grep -qE 'go1\.(2[1-9]|[3-9][0-9])|go[2-9]'; then
-  if [ ! -x "$out/go/bin/go" ]; then
-    echo "==> $(go version) is older than 1.21: fetching the go$go_wanted toolchain module"
-    arch="$(go env GOARCH)"
-    dir="$(cd "$(mktemp -d)" && GOFLAGS=-mod=mod go mod download -json "golang.org/toolchain@v0.0.1-go$go_wanted.linux-$arch" | awk -F'"' '$2 == "Dir" { print $4 }')"
-    rm -rf "$out/go" && mkdir -p "$out" && cp -r "$dir" "$out/go" && chmod -R u+w "$out/go"
-    chmod +x "$out/go/bin/"* "$out/go/pkg/tool/"*/*
-  fi
-  GO="$out/go/bin/go"
-fi
+. "$here/../go.sh"
+use_go "$here"
 mkdir -p "$bin"
 start=$(date +%s)
 echo "==> building the Pulumi CLI $version from the Go module proxy into $bin (first build: many minutes on 2 cores)"
-# -mod=mod lets go.sum grow if a new Go wants more sums; GOTOOLCHAIN=auto fetches the Go release
-# go.mod asks for (from the module proxy) when the installed Go is older.
-(cd "$here" && GOTOOLCHAIN="${GOTOOLCHAIN:-auto}" "$GO" build -trimpath -buildvcs=false \
+(cd "$here" && "$GO" build -trimpath -buildvcs=false \
   -ldflags "-s -w -X github.com/pulumi/pulumi/sdk/v3/go/common/version.Version=$version" \
   -o "$bin/pulumi.new" github.com/pulumi/pulumi/pkg/v3/cmd/pulumi)
 mv "$bin/pulumi.new" "$bin/pulumi"
