@@ -1,5 +1,5 @@
 # Sourced by tools/pulumi/build.sh and tools/sdkgen/build.sh: the one answer to "which go command builds
-# these modules". use_go <module folder> sets GO to a go command that builds the module there.
+# these modules". use_go <module folder> sets GO to a go command that builds the module there (tools/go.mod).
 # Go >= 1.21 fetches the release the module's go.mod names by itself: GOTOOLCHAIN=auto, exported so that
 # it beats a go.env that says `local`. Older Go cannot (Debian 12's golang-go is 1.19, and it refuses a
 # three-part `go` line), so that release is fetched once from the module proxy as the module

@@ -13,12 +13,14 @@ repo="$(cd "$here/../.." && pwd)"
 out="${PULUMI_CLI_DIR:-$repo/.pulumi-cli}"
 bin="$out/bin"
 
-# One pin: the version go.mod requires for pkg/v3 (and sdk/v3), which must be the npm SDK this repository
-# develops and tests with (devDependencies; consumers get a peer range).
-version="$(sed -nE 's#^(require)?[[:space:]]*github.com/pulumi/pulumi/pkg/v3 (v[^ ]+).*#\2#p' "$here/go.mod")"
+# One pin: the version tools/go.mod (the Go module of tools/pulumi and tools/sdkgen) requires for pkg/v3
+# (and sdk/v3), which must be the npm SDK this repository develops and tests with (devDependencies;
+# consumers get a peer range).
+mod="$(cd "$here/.." && pwd)"
+version="$(sed -nE 's#^(require)?[[:space:]]*github.com/pulumi/pulumi/pkg/v3 (v[^ ]+).*#\2#p' "$mod/go.mod")"
 sdk_version="v$(node -p 'require(process.argv[1]).devDependencies["@pulumi/pulumi"]' "$repo/package.json")"
 if [ "$version" != "$sdk_version" ]; then
-  echo "tools/pulumi/go.mod pins the CLI at $version but package.json pins @pulumi/pulumi at $sdk_version;" \
+  echo "tools/go.mod pins the CLI at $version but package.json pins @pulumi/pulumi at $sdk_version;" \
     "change both to the same version." >&2
   exit 1
 fi
@@ -33,12 +35,12 @@ if [ "${1:-}" != "--force" ] && [ -x "$bin/pulumi" ] && [ "$(cat "$out/version" 
   exit 0
 fi
 
-. "$here/../go.sh"
-use_go "$here"
+. "$mod/go.sh"
+use_go "$mod"
 mkdir -p "$bin"
 start=$(date +%s)
 echo "==> building the Pulumi CLI $version from the Go module proxy into $bin (first build: many minutes on 2 cores)"
-(cd "$here" && "$GO" build -trimpath -buildvcs=false \
+(cd "$mod" && "$GO" build -trimpath -buildvcs=false \
   -ldflags "-s -w -X github.com/pulumi/pulumi/sdk/v3/go/common/version.Version=$version" \
   -o "$bin/pulumi.new" github.com/pulumi/pulumi/pkg/v3/cmd/pulumi)
 mv "$bin/pulumi.new" "$bin/pulumi"

@@ -7,12 +7,12 @@ set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
 repo="$(cd "$here/../.." && pwd)"
 out="$repo/.sdkgen/bin/acr-tokens-sdkgen"
-if [ -x "$out" ] && [ "$out" -nt "$here/main.go" ] && [ "$out" -nt "$here/go.mod" ]; then
+if [ -x "$out" ] && [ "$out" -nt "$here/main.go" ] && [ "$out" -nt "$here/../go.mod" ]; then
   echo "acr-tokens-sdkgen already built: $out"
   exit 0
 fi
 . "$here/../go.sh"
-use_go "$here"
+use_go "$here/.."
 mkdir -p "$(dirname "$out")"
 cd "$here"
 # -buildvcs=false: nothing to stamp (and no git needed).
