@@ -14,6 +14,7 @@ import { tmpdir } from "node:os";
 import * as path from "node:path";
 import { startEmulator, type Emulator } from "acr-tokens-emulator";
 import { main as acrTokens } from "../cli";
+import { scrub } from "../components/common/redact";
 import { EmulatorHarness, planByName, reveal, type Operation, type RunResult, type Session } from "../testing/harness";
 import { CLI_BUILD_COMMAND, cliBuilt, EngineBed, type EngineStack } from "../testing/engine";
 
@@ -226,7 +227,7 @@ export async function main(
     for await (const m of arm.scopeMaps.list(RG, REGISTRY)) if (!m.name?.startsWith("_")) left.push(`scope map ${m.name}`);
     step("the registry holds no token or scope map of the stack any more", left.length === 0, left.length > 0 ? `left: ${left.join(", ")}` : undefined);
   } catch (err) {
-    step(`the demo stopped: ${err instanceof Error ? err.message : String(err)}`, false);
+    step(`the demo stopped: ${scrub(err instanceof Error ? err.message : String(err))}`, false);
   } finally {
     await harness?.close();
     if (bed) await bed.close();

@@ -67,7 +67,7 @@ async function inferComponentSchema(): Promise<PackageSpec> {
   // is no `dist/components/index.ts`, so it would find none ("No entry points found"). Give it the
   // package's manifest with the entry at its source, as the `acr-tokens-source` export condition does
   // for the tests; name, version and description stay the package's own. `packageJSON` is private in
-  // @pulumi/pulumi 3.270.0 (pinned exactly), hence the check.
+  // @pulumi/pulumi 3.276.0 (the devDependency, pinned exactly), hence the check.
   const internals = provider as unknown as { packageJSON?: Record<string, unknown> };
   if (typeof internals.packageJSON !== "object" || internals.packageJSON === null) {
     throw new Error("ComponentProvider has no packageJSON field any more (an @pulumi/pulumi upgrade?); update scripts/schema.ts.");

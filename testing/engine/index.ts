@@ -44,11 +44,11 @@ const PASSPHRASE = "acr-tokens engine tests";
 /** Ten years: the access token must outlive every move of the emulator clock a scenario makes. */
 const TOKEN_LIFETIME_S = 10 * 365 * 86_400;
 
-/** The CLI version tools/pulumi/go.mod pins (the one the build stamps into `.pulumi-cli/version`). */
+/** The CLI version tools/go.mod pins (the one the build stamps into `.pulumi-cli/version`). */
 export function pinnedCliVersion(): string {
-  const goMod = readFileSync(path.join(REPO_ROOT, "tools/pulumi/go.mod"), "utf8");
+  const goMod = readFileSync(path.join(REPO_ROOT, "tools/go.mod"), "utf8");
   const m = /^(?:require)?\s*github\.com\/pulumi\/pulumi\/pkg\/v3 (v\S+)$/m.exec(goMod);
-  if (!m) throw new Error("tools/pulumi/go.mod does not require github.com/pulumi/pulumi/pkg/v3");
+  if (!m) throw new Error("tools/go.mod does not require github.com/pulumi/pulumi/pkg/v3");
   return m[1];
 }
 

@@ -13,12 +13,14 @@ repo="$(cd "$here/../.." && pwd)"
 out="${PULUMI_CLI_DIR:-$repo/.pulumi-cli}"
 bin="$out/bin"
 
-# One pin: the version go.mod requires for pkg/v3 (and sdk/v3), which must be the npm SDK this repository
-# develops and tests with (devDependencies; consumers get a peer range).
-version="$(sed -nE 's#^(require)?[[:space:]]*github.com/pulumi/pulumi/pkg/v3 (v[^ ]+).*#\2#p' "$here/go.mod")"
+# One pin: the version tools/go.mod (the Go module of tools/pulumi and tools/sdkgen) requires for pkg/v3
+# (and sdk/v3), which must be the npm SDK this repository develops and tests with (devDependencies;
+# consumers get a peer range).
+mod="$(cd "$here/.." && pwd)"
+version="$(sed -nE 's#^(require)?[[:space:]]*github.com/pulumi/pulumi/pkg/v3 (v[^ ]+).*#\2#p' "$mod/go.mod")"
 sdk_version="v$(node -p 'require(process.argv[1]).devDependencies["@pulumi/pulumi"]' "$repo/package.json")"
 if [ "$version" != "$sdk_version" ]; then
-  echo "tools/pulumi/go.mod pins the CLI at $version but package.json pins @pulumi/pulumi at $sdk_version;" \
+  echo "tools/go.mod pins the CLI at $version but package.json pins @pulumi/pulumi at $sdk_version;" \
     "change both to the same version." >&2
   exit 1
 fi
@@ -33,30 +35,12 @@ if [ "${1:-}" != "--force" ] && [ -x "$bin/pulumi" ] && [ "$(cat "$out/version" 
   exit 0
 fi
 
-go_wanted="$(awk '$1 == "go" { print $2 }' "$here/go.mod")"
-command -v go >/dev/null 2>&1 || {
-  echo "Go is not installed; install Go (>= 1.21 fetches the $go_wanted toolchain itself; e.g. apt-get install golang-go)." >&2
-  exit 1
-}
-GO=go
-# Go older than 1.21 cannot switch toolchains itself: fetch the release go.mod asks for as the
-# module golang.org/toolchain (what newer Go does), from the module proxy, into $out/go.
-if ! go version | grep -qE 'go1\.(2[1-9]|[3-9][0-9])|go[2-9]'; then
-  if [ ! -x "$out/go/bin/go" ]; then
-    echo "==> $(go version) is older than 1.21: fetching the go$go_wanted toolchain module"
-    arch="$(go env GOARCH)"
-    dir="$(cd "$(mktemp -d)" && GOFLAGS=-mod=mod go mod download -json "golang.org/toolchain@v0.0.1-go$go_wanted.linux-$arch" | awk -F'"' '$2 == "Dir" { print $4 }')"
-    rm -rf "$out/go" && mkdir -p "$out" && cp -r "$dir" "$out/go" && chmod -R u+w "$out/go"
-    chmod +x "$out/go/bin/"* "$out/go/pkg/tool/"*/*
-  fi
-  GO="$out/go/bin/go"
-fi
+. "$mod/go.sh"
+use_go "$mod"
 mkdir -p "$bin"
 start=$(date +%s)
 echo "==> building the Pulumi CLI $version from the Go module proxy into $bin (first build: many minutes on 2 cores)"
-# -mod=mod lets go.sum grow if a new Go wants more sums; GOTOOLCHAIN=auto fetches the Go release
-# go.mod asks for (from the module proxy) when the installed Go is older.
-(cd "$here" && GOTOOLCHAIN="${GOTOOLCHAIN:-auto}" "$GO" build -trimpath -buildvcs=false \
+(cd "$mod" && "$GO" build -trimpath -buildvcs=false \
   -ldflags "-s -w -X github.com/pulumi/pulumi/sdk/v3/go/common/version.Version=$version" \
   -o "$bin/pulumi.new" github.com/pulumi/pulumi/pkg/v3/cmd/pulumi)
 mv "$bin/pulumi.new" "$bin/pulumi"

@@ -7,12 +7,14 @@ set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
 repo="$(cd "$here/../.." && pwd)"
 out="$repo/.sdkgen/bin/acr-tokens-sdkgen"
-if [ -x "$out" ] && [ "$out" -nt "$here/main.go" ] && [ "$out" -nt "$here/go.mod" ]; then
+if [ -x "$out" ] && [ "$out" -nt "$here/main.go" ] && [ "$out" -nt "$here/../go.mod" ]; then
   echo "acr-tokens-sdkgen already built: $out"
   exit 0
 fi
-command -v go >/dev/null 2>&1 || { echo "Go is not installed (needed to build tools/sdkgen)." >&2; exit 1; }
+. "$here/../go.sh"
+use_go "$here/.."
 mkdir -p "$(dirname "$out")"
 cd "$here"
-go build -o "$out" .
+# -buildvcs=false: nothing to stamp (and no git needed).
+"$GO" build -buildvcs=false -o "$out" .
 echo "built $out"

@@ -2,9 +2,9 @@
 //
 //	acr-tokens-sdkgen <schema.json> <output folder>
 //
-// It runs the Pulumi code generator for Python (pkg/v3/codegen/python, pinned by go.mod to the CLI's
-// version) on the bound schema: what `pulumi package gen-sdk --language python` does inside the Python
-// language host, pulumi-language-python. That host is a separate Go module that the module proxy does
+// It runs the Pulumi code generator for Python (pkg/v3/codegen/python, at the CLI's version: tools/go.mod
+// is the module of both) on the bound schema: what `pulumi package gen-sdk --language python` does inside
+// the Python language host, pulumi-language-python. That host is a separate Go module that the module proxy does
 // not serve (no semver tag, no pseudo-version), so the CLI cannot generate a Python SDK here by itself.
 package main
 
