@@ -3,7 +3,7 @@ import type { TokenCredential } from "@azure/core-auth";
 import type { DefaultAzureCredentialOptions } from "@azure/identity";
 import { AzureCloud } from "./types";
 import { CredentialSettingsError } from "./errors";
-import { displayValue } from "../common/redact";
+import { displayValue, FILE_PATH_SHAPE } from "../common/redact";
 import { type Setting, type SettingsReader } from "./settings";
 
 /**
@@ -182,7 +182,7 @@ function oidcAssertion(settings: SettingsReader, trigger: Setting): { from: stri
           return readFileSync(file.value, "utf8").trim();
         } catch (err) {
           throw new CredentialSettingsError(
-            `${file.source} names a file that cannot be read ("${file.value}": ${(err as NodeJS.ErrnoException).code ?? "error"}). Point it at the OIDC token file.`,
+            `${file.source} names a file that cannot be read (${displayValue(file.value, FILE_PATH_SHAPE).text}: ${(err as NodeJS.ErrnoException).code ?? "error"}). Point it at the OIDC token file.`,
           );
         }
       },
@@ -226,12 +226,12 @@ function checkPemCertificate(setting: Setting): void {
     text = readFileSync(setting.value, "latin1");
   } catch (err) {
     throw new CredentialSettingsError(
-      `${setting.source} names a file that cannot be read ("${setting.value}": ${(err as NodeJS.ErrnoException).code ?? "error"}). Point it at the service principal's certificate.`,
+      `${setting.source} names a file that cannot be read (${displayValue(setting.value, FILE_PATH_SHAPE).text}: ${(err as NodeJS.ErrnoException).code ?? "error"}). Point it at the service principal's certificate.`,
     );
   }
   if (!text.includes("-----BEGIN") || !/PRIVATE KEY-----/.test(text)) {
     throw new CredentialSettingsError(
-      `${setting.source} ("${setting.value}") is not a PEM file with a certificate and its private key, which @azure/identity needs (azure-native also reads PFX). ` +
+      `${setting.source} (${displayValue(setting.value, FILE_PATH_SHAPE).text}) is not a PEM file with a certificate and its private key, which @azure/identity needs (azure-native also reads PFX). ` +
         `Convert it: openssl pkcs12 -in cert.pfx -out cert.pem -nodes, and point ${setting.name} at cert.pem.`,
     );
   }
