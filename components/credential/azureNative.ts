@@ -4,7 +4,7 @@ import type { DefaultAzureCredentialOptions } from "@azure/identity";
 import { AzureCloud } from "./types";
 import { CredentialSettingsError } from "./errors";
 import { displayValue, FILE_PATH_SHAPE } from "../common/redact";
-import { type Setting, type SettingsReader } from "./settings";
+import { readSetting, type Setting, type SettingsReader } from "./settings";
 
 /**
  * The credential settings `@pulumi/azure-native` users already have, read as azure-native's provider
@@ -40,14 +40,7 @@ export type AzureNativeSettingName = keyof typeof AZURE_NATIVE_SETTINGS;
 
 /** Reads one azure-native setting: `azure-native:<key>` stack config, then its environment variables. */
 export function readAzureNativeSetting(settings: SettingsReader, key: AzureNativeSettingName): Setting | undefined {
-  const configKey = `azure-native:${key}`;
-  const fromConfig = settings.config?.get(configKey)?.trim();
-  if (fromConfig) return { value: fromConfig, source: `stack config ${configKey}`, name: configKey };
-  for (const name of AZURE_NATIVE_SETTINGS[key]) {
-    const value = settings.env[name]?.trim();
-    if (value) return { value, source: name, name };
-  }
-  return undefined;
+  return readSetting(settings, key, AZURE_NATIVE_SETTINGS[key], "azure-native");
 }
 
 /** The identity class each azure-native method maps to; also the `source` shown in logs. */
