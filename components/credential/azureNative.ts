@@ -55,7 +55,11 @@ export interface AzureNativeCredentialPlan {
   create(options: DefaultAzureCredentialOptions): Promise<TokenCredential>;
 }
 
-const TRUE = (s: Setting | undefined): boolean => s?.value.toLowerCase() === "true";
+/** azure-native's switches (`useMsi`, `useOidc`, …) are on only for "true", in any case. */
+const isOn = (s: Setting | undefined): s is Setting => s?.value.toLowerCase() === "true";
+
+/** The names of the settings that are set, for {@link AzureNativeCredentialPlan.from}. */
+const namesOf = (...settings: Array<Setting | undefined>): string[] => settings.flatMap((s) => (s ? [s.name] : []));
 
 /** `both` names for a setting in messages: `ARM_TENANT_ID (or stack config azure-native:tenantId)`. */
 function both(key: AzureNativeSettingName): string {
@@ -85,11 +89,11 @@ function principal(settings: SettingsReader, method: string, trigger: Setting): 
  */
 export function azureNativeCredential(settings: SettingsReader): AzureNativeCredentialPlan | undefined {
   const useDefault = readAzureNativeSetting(settings, "useDefaultAzureCredential");
-  if (TRUE(useDefault)) {
+  if (isOn(useDefault)) {
     const tenant = readAzureNativeSetting(settings, "tenantId");
     return {
       method: "DefaultAzureCredential",
-      from: [useDefault!.name, ...(tenant ? [tenant.name] : [])],
+      from: namesOf(useDefault, tenant),
       ...(tenant ? { tenantId: tenant.value } : {}),
       create: async (options) => new (await import("@azure/identity")).DefaultAzureCredential(tenant ? { ...options, tenantId: tenant.value } : options),
     };
@@ -102,7 +106,7 @@ export function azureNativeCredential(settings: SettingsReader): AzureNativeCred
     checkPemCertificate(certPath);
     return {
       method: "ClientCertificateCredential",
-      from: [client.name, certPath.name, ...(password ? [password.name] : []), tenant.name],
+      from: namesOf(client, certPath, password, tenant),
       tenantId: tenant.value,
       create: async (options) =>
         new (await import("@azure/identity")).ClientCertificateCredential(
@@ -119,19 +123,19 @@ export function azureNativeCredential(settings: SettingsReader): AzureNativeCred
     const { tenant, client } = principal(settings, "client secret", secret);
     return {
       method: "ClientSecretCredential",
-      from: [client.name, secret.name, tenant.name],
+      from: namesOf(client, secret, tenant),
       tenantId: tenant.value,
       create: async (options) => new (await import("@azure/identity")).ClientSecretCredential(tenant.value, client.value, secret.value, withoutTenant(options)),
     };
   }
 
   const useOidc = readAzureNativeSetting(settings, "useOidc");
-  if (TRUE(useOidc)) {
-    const { tenant, client } = principal(settings, "OIDC", useOidc!);
-    const assertion = oidcAssertion(settings, useOidc!);
+  if (isOn(useOidc)) {
+    const { tenant, client } = principal(settings, "OIDC", useOidc);
+    const assertion = oidcAssertion(settings, useOidc);
     return {
       method: "ClientAssertionCredential",
-      from: [useOidc!.name, client.name, tenant.name, ...assertion.from],
+      from: [...namesOf(useOidc, client, tenant), ...assertion.from],
       tenantId: tenant.value,
       create: async (options) =>
         new (await import("@azure/identity")).ClientAssertionCredential(tenant.value, client.value, assertion.get, withoutTenant(options)),
@@ -139,11 +143,11 @@ export function azureNativeCredential(settings: SettingsReader): AzureNativeCred
   }
 
   const useMsi = readAzureNativeSetting(settings, "useMsi");
-  if (TRUE(useMsi)) {
+  if (isOn(useMsi)) {
     const client = readAzureNativeSetting(settings, "clientId");
     return {
       method: "ManagedIdentityCredential",
-      from: [useMsi!.name, ...(client ? [client.name] : [])],
+      from: namesOf(useMsi, client),
       create: async (options) => {
         const { ManagedIdentityCredential } = await import("@azure/identity");
         const transport = options.tlsOptions ? { tlsOptions: options.tlsOptions } : {};
