@@ -11,7 +11,7 @@ import {
 } from "@azure/core-rest-pipeline";
 import type { ResolvedCredential } from "../credential/types";
 import { displayValue, DURATION_SHAPE } from "../common/redact";
-import { ArmTimeoutError, RetryAfterTooLongError } from "./errors";
+import { armIdentifier, ArmTimeoutError, RetryAfterTooLongError } from "./errors";
 
 /**
  * The `@azure/arm-containerregistry` client the providers use: one per (resolved credential,
@@ -203,7 +203,7 @@ export function throttleGuardPolicy(settings: Pick<RetrySettings, "retryDelayInM
     retry({ response }): RetryModifiers {
       const wait = retryAfterMs(response);
       if (wait === undefined || wait <= settings.maxRetryAfterSeconds * 1000) return { skipStrategy: true };
-      return { errorToThrow: new RetryAfterTooLongError(response!.status, wait, settings.maxRetryAfterSeconds, response!.headers.get("x-ms-request-id")) };
+      return { errorToThrow: new RetryAfterTooLongError(response!.status, wait, settings.maxRetryAfterSeconds, armIdentifier(response!.headers.get("x-ms-request-id"))) };
     },
   };
   const throttledWithoutHeader: RetryStrategy = {
