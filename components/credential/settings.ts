@@ -50,6 +50,15 @@ export function readSetting(
   return undefined;
 }
 
+/**
+ * True for a tenant id as @azure/identity takes it, a GUID or a domain (`contoso.onmicrosoft.com`), that
+ * the redaction rule would quote (a JWT matches the character class too): the test for a configured
+ * tenant and for the tenant a bring-your-own token names, both of which join messages and the `az` fix.
+ */
+export function isTenantId(value: string): boolean {
+  return /^[0-9A-Za-z._-]+$/.test(value) && !displayValue(value).hidden;
+}
+
 const DURATION = /^(?:(\d+)h)?(?:(\d+)m)?(?:(\d+)s)?$/;
 
 /**
