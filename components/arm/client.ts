@@ -10,8 +10,8 @@ import {
   type TlsSettings,
 } from "@azure/core-rest-pipeline";
 import type { ResolvedCredential } from "../credential/types";
-import { displayValue } from "../common/redact";
-import { ArmTimeoutError, RetryAfterTooLongError } from "./errors";
+import { displayValue, DURATION_SHAPE } from "../common/redact";
+import { armIdentifier, ArmTimeoutError, RetryAfterTooLongError } from "./errors";
 
 /**
  * The `@azure/arm-containerregistry` client the providers use: one per (resolved credential,
@@ -131,23 +131,39 @@ export function tlsAgentPolicy(tlsOptions: TlsSettings): PipelinePolicy {
  */
 export function retrySettings(env: NodeJS.ProcessEnv = process.env): RetrySettings {
   return {
-    retryDelayInMs: wholeNumber(env, "ACR_TOKENS_RETRY_DELAY_MS", DEFAULT_RETRY_DELAY_MS, 0, "milliseconds"),
-    maxRetryAfterSeconds: wholeNumber(env, "ACR_TOKENS_MAX_RETRY_AFTER_SECONDS", DEFAULT_MAX_RETRY_AFTER_SECONDS, 0, "seconds"),
-    timeoutMs: wholeNumber(env, "ACR_TOKENS_ARM_TIMEOUT_MS", DEFAULT_ARM_TIMEOUT_MS, 1, "milliseconds"),
+    retryDelayInMs: wholeNumberSetting(env, "ACR_TOKENS_RETRY_DELAY_MS", DEFAULT_RETRY_DELAY_MS, "milliseconds"),
+    maxRetryAfterSeconds: wholeNumberSetting(env, "ACR_TOKENS_MAX_RETRY_AFTER_SECONDS", DEFAULT_MAX_RETRY_AFTER_SECONDS, "seconds"),
+    timeoutMs: wholeNumberSetting(env, "ACR_TOKENS_ARM_TIMEOUT_MS", DEFAULT_ARM_TIMEOUT_MS, "milliseconds", { min: 1 }),
   };
 }
 
-function wholeNumber(env: NodeJS.ProcessEnv, name: string, fallback: number, min: number, unit: string): number {
+/**
+ * The package's one reader of a whole-number `ACR_TOKENS_*` variable (a count of seconds or
+ * milliseconds): `fallback` when unset or blank, else the number, which must lie in `range` (`min`
+ * defaults to 0, no `max` unless given). A bad value throws naming the variable, the allowed range and
+ * a valid value; the value itself is quoted only through the redaction rule (a duration-shaped typo
+ * such as `2s` or `soon`; a secret set in the wrong variable is described, never quoted).
+ */
+export function wholeNumberSetting(
+  env: NodeJS.ProcessEnv,
+  name: string,
+  fallback: number,
+  unit: string,
+  range: { min?: number; max?: number } = {},
+): number {
   const raw = env[name];
   if (raw === undefined || raw.trim() === "") return fallback;
   const value = raw.trim();
-  if (!/^\d+$/.test(value) || Number(value) < min || !Number.isSafeInteger(Number(value))) {
+  const { min = 0, max } = range;
+  const n = Number(value);
+  if (!/^\d+$/.test(value) || !Number.isSafeInteger(n) || n < min || (max !== undefined && n > max)) {
+    const bounds = max !== undefined ? ` from ${min} to ${max}` : min > 0 ? ` of at least ${min}` : "";
     throw new Error(
-      `${name} is ${displayValue(raw, /^[-+]?\d[\d.,_ ]{0,15}[a-z]{0,3}$/i).text}, which is not a whole number of ${unit}${min > 0 ? ` of at least ${min}` : ""}; ` +
+      `${name} is ${displayValue(raw, DURATION_SHAPE).text}, which is not a whole number of ${unit}${bounds}; ` +
         `set it to e.g. ${fallback}, or unset it for the default (${fallback}).`,
     );
   }
-  return Number(value);
+  return n;
 }
 
 /**
@@ -187,7 +203,7 @@ export function throttleGuardPolicy(settings: Pick<RetrySettings, "retryDelayInM
     retry({ response }): RetryModifiers {
       const wait = retryAfterMs(response);
       if (wait === undefined || wait <= settings.maxRetryAfterSeconds * 1000) return { skipStrategy: true };
-      return { errorToThrow: new RetryAfterTooLongError(response!.status, wait, settings.maxRetryAfterSeconds, response!.headers.get("x-ms-request-id")) };
+      return { errorToThrow: new RetryAfterTooLongError(response!.status, wait, settings.maxRetryAfterSeconds, armIdentifier(response!.headers.get("x-ms-request-id"))) };
     },
   };
   const throttledWithoutHeader: RetryStrategy = {
@@ -257,5 +273,5 @@ export const DEFAULT_LRO_POLL_INTERVAL_MS = 2000;
  * emulator use 0), else {@link DEFAULT_LRO_POLL_INTERVAL_MS}.
  */
 export function lroPollIntervalMs(env: NodeJS.ProcessEnv = process.env): number {
-  return wholeNumber(env, "ACR_TOKENS_LRO_POLL_INTERVAL_MS", DEFAULT_LRO_POLL_INTERVAL_MS, 0, "milliseconds");
+  return wholeNumberSetting(env, "ACR_TOKENS_LRO_POLL_INTERVAL_MS", DEFAULT_LRO_POLL_INTERVAL_MS, "milliseconds");
 }

@@ -1,5 +1,5 @@
 import { isRestError } from "@azure/core-rest-pipeline";
-import { describeBody, oneLine, redactError } from "../common/redact";
+import { describeBody, oneLine, redactError, show } from "../common/redact";
 import { explainAuthFailure } from "../credential";
 import { tlsTrustHint } from "../credential/identity";
 import type { ResolvedCredential } from "../credential/types";
@@ -82,6 +82,19 @@ export class ArmTimeoutError extends Error {
   }
 }
 
+/** What an ARM error code or request id looks like: `ResourceNotFound`, `ECONNREFUSED`, a GUID. */
+const ARM_IDENTIFIER = /^[A-Za-z0-9][\w.:/-]{0,127}$/;
+
+/**
+ * An identifier from an ARM answer (`error.code` from its body, `x-ms-request-id` from its headers), for
+ * a message and an error's fields: kept when the redaction rule would quote it ({@link show} with
+ * {@link ARM_IDENTIFIER}), else undefined — a malformed answer's field (an echoed body, a token) never
+ * reaches a message or a field. Internal. Exported for the pipeline's own errors (client.ts).
+ */
+export function armIdentifier(value: unknown): string | undefined {
+  return typeof value === "string" && show(value, { shape: ARM_IDENTIFIER, maxLength: 128 }).startsWith('"') ? value : undefined;
+}
+
 /** The HTTP status of an ARM answer (a RestError or an ArmRequestError), e.g. 404 for a token that is gone. */
 export function statusOf(err: unknown): number | undefined {
   if (isRestError(err)) return err.statusCode;
@@ -130,9 +143,9 @@ export function wrapArmError(err: unknown, label: string, operation: string, res
     return redactError(err instanceof Error ? err : new Error(`${label}: ${operation} failed: ${oneLine(String(err))}`));
   }
 
-  const requestId = err.response?.headers.get("x-ms-request-id") ?? undefined;
+  const requestId = armIdentifier(err.response?.headers.get("x-ms-request-id"));
   const status = err.statusCode;
-  const code = typeof err.code === "string" ? err.code : undefined;
+  const code = armIdentifier(err.code);
   if (status !== undefined && status >= 200 && status < 300) {
     // A success whose body the SDK could not parse (truncated JSON, trailing bytes): the SDK's message
     // quotes the body, and for generateCredentials that is a live password. Described, never quoted;

@@ -4,7 +4,7 @@ import { humanDuration, utc } from "../common/clock";
 import { AccessTokenError, CredentialSettingsError } from "./errors";
 import { decodeJwtClaims, type AccessTokenClaims } from "./jwt";
 import { isAudienceOf, trimSlashes, type ResolvedCloud } from "./clouds";
-import { readSetting, type Setting, type SettingsReader } from "./settings";
+import { isTenantId, readSetting, type Setting, type SettingsReader } from "./settings";
 import { displayValue, FILE_PATH_SHAPE, show } from "../common/redact";
 
 /**
@@ -128,7 +128,8 @@ export function parseAccessToken(text: string, origin: AccessTokenOrigin): Parse
     const expiresOn = jsonExpiry(record);
     if (expiresOn !== undefined) parsed.expiresOn = expiresOn;
     if (typeof record["subscription"] === "string" && record["subscription"]) parsed.subscriptionId = record["subscription"];
-    if (typeof record["tenant"] === "string" && record["tenant"]) parsed.tenantId = record["tenant"];
+    // The tenant (here and from the JWT's `tid`) joins messages and the `az --tenant` fix: kept only when tenant-shaped.
+    if (typeof record["tenant"] === "string" && isTenantId(record["tenant"])) parsed.tenantId = record["tenant"];
   }
   // A pasted "Authorization" value: the scheme is ours to add, so drop it rather than fail.
   token = token.replace(/^bearer\s+/i, "");
@@ -149,7 +150,7 @@ export function parseAccessToken(text: string, origin: AccessTokenOrigin): Parse
   if (claims) {
     parsed.claims = claims;
     if (claims.expiresOn !== undefined) parsed.expiresOn = claims.expiresOn;
-    if (claims.tenantId !== undefined) parsed.tenantId = claims.tenantId;
+    if (claims.tenantId !== undefined && isTenantId(claims.tenantId)) parsed.tenantId = claims.tenantId;
   }
   return { origin, token, ...parsed };
 }

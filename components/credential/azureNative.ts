@@ -3,8 +3,8 @@ import type { TokenCredential } from "@azure/core-auth";
 import type { DefaultAzureCredentialOptions } from "@azure/identity";
 import { AzureCloud } from "./types";
 import { CredentialSettingsError } from "./errors";
-import { displayValue } from "../common/redact";
-import { type Setting, type SettingsReader } from "./settings";
+import { displayValue, FILE_PATH_SHAPE } from "../common/redact";
+import { readSetting, type Setting, type SettingsReader } from "./settings";
 
 /**
  * The credential settings `@pulumi/azure-native` users already have, read as azure-native's provider
@@ -40,14 +40,7 @@ export type AzureNativeSettingName = keyof typeof AZURE_NATIVE_SETTINGS;
 
 /** Reads one azure-native setting: `azure-native:<key>` stack config, then its environment variables. */
 export function readAzureNativeSetting(settings: SettingsReader, key: AzureNativeSettingName): Setting | undefined {
-  const configKey = `azure-native:${key}`;
-  const fromConfig = settings.config?.get(configKey)?.trim();
-  if (fromConfig) return { value: fromConfig, source: `stack config ${configKey}`, name: configKey };
-  for (const name of AZURE_NATIVE_SETTINGS[key]) {
-    const value = settings.env[name]?.trim();
-    if (value) return { value, source: name, name };
-  }
-  return undefined;
+  return readSetting(settings, key, AZURE_NATIVE_SETTINGS[key], "azure-native");
 }
 
 /** The identity class each azure-native method maps to; also the `source` shown in logs. */
@@ -62,7 +55,11 @@ export interface AzureNativeCredentialPlan {
   create(options: DefaultAzureCredentialOptions): Promise<TokenCredential>;
 }
 
-const TRUE = (s: Setting | undefined): boolean => s?.value.toLowerCase() === "true";
+/** azure-native's switches (`useMsi`, `useOidc`, …) are on only for "true", in any case. */
+const isOn = (s: Setting | undefined): s is Setting => s?.value.toLowerCase() === "true";
+
+/** The names of the settings that are set, for {@link AzureNativeCredentialPlan.from}. */
+const namesOf = (...settings: Array<Setting | undefined>): string[] => settings.flatMap((s) => (s ? [s.name] : []));
 
 /** `both` names for a setting in messages: `ARM_TENANT_ID (or stack config azure-native:tenantId)`. */
 function both(key: AzureNativeSettingName): string {
@@ -92,11 +89,11 @@ function principal(settings: SettingsReader, method: string, trigger: Setting): 
  */
 export function azureNativeCredential(settings: SettingsReader): AzureNativeCredentialPlan | undefined {
   const useDefault = readAzureNativeSetting(settings, "useDefaultAzureCredential");
-  if (TRUE(useDefault)) {
+  if (isOn(useDefault)) {
     const tenant = readAzureNativeSetting(settings, "tenantId");
     return {
       method: "DefaultAzureCredential",
-      from: [useDefault!.name, ...(tenant ? [tenant.name] : [])],
+      from: namesOf(useDefault, tenant),
       ...(tenant ? { tenantId: tenant.value } : {}),
       create: async (options) => new (await import("@azure/identity")).DefaultAzureCredential(tenant ? { ...options, tenantId: tenant.value } : options),
     };
@@ -109,7 +106,7 @@ export function azureNativeCredential(settings: SettingsReader): AzureNativeCred
     checkPemCertificate(certPath);
     return {
       method: "ClientCertificateCredential",
-      from: [client.name, certPath.name, ...(password ? [password.name] : []), tenant.name],
+      from: namesOf(client, certPath, password, tenant),
       tenantId: tenant.value,
       create: async (options) =>
         new (await import("@azure/identity")).ClientCertificateCredential(
@@ -126,19 +123,19 @@ export function azureNativeCredential(settings: SettingsReader): AzureNativeCred
     const { tenant, client } = principal(settings, "client secret", secret);
     return {
       method: "ClientSecretCredential",
-      from: [client.name, secret.name, tenant.name],
+      from: namesOf(client, secret, tenant),
       tenantId: tenant.value,
       create: async (options) => new (await import("@azure/identity")).ClientSecretCredential(tenant.value, client.value, secret.value, withoutTenant(options)),
     };
   }
 
   const useOidc = readAzureNativeSetting(settings, "useOidc");
-  if (TRUE(useOidc)) {
-    const { tenant, client } = principal(settings, "OIDC", useOidc!);
-    const assertion = oidcAssertion(settings, useOidc!);
+  if (isOn(useOidc)) {
+    const { tenant, client } = principal(settings, "OIDC", useOidc);
+    const assertion = oidcAssertion(settings, useOidc);
     return {
       method: "ClientAssertionCredential",
-      from: [useOidc!.name, client.name, tenant.name, ...assertion.from],
+      from: [...namesOf(useOidc, client, tenant), ...assertion.from],
       tenantId: tenant.value,
       create: async (options) =>
         new (await import("@azure/identity")).ClientAssertionCredential(tenant.value, client.value, assertion.get, withoutTenant(options)),
@@ -146,11 +143,11 @@ export function azureNativeCredential(settings: SettingsReader): AzureNativeCred
   }
 
   const useMsi = readAzureNativeSetting(settings, "useMsi");
-  if (TRUE(useMsi)) {
+  if (isOn(useMsi)) {
     const client = readAzureNativeSetting(settings, "clientId");
     return {
       method: "ManagedIdentityCredential",
-      from: [useMsi!.name, ...(client ? [client.name] : [])],
+      from: namesOf(useMsi, client),
       create: async (options) => {
         const { ManagedIdentityCredential } = await import("@azure/identity");
         const transport = options.tlsOptions ? { tlsOptions: options.tlsOptions } : {};
@@ -182,7 +179,7 @@ function oidcAssertion(settings: SettingsReader, trigger: Setting): { from: stri
           return readFileSync(file.value, "utf8").trim();
         } catch (err) {
           throw new CredentialSettingsError(
-            `${file.source} names a file that cannot be read ("${file.value}": ${(err as NodeJS.ErrnoException).code ?? "error"}). Point it at the OIDC token file.`,
+            `${file.source} names a file that cannot be read (${displayValue(file.value, FILE_PATH_SHAPE).text}: ${(err as NodeJS.ErrnoException).code ?? "error"}). Point it at the OIDC token file.`,
           );
         }
       },
@@ -226,12 +223,12 @@ function checkPemCertificate(setting: Setting): void {
     text = readFileSync(setting.value, "latin1");
   } catch (err) {
     throw new CredentialSettingsError(
-      `${setting.source} names a file that cannot be read ("${setting.value}": ${(err as NodeJS.ErrnoException).code ?? "error"}). Point it at the service principal's certificate.`,
+      `${setting.source} names a file that cannot be read (${displayValue(setting.value, FILE_PATH_SHAPE).text}: ${(err as NodeJS.ErrnoException).code ?? "error"}). Point it at the service principal's certificate.`,
     );
   }
   if (!text.includes("-----BEGIN") || !/PRIVATE KEY-----/.test(text)) {
     throw new CredentialSettingsError(
-      `${setting.source} ("${setting.value}") is not a PEM file with a certificate and its private key, which @azure/identity needs (azure-native also reads PFX). ` +
+      `${setting.source} (${displayValue(setting.value, FILE_PATH_SHAPE).text}) is not a PEM file with a certificate and its private key, which @azure/identity needs (azure-native also reads PFX). ` +
         `Convert it: openssl pkcs12 -in cert.pfx -out cert.pem -nodes, and point ${setting.name} at cert.pem.`,
     );
   }

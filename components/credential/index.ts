@@ -9,7 +9,7 @@ import { CredentialSettingsError } from "./errors";
 import { CaCertificateCache } from "./caCertificates";
 import { currentTime } from "../common/clock";
 import { displayValue, refuseNetworkDebug, rememberEnvSecrets, rememberSecret } from "../common/redact";
-import { parseDuration, readSetting, settingsReader, type Setting, type SettingsReader } from "./settings";
+import { isTenantId, parseDuration, readSetting, settingsReader, type Setting, type SettingsReader } from "./settings";
 import { subscriptionFromSetting, subscriptionIdProblem, type SubscriptionOrigin } from "./subscription";
 import { AZURE_NATIVE_SETTINGS, azureNativeAuxiliaryTenants, azureNativeCredential, readAzureNativeSetting, type AzureNativeCredentialPlan } from "./azureNative";
 
@@ -254,8 +254,8 @@ function readSelector(source: CredentialSettingsSource, settings: SettingsReader
 
 /** A tenant is a GUID or a domain name (`contoso.onmicrosoft.com`), both of which @azure/identity accepts. */
 function checkTenantId(setting: Setting): void {
-  // A JWT also matches the character class: a secret-looking value is refused before any message could quote it.
-  if (!/^[0-9A-Za-z._-]+$/.test(setting.value) || displayValue(setting.value).hidden) {
+  // A secret-looking value is refused before any message could quote it.
+  if (!isTenantId(setting.value)) {
     throw new CredentialSettingsError(
       `${setting.source} is not a valid tenant id: ${displayValue(setting.value).text}. Use the id alone (a GUID such as 00000000-0000-0000-0000-000000000000, ` +
         `or the tenant's domain such as contoso.onmicrosoft.com), not a resource path or a URL.`,

@@ -28,13 +28,18 @@ export function settingsReader(source: CredentialSettingsSource): SettingsReader
 }
 
 /**
- * Reads one setting: stack config `acr-tokens:<configName>` first, then each environment variable in
- * order. Empty or blank values count as unset (CI systems often export unset secrets as "").
- * Values are trimmed.
+ * Reads one setting: stack config `<namespace>:<configName>` first (`acr-tokens:` unless another
+ * package's settings are read, e.g. `azure-native:`), then each environment variable in order. Empty or
+ * blank values count as unset (CI systems often export unset secrets as ""). Values are trimmed.
  */
-export function readSetting(settings: SettingsReader, configName: string | undefined, envNames: readonly string[]): Setting | undefined {
+export function readSetting(
+  settings: SettingsReader,
+  configName: string | undefined,
+  envNames: readonly string[],
+  namespace: string = CONFIG_NAMESPACE,
+): Setting | undefined {
   if (configName !== undefined && settings.config) {
-    const key = `${CONFIG_NAMESPACE}:${configName}`;
+    const key = `${namespace}:${configName}`;
     const value = settings.config.get(key)?.trim();
     if (value) return { value, source: `stack config ${key}`, name: key };
   }
@@ -43,6 +48,15 @@ export function readSetting(settings: SettingsReader, configName: string | undef
     if (value) return { value, source: name, name };
   }
   return undefined;
+}
+
+/**
+ * True for a tenant id as @azure/identity takes it, a GUID or a domain (`contoso.onmicrosoft.com`), that
+ * the redaction rule would quote (a JWT matches the character class too): the test for a configured
+ * tenant and for the tenant a bring-your-own token names, both of which join messages and the `az` fix.
+ */
+export function isTenantId(value: string): boolean {
+  return /^[0-9A-Za-z._-]+$/.test(value) && !displayValue(value).hidden;
 }
 
 const DURATION = /^(?:(\d+)h)?(?:(\d+)m)?(?:(\d+)s)?$/;

@@ -26,6 +26,18 @@ describe("ARM client: retry settings, throttle guard, per-request timeout", () =
     assert.throws(() => retrySettings({ ACR_TOKENS_MAX_RETRY_AFTER_SECONDS: "-1" }), /ACR_TOKENS_MAX_RETRY_AFTER_SECONDS is "-1"/);
   });
 
+  it("describes, never quotes, a value that is not a duration's typo (a secret in the wrong variable)", () => {
+    const secret = "hunter2!Pass#word";
+    assert.throws(
+      () => retrySettings({ ACR_TOKENS_ARM_TIMEOUT_MS: secret }),
+      (err: Error) => {
+        assert.match(err.message, /^ACR_TOKENS_ARM_TIMEOUT_MS is a 17-character value [^,]*\(not shown: it may be a secret\), which is not a whole number of milliseconds of at least 1/);
+        assert.ok(!err.message.includes(secret), "the message quotes the value");
+        return true;
+      },
+    );
+  });
+
   it("reads Retry-After as the SDK does: milliseconds headers first, seconds, an HTTP date; only on 429/503", () => {
     assert.equal(retryAfterMs(response(429, { "retry-after": "7" })), 7000);
     assert.equal(retryAfterMs(response(503, { "retry-after-ms": "250", "retry-after": "7" })), 250);

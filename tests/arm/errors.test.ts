@@ -46,6 +46,17 @@ describe("provider errors, settings and configuration", () => {
     assert.ok(!err.message.includes("SENTINEL"), "no header or body in the message");
   });
 
+  it("keeps an ARM code or request id only when it is identifier-shaped: a malformed answer's field reaches neither the message nor the error", () => {
+    // What a proxy or a broken gateway may put where ARM's code and request id belong: not random-looking, so only the shape keeps them out.
+    const code = "pass word: hunter2!";
+    const requestId = "<html>session=opensesame</html>";
+    const request = createPipelineRequest({ url: "https://management.azure.com/x" });
+    const cause = new RestError("Bad request.", { statusCode: 400, code, request, response: { status: 400, request, headers: createHttpHeaders({ "x-ms-request-id": requestId }) } });
+    const err = wrapArmError(cause, "TokenPassword x", "tokens.get", resolved) as ArmRequestError;
+    assert.equal(err.message, "TokenPassword x: tokens.get failed: ARM answered 400: Bad request.");
+    assert.deepEqual([err.statusCode, err.code, err.requestId], [400, undefined, undefined]);
+  });
+
   it("names the endpoint when ARM could not be reached", () => {
     const refused = new RestError("connect ECONNREFUSED 127.0.0.1:9", { code: "ECONNREFUSED" });
     const err = wrapArmError(refused, "TokenSettings of token \"t\"", "tokens.get", resolved);

@@ -471,6 +471,21 @@ describe("credential: bring-your-own access token", () => {
       assert.notEqual(await resolve({ ACR_TOKENS_ACCESS_TOKEN: jwt({ oid: "first" }) }), first, "not evicted");
     });
 
+    it("takes the tenant from the token's tid or the az JSON only when tenant-shaped: no other value reaches a message or the az fix", async () => {
+      // Not random-looking, so no scrubbing would catch it: only the tenant's shape keeps it out.
+      const odd = "pass word: hunter2!";
+      for (const token of [jwt({ tid: odd, exp: at(-10) }), JSON.stringify({ accessToken: jwt({ tid: undefined, exp: at(-10) }), tenant: odd })]) {
+        await assert.rejects(resolve({ ACR_TOKENS_ACCESS_TOKEN: token }), (err: Error) => {
+          assert.equal((err as AccessTokenError).problem, "expired");
+          assert.ok(!err.message.includes(odd), `the message quotes the token's tenant: ${err.message.replace(odd, "<tenant>")}`);
+          assert.ok(err.message.includes("az account get-access-token --resource https://management.azure.com/ -o json"), "the fix names no tenant");
+          return true;
+        });
+      }
+      const json = await resolve({ ACR_TOKENS_ACCESS_TOKEN: JSON.stringify({ accessToken: jwt({ tid: undefined }), tenant: odd }) });
+      assert.equal(json.tenantId, undefined);
+    });
+
     it("refuses a tenant that is not an id or a domain (subscriptions: subscription.test.ts)", async () => {
       await assert.rejects(
         resolve({ ACR_TOKENS_ACCESS_TOKEN: jwt(), ACR_TOKENS_TENANT_ID: "https://login.microsoftonline.com/contoso" }),

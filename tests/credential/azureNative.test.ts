@@ -101,6 +101,16 @@ describe("credential: azure-native settings (ARM_*, azure-native:*)", () => {
       assert.ok(!message.includes(secret), "the message quotes the client secret");
     });
 
+    it("describes, never quotes, a certificate path that is no path (a secret in the wrong setting)", () => {
+      // Not random-looking, so no scrubbing would catch it: only the path's allow-listed shape keeps it out.
+      const secret = "correct horse battery staple";
+      const message = settingsError(() => azureNativeCredential(reader({ ARM_CLIENT_ID: CLIENT, ARM_TENANT_ID: TENANT, ARM_CLIENT_CERTIFICATE_PATH: secret })));
+      assert.match(message, /^ARM_CLIENT_CERTIFICATE_PATH names a file that cannot be read \(a 28-character value with spaces in it \(not shown: it may be a secret\): ENOENT\)\. Point it at/);
+      assert.ok(!message.includes(secret), "the message quotes the value");
+      const path = join(tmpdir(), "acr-tokens-no-such-cert.pem");
+      assert.ok(settingsError(() => azureNativeCredential(reader({ ARM_CLIENT_ID: CLIENT, ARM_TENANT_ID: TENANT, ARM_CLIENT_CERTIFICATE_PATH: path }))).includes(`(${JSON.stringify(path)}: ENOENT)`), "a path is quoted");
+    });
+
     it("refuses a PFX certificate (which @azure/identity cannot read) with the openssl conversion", () => {
       const dir = mkdtempSync(join(tmpdir(), "acr-tokens-an-"));
       try {

@@ -1,5 +1,6 @@
 import { createDefaultHttpClient, createPipelineRequest, type HttpClient, type TlsSettings } from "@azure/core-rest-pipeline";
 import { setTimeout as delay } from "node:timers/promises";
+import { wholeNumberSetting } from "../../arm/client";
 
 /**
  * Waiting, after `generateCredentials`, until the new password logs in at the registry.
@@ -47,18 +48,9 @@ export interface ReplicationWaitSettings {
 /** Reads `ACR_TOKENS_REPLICATION_WAIT_SECONDS` and `ACR_TOKENS_REPLICATION_POLL_MS`; throws naming a bad one. */
 export function replicationWaitSettings(env: NodeJS.ProcessEnv = process.env): ReplicationWaitSettings {
   return {
-    waitSeconds: whole(env, "ACR_TOKENS_REPLICATION_WAIT_SECONDS", DEFAULT_WAIT_SECONDS, 3600, "seconds"),
-    pollMs: whole(env, "ACR_TOKENS_REPLICATION_POLL_MS", DEFAULT_POLL_MS, 600_000, "milliseconds"),
+    waitSeconds: wholeNumberSetting(env, "ACR_TOKENS_REPLICATION_WAIT_SECONDS", DEFAULT_WAIT_SECONDS, "seconds", { max: 3600 }),
+    pollMs: wholeNumberSetting(env, "ACR_TOKENS_REPLICATION_POLL_MS", DEFAULT_POLL_MS, "milliseconds", { max: 600_000 }),
   };
-}
-
-function whole(env: NodeJS.ProcessEnv, name: string, fallback: number, max: number, unit: string): number {
-  const raw = env[name];
-  if (raw === undefined || raw.trim() === "") return fallback;
-  if (!/^\d+$/.test(raw.trim()) || Number(raw.trim()) > max) {
-    throw new Error(`${name} is "${raw}", which is not a whole number of ${unit} from 0 to ${max}; set it to e.g. ${fallback}, or unset it for the default (${fallback}).`);
-  }
-  return Number(raw.trim());
 }
 
 /** How the wait ended. */

@@ -100,6 +100,19 @@ describe("provider: waiting for a new password to replicate", () => {
     assert.throws(() => replicationWaitSettings({ ACR_TOKENS_REPLICATION_WAIT_SECONDS: "3601" }), /from 0 to 3600/);
   });
 
+  it("never quotes a secret set in one of its variables (the redaction rule), and still names the variable", () => {
+    // A short password with symbols: not random-looking, so only the setting's allow-listed shape keeps it out.
+    const secret = "hunter2!Pass#word";
+    assert.throws(
+      () => replicationWaitSettings({ ACR_TOKENS_REPLICATION_POLL_MS: secret }),
+      (err: Error) => {
+        assert.match(err.message, /^ACR_TOKENS_REPLICATION_POLL_MS is a 17-character value [^,]*\(not shown: it may be a secret\), which is not a whole number of milliseconds from 0 to 600000/);
+        assert.ok(!err.message.includes(secret), "the message quotes the value");
+        return true;
+      },
+    );
+  });
+
   it("knows loopback hosts", () => {
     for (const h of ["127.0.0.1:443", "127.1.2.3", "[::1]:5000", "localhost:80", "LOCALHOST"]) assert.equal(isLoopbackHost(h), true, h);
     for (const h of ["myregistry.azurecr.io", "10.0.0.1:443", "[::2]", "localhost.example.com"]) assert.equal(isLoopbackHost(h), false, h);
