@@ -1,5 +1,6 @@
 import { createDefaultHttpClient, createPipelineRequest, type HttpClient, type TlsSettings } from "@azure/core-rest-pipeline";
 import { setTimeout as delay } from "node:timers/promises";
+import { displayValue, DURATION_SHAPE } from "../../common/redact";
 
 /**
  * Waiting, after `generateCredentials`, until the new password logs in at the registry.
@@ -56,7 +57,8 @@ function whole(env: NodeJS.ProcessEnv, name: string, fallback: number, max: numb
   const raw = env[name];
   if (raw === undefined || raw.trim() === "") return fallback;
   if (!/^\d+$/.test(raw.trim()) || Number(raw.trim()) > max) {
-    throw new Error(`${name} is "${raw}", which is not a whole number of ${unit} from 0 to ${max}; set it to e.g. ${fallback}, or unset it for the default (${fallback}).`);
+    // Through the redaction rule: a secret pasted into the wrong variable is described, not quoted.
+    throw new Error(`${name} is ${displayValue(raw, DURATION_SHAPE).text}, which is not a whole number of ${unit} from 0 to ${max}; set it to e.g. ${fallback}, or unset it for the default (${fallback}).`);
   }
   return Number(raw.trim());
 }
