@@ -108,9 +108,7 @@ export class TokenPassword extends pulumi.dynamic.Resource {
    * the same words); Output arguments are judged by that `check` once known, before any Azure call.
    */
   constructor(name: string, args: TokenPasswordArgs, opts?: pulumi.CustomResourceOptions) {
-    const token = args.token;
-    const tokenId =
-      typeof token === "object" && token !== null && "id" in token && !pulumi.Output.isInstance(token) ? token.id : token;
+    const tokenId = tokenIdOf(args.token);
     const inputs = {
       tokenId,
       slot: args.slot,
@@ -136,9 +134,17 @@ export class TokenPassword extends pulumi.dynamic.Resource {
       "TokenPassword",
     );
     // Two owners of one slot would regenerate each other's password on every run: refused here.
-    claimSlotWhenKnown(tokenId as pulumi.Input<string>, args.slot, ownerLabel(name, opts?.parent));
+    claimSlotWhenKnown(tokenId, args.slot, ownerLabel(name, opts?.parent));
     warnIfExpiryPassed(this, name, args.expiry, now);
   }
+}
+
+/**
+ * The token id of a `token` argument (TokenPassword's, RotatingTokenPassword's): a resource's `id`
+ * (a `RegistryToken`), or the id itself. Internal.
+ */
+export function tokenIdOf(token: TokenPasswordArgs["token"]): pulumi.Input<string> {
+  return typeof token === "object" && token !== null && "id" in token && !pulumi.Output.isInstance(token) ? token.id : (token as pulumi.Input<string>);
 }
 
 /**
