@@ -4,6 +4,7 @@ import { currentTime } from "./common/clock";
 import type { CredentialKind } from "./credential/types";
 import { validated } from "./validation/validated";
 import { newTokenPassword } from "./resourceHost";
+import { tokenIdOf } from "./tokenPassword";
 import { PasswordSlot } from "./arm/types";
 import { checkRotationArgs, type RotationSchedule } from "./validation/rotatingTokenPasswordArgs";
 
@@ -109,17 +110,15 @@ export class RotatingTokenPassword extends pulumi.ComponentResource {
         checkRotationArgs,
       ),
     );
-    const token = args.token;
-    const tokenId = typeof token === "object" && token !== null && "id" in token && !pulumi.Output.isInstance(token) ? token.id : token;
+    const tokenId = tokenIdOf(args.token);
     // The token id only: a RegistryToken resource must not travel as a component input.
     super("acr-tokens:index:RotatingTokenPassword", name, { ...args, token: tokenId }, opts);
 
     // "Now" once per run: the program's view of the clock (ACR_TOKENS_CLOCK_FILE when set, as the provider's).
-    // `tokenId as Input<string>`: the `{ id }` form was unwrapped above; TypeScript cannot narrow it away.
     const plan = schedule.apply((s) => planRotation(s, currentTime({ env: process.env })));
     labelSlotOwner(this, `RotatingTokenPassword "${name}"`);
     const child = (slot: PasswordSlot) =>
-      newTokenPassword(`${name}-${slot}`, tokenId as pulumi.Input<string>, { slot, expiry: plan.apply((p) => p.expiry[slot]), credential: args.credential }, { parent: this });
+      newTokenPassword(`${name}-${slot}`, tokenId, { slot, expiry: plan.apply((p) => p.expiry[slot]), credential: args.credential }, { parent: this });
     const password1 = child(PasswordSlot.Password1);
     const password2 = child(PasswordSlot.Password2);
     const pick = <T>(current: boolean, a: pulumi.Output<T>, b: pulumi.Output<T>) =>

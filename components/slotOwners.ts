@@ -1,4 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
+import { PasswordSlot } from "./arm/types";
+import { show } from "./common/redact";
 
 /**
  * Which resource of this program owns each password slot of each token. Two owners of one slot churn
@@ -63,10 +65,12 @@ export function claimSlot(tokenId: string, slot: string, owner: string): void {
     map.set(key, owner);
     return;
   }
-  const token = tokenId.split("/").pop() ?? tokenId;
+  // An Output's value reaches here unchecked (the provider's check judges it later): through the redaction rule.
+  const token = show(tokenId.split("/").pop() ?? tokenId);
+  const slotText = (Object.values(PasswordSlot) as string[]).includes(slot) ? slot : show(slot);
   const other = slot === "password1" ? "password2" : "password1";
   throw new DuplicateSlotOwnerError(
-    `${owner} and ${first} both own ${slot} of token "${token}": each run would regenerate one and kill the other's password, forever. ` +
+    `${owner} and ${first} both own ${slotText} of token ${token}: each run would regenerate one and kill the other's password, forever. ` +
       `Give each resource its own slot (slot: "${other}" on one of them), or remove one; a RotatingTokenPassword owns both slots of its token, so nothing else may own either.`,
   );
 }

@@ -1,5 +1,5 @@
 import type * as pulumi from "@pulumi/pulumi";
-import { specialSecretSig, specialSigKey } from "@pulumi/pulumi/runtime/rpc";
+import { secret } from "./provider/wire";
 
 /**
  * `acr-tokens/testing`: mocks for unit-testing a program that uses these components under
@@ -74,7 +74,7 @@ export function acrTokensMocks(options: AcrTokensMocksOptions = {}): pulumi.runt
               slot,
               username: tokenId.split("/").pop(),
               // Secret, as the engine makes it (additionalSecretOutputs); Pulumi's mock monitor would not.
-              password: { [specialSigKey]: specialSecretSig, value: `mock-password-${args.name}` },
+              password: secret(`mock-password-${args.name}`),
               creationTime,
               expiry,
               loginServer: `${registryName.toLowerCase()}.azurecr.io`,

@@ -108,9 +108,7 @@ export class TokenPassword extends pulumi.dynamic.Resource {
    * the same words); Output arguments are judged by that `check` once known, before any Azure call.
    */
   constructor(name: string, args: TokenPasswordArgs, opts?: pulumi.CustomResourceOptions) {
-    const token = args.token;
-    const tokenId =
-      typeof token === "object" && token !== null && "id" in token && !pulumi.Output.isInstance(token) ? token.id : token;
+    const tokenId = tokenIdOf(args.token);
     const inputs = {
       tokenId,
       slot: args.slot,
@@ -119,7 +117,9 @@ export class TokenPassword extends pulumi.dynamic.Resource {
       credential: args.credential,
       rotateBeforeExpiryDays: args.rotateBeforeExpiryDays,
     };
-    checkPlainArguments(name, inputs);
+    // "Now" once (with ACR_TOKENS_CLOCK_FILE set, each reading is a file read) for both checks below.
+    const now = currentTime({ env: process.env });
+    checkPlainArguments(name, inputs, now);
     super(
       tokenPasswordShim,
       name,
@@ -134,9 +134,17 @@ export class TokenPassword extends pulumi.dynamic.Resource {
       "TokenPassword",
     );
     // Two owners of one slot would regenerate each other's password on every run: refused here.
-    claimSlotWhenKnown(tokenId as pulumi.Input<string>, args.slot, ownerLabel(name, opts?.parent));
-    warnIfExpiryPassed(this, name, args.expiry);
+    claimSlotWhenKnown(tokenId, args.slot, ownerLabel(name, opts?.parent));
+    warnIfExpiryPassed(this, name, args.expiry, now);
   }
+}
+
+/**
+ * The token id of a `token` argument (TokenPassword's, RotatingTokenPassword's): a resource's `id`
+ * (a `RegistryToken`), or the id itself. Internal.
+ */
+export function tokenIdOf(token: TokenPasswordArgs["token"]): pulumi.Input<string> {
+  return typeof token === "object" && token !== null && "id" in token && !pulumi.Output.isInstance(token) ? token.id : (token as pulumi.Input<string>);
 }
 
 /**
@@ -144,10 +152,10 @@ export class TokenPassword extends pulumi.dynamic.Resource {
  * preview) and reports an existing one as expired; which of the two this is only the engine knows, so
  * the program warns now, also under mocks, where no check runs.
  */
-function warnIfExpiryPassed(resource: pulumi.Resource, name: string, expiry: unknown): void {
+function warnIfExpiryPassed(resource: pulumi.Resource, name: string, expiry: unknown, now: Date): void {
   if (typeof expiry !== "string") return;
   const at = Date.parse(expiry);
-  if (Number.isNaN(at) || at > currentTime({ env: process.env }).getTime()) return;
+  if (Number.isNaN(at) || at > now.getTime()) return;
   pulumi.log.warn(
     `TokenPassword "${name}": expiry ${expiry} has passed. A new password with it is refused at preview, and an existing one ` +
       `stays expired: give a later expiry, or use expiresInDays.`,
@@ -161,12 +169,12 @@ function warnIfExpiryPassed(resource: pulumi.Resource, name: string, expiry: unk
  * rule that needs the previous inputs (a fixed expiry that has passed is refused only when new):
  * the provider's `check` judges those.
  */
-function checkPlainArguments(name: string, inputs: Record<string, unknown>): void {
+function checkPlainArguments(name: string, inputs: Record<string, unknown>, now: Date): void {
   const known: Record<string, unknown> = {};
   for (const [key, value] of Object.entries(inputs)) {
     if (value !== undefined) known[key] = isPlain(value) ? value : unknownValue;
   }
-  const { problems } = checkTokenPasswordInputs(undefined, known, currentTime({ env: process.env }));
+  const { problems } = checkTokenPasswordInputs(undefined, known, now);
   // The provider's property is tokenId; the argument the program wrote is `token`.
   throwIfInvalid(TOKEN_PASSWORD, name, problems.map((p) => (p.propertyPath === "tokenId" ? { ...p, propertyPath: "token" } : p)));
 }

@@ -2,21 +2,15 @@ import { readFileSync } from "node:fs";
 import * as path from "node:path";
 import type * as pulumi from "@pulumi/pulumi";
 import type * as provider from "@pulumi/pulumi/provider";
-import { checkResult } from "../components/validation/errors";
-import { createPassword, deletePassword, importPassword, readPassword, updatePassword } from "../components/provider/tokenPassword/crud";
-import { diffTokenPassword } from "../components/provider/tokenPassword/diff";
+import { importPassword } from "../components/provider/tokenPassword/crud";
+import { tokenPasswordMethods, tokenSettingsMethods } from "../components/provider/methods";
 import { TOKEN_PASSWORD, type TokenPasswordInputs, type TokenPasswordOutputs } from "../components/provider/tokenPassword/types";
-import { createSettings, readSettings, updateSettings } from "../components/provider/tokenSettings/crud";
-import { diffTokenSettings } from "../components/provider/tokenSettings/diff";
-import { TOKEN_SETTINGS, type TokenSettingsState } from "../components/provider/tokenSettings/types";
-import { checkTokenPasswordInputs } from "../components/validation/tokenPasswordArgs";
-import { checkTokenSettingsInputs } from "../components/validation/tokenSettingsArgs";
+import type { TokenSettingsState } from "../components/provider/tokenSettings/types";
 import { RegistryToken } from "../components/registryToken";
 import { ScopeMap } from "../components/scopeMap";
-import { rememberSecret } from "../components/common/redact";
 import { redactedProvider } from "../components/common/providerBoundary";
 import { pluginContext } from "./context";
-import { revealSecrets, secret } from "./wire";
+import { revealSecrets } from "./wire";
 
 /** The package root: where package.json and the generated schema live (from plugin/ or dist/plugin/). */
 export const PACKAGE_ROOT = path.dirname(require.resolve("acr-tokens/package.json"));
@@ -36,61 +30,37 @@ interface CustomResourceAdapter {
   delete(props: Props): Promise<void>;
 }
 
+const passwordMethods = tokenPasswordMethods(pluginContext);
+const settingsMethods = tokenSettingsMethods(pluginContext);
+
 /**
- * TokenPassword: the provider core (components/provider/tokenPassword) with this plugin's settings, the
- * password marked secret on the way out. Read with the id alone is `pulumi import`.
+ * TokenPassword: the methods the dynamic provider serves too (components/provider/methods.ts) with this
+ * plugin's settings. Read with the id alone is `pulumi import`, which only the plugin can serve.
  */
 // Through the redaction boundary, as the dynamic provider's methods are (components/common/providerBoundary.ts).
 const tokenPassword: CustomResourceAdapter = redactedProvider<CustomResourceAdapter>({
-  async check(olds, news) {
-    return checkResult(TOKEN_PASSWORD, checkTokenPasswordInputs(olds, news, pluginContext(TOKEN_PASSWORD).now()));
-  },
-  async diff(olds, news) {
-    return diffTokenPassword(olds as Partial<TokenPasswordOutputs>, news as unknown as TokenPasswordInputs, pluginContext(TOKEN_PASSWORD).now());
-  },
-  async create(inputs) {
-    const { id, outs } = await createPassword(inputs as unknown as TokenPasswordInputs, pluginContext(TOKEN_PASSWORD));
-    rememberSecret(outs.password);
-    return { id, outs: { ...outs, password: secret(outs.password) } };
-  },
+  check: (olds, news) => passwordMethods.check(olds, news),
+  diff: (olds, news) => passwordMethods.diff(olds as Partial<TokenPasswordOutputs>, news as unknown as TokenPasswordInputs),
+  create: (inputs) => passwordMethods.create(inputs as unknown as TokenPasswordInputs),
   async read(id, props) {
     if (props["tokenId"] === undefined) {
       const imported = await importPassword(id, pluginContext(TOKEN_PASSWORD));
       return imported ? { id, props: imported.outs, inputs: imported.inputs } : { id: "", props: {} };
     }
-    const outs = await readPassword(props as unknown as TokenPasswordOutputs, pluginContext(TOKEN_PASSWORD));
-    return outs ? { id, props: { ...outs, password: secret(outs.password) } } : { id: "", props: {} };
+    return passwordMethods.read(id, props as unknown as TokenPasswordOutputs);
   },
-  async update(olds, news) {
-    const outs = updatePassword(olds as unknown as TokenPasswordOutputs, news as unknown as TokenPasswordInputs);
-    return { outs: { ...outs, password: secret(outs.password) } };
-  },
-  async delete(props) {
-    await deletePassword(props as unknown as TokenPasswordOutputs, pluginContext(TOKEN_PASSWORD));
-  },
+  update: (olds, news) => passwordMethods.update(olds as unknown as TokenPasswordOutputs, news as unknown as TokenPasswordInputs),
+  delete: (props) => passwordMethods.delete(props as unknown as TokenPasswordOutputs),
 });
 
-/** TokenSettings: the provider core (components/provider/tokenSettings); RegistryToken's child under the plugin. */
+/** TokenSettings: the methods the dynamic provider serves too; RegistryToken's child under the plugin. */
 const tokenSettings: CustomResourceAdapter = redactedProvider<CustomResourceAdapter>({
-  async check(_olds, news) {
-    return checkResult(TOKEN_SETTINGS, checkTokenSettingsInputs(news));
-  },
-  async diff(olds, news) {
-    return diffTokenSettings(olds as Partial<TokenSettingsState>, news as unknown as TokenSettingsState);
-  },
-  async create(inputs) {
-    const state = inputs as unknown as TokenSettingsState;
-    return { id: state.tokenId, outs: await createSettings(state, pluginContext(TOKEN_SETTINGS)) };
-  },
-  async read(id, props) {
-    const seen = await readSettings(props as unknown as TokenSettingsState, pluginContext(TOKEN_SETTINGS));
-    return seen ? { id, props: { ...seen }, inputs: { ...seen } } : { id: "", props: {} };
-  },
-  async update(_olds, news) {
-    return { outs: await updateSettings(news as unknown as TokenSettingsState, pluginContext(TOKEN_SETTINGS)) };
-  },
-  /** Nothing: the token itself (and with it its settings) is deleted by the azure-native Token. */
-  async delete() {},
+  check: (olds, news) => settingsMethods.check(olds, news),
+  diff: (olds, news) => settingsMethods.diff(olds as Partial<TokenSettingsState>, news as unknown as TokenSettingsState),
+  create: (inputs) => settingsMethods.create(inputs as unknown as TokenSettingsState),
+  read: (id, props) => settingsMethods.read(id, props as unknown as TokenSettingsState),
+  update: (olds, news) => settingsMethods.update(olds as unknown as TokenSettingsState, news as unknown as TokenSettingsState),
+  delete: (props) => settingsMethods.delete(props as unknown as TokenSettingsState),
 });
 
 /** The custom resources and their adapters, by type token. */

@@ -2,7 +2,8 @@ import { specialSecretSig, specialSigKey } from "@pulumi/pulumi/runtime/rpc";
 
 /**
  * The engine's secret marker on the plugin's wire: the plugin answers Configure with acceptSecrets,
- * so secret values arrive marked and a marked value in an answer is stored as a secret.
+ * so secret values arrive marked and a marked value in an answer is stored as a secret (marked by
+ * components/provider/wire.ts, as the dynamic provider marks it).
  */
 
 /** A value without secret markers (the provider core works on plain values). */
@@ -14,9 +15,4 @@ export function revealSecrets(value: unknown): unknown {
     return Object.fromEntries(Object.entries(record).map(([k, v]) => [k, revealSecrets(v)]));
   }
   return value;
-}
-
-/** `value` marked secret; null stays null (an imported password). */
-export function secret<T>(value: T): { [specialSigKey]: string; value: T } | null {
-  return value === null || value === undefined ? null : { [specialSigKey]: specialSecretSig, value };
 }

@@ -163,9 +163,12 @@ export function checkScopeMapReference(
     );
   }
   if (!value.startsWith("/")) {
+    const shown = quote(value);
+    // The example repeats the value only when the redaction rule quoted it (a name, not a secret).
+    const example = shown.startsWith('"') ? `"<registry id>/scopeMaps/${value}"` : '"<registry id>/scopeMaps/<scope map name>"';
     return problem(
-      `scopeMap ${quote(value)} is neither a scope map resource id nor a built-in scope map name. ` +
-        `Pass the scope map's id (map.id of a ScopeMap, or "<registry id>/scopeMaps/${value}") or a built-in name. ${builtIns}`,
+      `scopeMap ${shown} is neither a scope map resource id nor a built-in scope map name. ` +
+        `Pass the scope map's id (map.id of a ScopeMap, or ${example}) or a built-in name. ${builtIns}`,
     );
   }
   const parsed = parseRegistryResourceId(value);

@@ -46,4 +46,16 @@ describe("slot ownership: one owner per token and slot in a program", () => {
     await settle(first);
     await assert.rejects(settle(second), { name: DuplicateSlotOwnerErrorName, message: /^TokenPassword "later" and TokenPassword "early" both own password1 of token "late"/ });
   });
+
+  it("a secret passed by mistake as the token id (an Output, unchecked when claimed) is described, never quoted", async () => {
+    const pasted = "aB3dE5fG7hJ9kL1mN2pQ4rS6";
+    const settle = (o: pulumi.Output<void>) => (o as unknown as { promise(): Promise<void> }).promise();
+    await settle(claimSlotWhenKnown(pulumi.output(pasted), pulumi.output(pasted), 'TokenPassword "one"')!);
+    await assert.rejects(settle(claimSlotWhenKnown(pulumi.output(pasted), pulumi.output(pasted), 'TokenPassword "two"')!), (err: Error) => {
+      assert.equal(err.name, DuplicateSlotOwnerErrorName);
+      assert.ok(!err.message.includes(pasted), "the pasted value must not be quoted");
+      assert.match(err.message, /^TokenPassword "two" and TokenPassword "one" both own a 24-character value .* of token a 24-character value/);
+      return true;
+    });
+  });
 });

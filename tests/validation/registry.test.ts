@@ -47,6 +47,15 @@ describe("checkScopeMapReference", () => {
     assert.deepEqual(problems, []);
     assert.equal(reference?.kind, "id");
   });
+  it("a secret passed as scopeMap by mistake is described, also in the example id, never quoted", () => {
+    const pasted = "aB3dE5fG7hJ9kL1mN2pQ4rS6";
+    const [problem] = checkScopeMapReference(pasted, registry).problems;
+    assert.ok(problem && !problem.message.includes(pasted), `the pasted value must not be quoted`);
+    assert.match(problem.message, /^scopeMap a 24-character value .* is neither .*"<registry id>\/scopeMaps\/<scope map name>"/);
+    // A name is quoted, and the example shows it in place.
+    assert.match(checkScopeMapReference("ci-pull-map", registry).problems[0]!.message, /"<registry id>\/scopeMaps\/ci-pull-map"/);
+  });
+
   it("refuses a scope map id in another subscription", () => {
     const other = `${registryId.replace("11111111", "99999999")}/scopeMaps/ci-pull`;
     assert.equal(checkScopeMapReference(other, registry).problems.length, 1);

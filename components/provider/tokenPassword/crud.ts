@@ -5,6 +5,7 @@ import { parseTokenId, type TokenRef } from "../../arm/ids";
 import { getToken, type ArmSession, type ProviderContext } from "../../arm/session";
 import { PasswordSlot } from "../../arm/types";
 import { DAY_MS } from "../../common/clock";
+import { show } from "../../common/redact";
 import type { CredentialKind } from "../../credential/types";
 import { throwIfInvalidInputs } from "../../validation/errors";
 import { checkTokenPasswordInputs } from "../../validation/tokenPasswordArgs";
@@ -228,7 +229,7 @@ export async function importPassword(
   const slot = match?.[2] as PasswordSlot | undefined;
   if (!match || slot === undefined || !(Object.values(PasswordSlot) as string[]).includes(slot)) {
     throw new Error(
-      `${TOKEN_PASSWORD}: cannot import "${id}": give the id as <token resource id>/passwords/<slot>, with slot "password1" or "password2".`,
+      `${TOKEN_PASSWORD}: cannot import ${show(id)}: give the id as <token resource id>/passwords/<slot>, with slot "password1" or "password2".`,
     );
   }
   const tokenId = match[1]!;

@@ -98,6 +98,13 @@ describe("provider: waiting for a new password to replicate", () => {
     assert.throws(() => replicationWaitSettings({ ACR_TOKENS_REPLICATION_WAIT_SECONDS: "-1" }), /ACR_TOKENS_REPLICATION_WAIT_SECONDS is "-1"/);
     assert.throws(() => replicationWaitSettings({ ACR_TOKENS_REPLICATION_POLL_MS: "1.5" }), /ACR_TOKENS_REPLICATION_POLL_MS/);
     assert.throws(() => replicationWaitSettings({ ACR_TOKENS_REPLICATION_WAIT_SECONDS: "3601" }), /from 0 to 3600/);
+    // A secret pasted into the wrong variable is described by the redaction rule, never quoted.
+    for (const pasted of ["hunter2!pass", "aB3dE5fG7hJ9kL1mN2pQ4"]) {
+      assert.throws(
+        () => replicationWaitSettings({ ACR_TOKENS_REPLICATION_POLL_MS: pasted }),
+        (err: Error) => !err.message.includes(pasted) && /ACR_TOKENS_REPLICATION_POLL_MS is an? \d+-character value.*not shown/.test(err.message),
+      );
+    }
   });
 
   it("never quotes a secret set in one of its variables (the redaction rule), and still names the variable", () => {
