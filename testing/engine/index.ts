@@ -28,6 +28,7 @@ import {
   type UpResult,
 } from "@pulumi/pulumi/automation";
 import { startEmulator, type Emulator } from "acr-tokens-emulator";
+import { registrySnapshot } from "../emulator";
 import { AZURE_NATIVE_VERSION } from "./azureNativePlugin";
 
 const run = promisify(execFile);
@@ -286,15 +287,8 @@ export class EngineBed {
   }
 
   /** Scope maps and tokens of the registry as ARM lists them (passwords by name, creation time and expiry). */
-  async snapshot(): Promise<unknown> {
-    const { resourceGroup, registryName } = this.options;
-    const maps = [];
-    for await (const m of this.arm.scopeMaps.list(resourceGroup, registryName)) maps.push({ name: m.name, actions: m.actions });
-    const tokens = [];
-    for await (const t of this.arm.tokens.list(resourceGroup, registryName)) {
-      tokens.push({ name: t.name, scopeMapId: t.scopeMapId, status: t.status, passwords: JSON.parse(JSON.stringify(t.credentials?.passwords ?? [])) });
-    }
-    return { maps, tokens };
+  snapshot(): Promise<unknown> {
+    return registrySnapshot(this.arm, this.options.resourceGroup, this.options.registryName);
   }
 
   /** Destroys every stack that still holds resources (each test leaves the registry as it found it). */

@@ -2,6 +2,7 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import * as path from "node:path";
 import { startEmulator, type Emulator } from "acr-tokens-emulator";
+import { registrySnapshot } from "../../testing/emulator";
 import { EmulatorHarness, type Session, type SessionOptions } from "../../testing/harness";
 
 /**
@@ -51,15 +52,7 @@ export function useE2eBed(project: string, registry: { resourceGroup: string; na
         sessions.push(s);
         return s;
       },
-      async snapshot() {
-        const maps = [];
-        for await (const m of harness.arm.scopeMaps.list(resourceGroup, registryName)) maps.push({ name: m.name, actions: m.actions });
-        const tokens = [];
-        for await (const t of harness.arm.tokens.list(resourceGroup, registryName)) {
-          tokens.push({ name: t.name, scopeMapId: t.scopeMapId, status: t.status, passwords: JSON.parse(JSON.stringify(t.credentials?.passwords ?? [])) });
-        }
-        return { maps, tokens };
-      },
+      snapshot: () => registrySnapshot(harness.arm, resourceGroup, registryName),
     };
   });
   afterEach(async () => {
