@@ -12,7 +12,7 @@ import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSyn
 import { tmpdir } from "node:os";
 import * as path from "node:path";
 import { promisify } from "node:util";
-import { ContainerRegistryManagementClient } from "@azure/arm-containerregistry";
+import type { ContainerRegistryManagementClient } from "@azure/arm-containerregistry";
 import {
   LocalWorkspace,
   PulumiCommand,
@@ -28,7 +28,7 @@ import {
   type UpResult,
 } from "@pulumi/pulumi/automation";
 import { startEmulator, type Emulator } from "acr-tokens-emulator";
-import { registrySnapshot } from "../emulator";
+import { armClient, registrySnapshot } from "../emulator";
 import { AZURE_NATIVE_VERSION } from "./azureNativePlugin";
 
 const run = promisify(execFile);
@@ -171,16 +171,7 @@ export class EngineBed {
     // Inline programs run in this process; RotatingTokenPassword reads "now" there, from the emulator's clock.
     process.env["ACR_TOKENS_CLOCK_FILE"] = emu.clock.mirrorFile;
     const token = this.accessToken;
-    this.arm = new ContainerRegistryManagementClient(
-      { getToken: async () => ({ token, expiresOnTimestamp: Date.now() + 3_600_000 }) },
-      emu.subscriptionId,
-      {
-        endpoint: emu.armEndpoint,
-        credentials: { scopes: ["https://management.azure.com/.default"] },
-        tlsOptions: { ca: emu.caCertPem },
-        retryOptions: { maxRetries: 0 },
-      },
-    );
+    this.arm = armClient(emu, { getToken: async () => ({ token, expiresOnTimestamp: Date.now() + 3_600_000 }) });
   }
 
   static async start(options: EngineBedOptions): Promise<EngineBed> {
