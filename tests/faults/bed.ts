@@ -128,5 +128,29 @@ export async function startFaultBed(): Promise<FaultBed> {
   return bed;
 }
 
+/**
+ * Mocha fixture of a fault suite: a bed for the file (`before`) with one provider host started on it
+ * (unless `host: false`), closed `after`. The getters return them inside tests and hooks.
+ */
+export function useFaultBed(options: { host?: boolean } = {}): { bed: () => FaultBed; host: () => ProviderHost } {
+  let bed: FaultBed | undefined;
+  let host: ProviderHost | undefined;
+  before(async () => {
+    bed = await startFaultBed();
+    if (options.host !== false) host = await bed.startHost();
+  });
+  after(async () => {
+    await bed?.close();
+  });
+  return {
+    bed: () => bed ?? fail("the bed"),
+    host: () => host ?? fail(options.host === false ? "a host (useFaultBed({ host: false }) starts none: call bed().startHost())" : "the host"),
+  };
+}
+
+function fail(what: string): never {
+  throw new Error(`useFaultBed: ${what} is not there; call the getter inside a test or hook, after \`before\`.`);
+}
+
 /** What the tests' engine keeps per TokenPassword after a successful create: its id and outputs. */
 export type PasswordState = Map<string, { id: string; outs: Props }>;
