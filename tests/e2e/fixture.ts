@@ -2,7 +2,6 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import * as path from "node:path";
 import { startEmulator, type Emulator } from "acr-tokens-emulator";
-import { registrySnapshot } from "../../testing/emulator";
 import { EmulatorHarness, type Session, type SessionOptions } from "../../testing/harness";
 
 /**
@@ -23,8 +22,6 @@ export interface E2eBed {
   tokenId(name: string): string;
   /** A new stack for this test (destroyed after it). */
   session(options: SessionOptions): Session;
-  /** Scope maps and tokens of the registry as ARM lists them (passwords by name, creation time and expiry). */
-  snapshot(): Promise<unknown>;
 }
 
 /** `registry`: the seeded registry and its resource group (default {@link REGISTRY} in {@link RG}). */
@@ -52,7 +49,6 @@ export function useE2eBed(project: string, registry: { resourceGroup: string; na
         sessions.push(s);
         return s;
       },
-      snapshot: () => registrySnapshot(harness.arm, resourceGroup, registryName),
     };
   });
   afterEach(async () => {
