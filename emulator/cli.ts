@@ -1,5 +1,5 @@
 import { readFileSync } from "node:fs";
-import { parseArgs } from "node:util";
+import { parseArgs, type ParseArgsOptionsConfig } from "node:util";
 import { createIdentityService } from "./auth";
 import type { IssueTokenOptions } from "./auth/types";
 import { ManualClock } from "./clock";
@@ -72,36 +72,26 @@ const SKUS: readonly RegistrySku[] = ["Basic", "Standard", "Premium"];
 
 /** Parses the command line into emulator options. */
 export function parseCli(argv: string[]): { options: EmulatorOptions; quiet: boolean; help: boolean } {
-  let values;
-  try {
-    ({ values } = parseArgs({
-      args: argv,
-      strict: true,
-      allowPositionals: false,
-      options: {
-        port: { type: "string" },
-        host: { type: "string" },
-        http: { type: "boolean" },
-        "resource-group": { type: "string", multiple: true },
-        registry: { type: "string", multiple: true },
-        seed: { type: "string" },
-        state: { type: "string" },
-        "ca-cert": { type: "string" },
-        "ca-key": { type: "string" },
-        "start-time": { type: "string" },
-        "clock-file": { type: "string" },
-        "lro-in-progress-polls": { type: "string" },
-        "lro-retry-after": { type: "string" },
-        "generate-credentials-lro": { type: "boolean" },
-        quiet: { type: "boolean" },
-        "data-plane": { type: "boolean" },
-        "replication-delay": { type: "string" },
-        help: { type: "boolean", short: "h" },
-      },
-    }));
-  } catch (e) {
-    throw new UsageError((e as Error).message);
-  }
+  const values = flags(argv, {
+    port: { type: "string" },
+    host: { type: "string" },
+    http: { type: "boolean" },
+    "resource-group": { type: "string", multiple: true },
+    registry: { type: "string", multiple: true },
+    seed: { type: "string" },
+    state: { type: "string" },
+    "ca-cert": { type: "string" },
+    "ca-key": { type: "string" },
+    "start-time": { type: "string" },
+    "clock-file": { type: "string" },
+    "lro-in-progress-polls": { type: "string" },
+    "lro-retry-after": { type: "string" },
+    "generate-credentials-lro": { type: "boolean" },
+    quiet: { type: "boolean" },
+    "data-plane": { type: "boolean" },
+    "replication-delay": { type: "string" },
+    help: { type: "boolean", short: "h" },
+  });
   const options: EmulatorOptions = {};
   if (values.port !== undefined) {
     const port = Number(values.port);
@@ -147,6 +137,15 @@ export function parseCli(argv: string[]): { options: EmulatorOptions; quiet: boo
   return { options, quiet: values.quiet ?? false, help: values.help ?? false };
 }
 
+/** The flags of `argv` (no positionals); node's parse errors become usage errors (exit code 2). */
+function flags<O extends ParseArgsOptionsConfig>(argv: string[], options: O) {
+  try {
+    return parseArgs({ args: argv, strict: true, allowPositionals: false, options }).values;
+  } catch (e) {
+    throw new UsageError((e as Error).message);
+  }
+}
+
 function wholeNumber(flag: string, value: string): number {
   if (!/^\d+$/.test(value)) throw new UsageError(`${flag} must be a whole number >= 0, got "${value}".`);
   return Number(value);
@@ -174,26 +173,16 @@ export interface TokenCommand {
 
 /** Parses `acr-tokens-emulator token …`. */
 export function parseTokenCli(argv: string[]): TokenCommand & { help: boolean } {
-  let values;
-  try {
-    ({ values } = parseArgs({
-      args: argv,
-      strict: true,
-      allowPositionals: false,
-      options: {
-        state: { type: "string" },
-        "client-id": { type: "string" },
-        "object-id": { type: "string" },
-        "expires-in": { type: "string" },
-        audience: { type: "string" },
-        "clock-file": { type: "string" },
-        json: { type: "boolean" },
-        help: { type: "boolean", short: "h" },
-      },
-    }));
-  } catch (e) {
-    throw new UsageError((e as Error).message);
-  }
+  const values = flags(argv, {
+    state: { type: "string" },
+    "client-id": { type: "string" },
+    "object-id": { type: "string" },
+    "expires-in": { type: "string" },
+    audience: { type: "string" },
+    "clock-file": { type: "string" },
+    json: { type: "boolean" },
+    help: { type: "boolean", short: "h" },
+  });
   if (values.help) return { statePath: "", issue: {}, json: false, help: true };
   if (values.state === undefined) throw new UsageError("token: --state FILE is required: the state file of the emulator that must accept the token (start it with --state FILE).");
   const issue: IssueTokenOptions = {};

@@ -22,14 +22,21 @@ export interface CaPair {
   caKeyPem: string;
 }
 
-/** Generates the emulator's CA: EC P-256, valid from yesterday for 825 days. */
-export async function generateCa(now = new Date()): Promise<CaPair> {
-  const ca = await generate([{ name: "commonName", value: "acr-tokens emulator CA" }], {
+/** Key and validity of every certificate the emulator makes: EC P-256, valid from yesterday for 825 days. */
+function keyAndValidity(now: Date) {
+  return {
     keyType: "ec",
     curve: "P-256",
     algorithm: "sha256",
     notBeforeDate: new Date(now.getTime() - 86_400_000),
     notAfterDate: new Date(now.getTime() + 825 * 86_400_000),
+  } as const;
+}
+
+/** Generates the emulator's CA: EC P-256, valid from yesterday for 825 days. */
+export async function generateCa(now = new Date()): Promise<CaPair> {
+  const ca = await generate([{ name: "commonName", value: "acr-tokens emulator CA" }], {
+    ...keyAndValidity(now),
     extensions: [
       { name: "basicConstraints", cA: true, critical: true },
       { name: "keyUsage", keyCertSign: true, cRLSign: true, digitalSignature: true, critical: true },
@@ -50,11 +57,7 @@ export async function createTlsMaterial(given?: { caCertPem?: string; caKeyPem?:
   const now = new Date();
   const { caCertPem, caKeyPem } = given?.caCertPem !== undefined && given.caKeyPem !== undefined ? (given as CaPair) : await generateCa(now);
   const leaf = await generate([{ name: "commonName", value: "localhost" }], {
-    keyType: "ec",
-    curve: "P-256",
-    algorithm: "sha256",
-    notBeforeDate: new Date(now.getTime() - 86_400_000),
-    notAfterDate: new Date(now.getTime() + 825 * 86_400_000),
+    ...keyAndValidity(now),
     ca: { cert: caCertPem, key: caKeyPem },
     extensions: [
       { name: "basicConstraints", cA: false },

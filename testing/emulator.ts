@@ -53,6 +53,20 @@ export function armClient(
   });
 }
 
+/**
+ * Scope maps and tokens of a registry as ARM lists them (passwords by name, creation time and expiry):
+ * what a test compares before and after a program to see that it left the registry as it found it.
+ */
+export async function registrySnapshot(arm: ContainerRegistryManagementClient, resourceGroup: string, registryName: string): Promise<unknown> {
+  const maps = [];
+  for await (const m of arm.scopeMaps.list(resourceGroup, registryName)) maps.push({ name: m.name, actions: m.actions });
+  const tokens = [];
+  for await (const t of arm.tokens.list(resourceGroup, registryName)) {
+    tokens.push({ name: t.name, scopeMapId: t.scopeMapId, status: t.status, passwords: JSON.parse(JSON.stringify(t.credentials?.passwords ?? [])) });
+  }
+  return { maps, tokens };
+}
+
 /** One keep-alive agent per emulator: a TLS handshake per request would dominate test time. */
 const agents = new WeakMap<Emulator, Agent>();
 

@@ -12,7 +12,7 @@ import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSyn
 import { tmpdir } from "node:os";
 import * as path from "node:path";
 import { promisify } from "node:util";
-import { ContainerRegistryManagementClient } from "@azure/arm-containerregistry";
+import type { ContainerRegistryManagementClient } from "@azure/arm-containerregistry";
 import {
   LocalWorkspace,
   PulumiCommand,
@@ -28,6 +28,7 @@ import {
   type UpResult,
 } from "@pulumi/pulumi/automation";
 import { startEmulator, type Emulator } from "acr-tokens-emulator";
+import { armClient, registrySnapshot } from "../emulator";
 import { AZURE_NATIVE_VERSION } from "./azureNativePlugin";
 
 const run = promisify(execFile);
@@ -172,16 +173,7 @@ export class EngineBed {
     // Inline programs run in this process; RotatingTokenPassword reads "now" there, from the emulator's clock.
     process.env["ACR_TOKENS_CLOCK_FILE"] = emu.clock.mirrorFile;
     const token = this.accessToken;
-    this.arm = new ContainerRegistryManagementClient(
-      { getToken: async () => ({ token, expiresOnTimestamp: Date.now() + 3_600_000 }) },
-      emu.subscriptionId,
-      {
-        endpoint: emu.armEndpoint,
-        credentials: { scopes: ["https://management.azure.com/.default"] },
-        tlsOptions: { ca: emu.caCertPem },
-        retryOptions: { maxRetries: 0 },
-      },
-    );
+    this.arm = armClient(emu, { getToken: async () => ({ token, expiresOnTimestamp: Date.now() + 3_600_000 }) });
   }
 
   static async start(options: EngineBedOptions): Promise<EngineBed> {
@@ -290,15 +282,8 @@ export class EngineBed {
   }
 
   /** Scope maps and tokens of the registry as ARM lists them (passwords by name, creation time and expiry). */
-  async snapshot(): Promise<unknown> {
-    const { resourceGroup, registryName } = this.options;
-    const maps = [];
-    for await (const m of this.arm.scopeMaps.list(resourceGroup, registryName)) maps.push({ name: m.name, actions: m.actions });
-    const tokens = [];
-    for await (const t of this.arm.tokens.list(resourceGroup, registryName)) {
-      tokens.push({ name: t.name, scopeMapId: t.scopeMapId, status: t.status, passwords: JSON.parse(JSON.stringify(t.credentials?.passwords ?? [])) });
-    }
-    return { maps, tokens };
+  snapshot(): Promise<unknown> {
+    return registrySnapshot(this.arm, this.options.resourceGroup, this.options.registryName);
   }
 
   /** Destroys every stack that still holds resources (each test leaves the registry as it found it). */

@@ -1,5 +1,6 @@
-import { ContainerRegistryManagementClient } from "@azure/arm-containerregistry";
+import type { ContainerRegistryManagementClient } from "@azure/arm-containerregistry";
 import type { Emulator } from "acr-tokens-emulator";
+import { armClient } from "../emulator";
 import { HostPool } from "./hosts";
 import type { StackConfig } from "./program";
 import { destroy, preview, refresh, runProgram, type RunOptions, type RunResult } from "./run";
@@ -50,16 +51,7 @@ export class EmulatorHarness {
     // The same long-lived token: the SDK caches a token by real time, while the emulator checks its
     // expiry on its own clock, which scenarios move by months.
     const accessToken = this.accessToken;
-    this.arm = new ContainerRegistryManagementClient(
-      { getToken: async () => ({ token: accessToken, expiresOnTimestamp: Date.now() + 3_600_000 }) },
-      emu.subscriptionId,
-      {
-        endpoint: emu.armEndpoint,
-        credentials: { scopes: ["https://management.azure.com/.default"] },
-        tlsOptions: { ca: emu.caCertPem },
-        retryOptions: { maxRetries: 0 },
-      },
-    );
+    this.arm = armClient(emu, { getToken: async () => ({ token: accessToken, expiresOnTimestamp: Date.now() + 3_600_000 }) });
   }
 
   /**

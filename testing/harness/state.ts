@@ -63,14 +63,6 @@ export function deepEqual(a: unknown, b: unknown): boolean {
   return false;
 }
 
-/** True when the value holds an unknown anywhere (preview). */
-export function containsUnknown(v: unknown): boolean {
-  if (v === UNKNOWN) return true;
-  if (Array.isArray(v)) return v.some(containsUnknown);
-  if (typeof v === "object" && v !== null) return Object.values(v).some(containsUnknown);
-  return false;
-}
-
 /**
  * Wire-form inputs as a provider that does not accept resource references receives them: a resource
  * reference becomes its id (custom resources) or URN (components), as the engine sends it.

@@ -22,8 +22,6 @@ export interface E2eBed {
   tokenId(name: string): string;
   /** A new stack for this test (destroyed after it). */
   session(options: SessionOptions): Session;
-  /** Scope maps and tokens of the registry as ARM lists them (passwords by name, creation time and expiry). */
-  snapshot(): Promise<unknown>;
 }
 
 /** `registry`: the seeded registry and its resource group (default {@link REGISTRY} in {@link RG}). */
@@ -50,15 +48,6 @@ export function useE2eBed(project: string, registry: { resourceGroup: string; na
         const s = harness.session(options);
         sessions.push(s);
         return s;
-      },
-      async snapshot() {
-        const maps = [];
-        for await (const m of harness.arm.scopeMaps.list(resourceGroup, registryName)) maps.push({ name: m.name, actions: m.actions });
-        const tokens = [];
-        for await (const t of harness.arm.tokens.list(resourceGroup, registryName)) {
-          tokens.push({ name: t.name, scopeMapId: t.scopeMapId, status: t.status, passwords: JSON.parse(JSON.stringify(t.credentials?.passwords ?? [])) });
-        }
-        return { maps, tokens };
       },
     };
   });

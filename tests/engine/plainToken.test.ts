@@ -51,7 +51,7 @@ describeEngine("the plain azure-native token hazard, next to RegistryToken", fun
     const again = await stack.up();
     assert.equal(again.steps["azure-native:containerregistry:Token::app-pull"], "same");
     assert.deepEqual(await passwordNames("app-pull"), ["password1"]);
-    assert.equal((await stack.outputs())["password"]?.value, password, "the stack's password changed although nothing asked for it");
+    assert.ok((await stack.outputs())["password"]?.value === password, "the stack's password changed although nothing asked for it (not printed)");
     assert.deepEqual(bed().emu.checkPassword(bed().tokenId("app-pull"), password), { ok: true, slot: "password1" });
   });
 

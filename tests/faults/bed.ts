@@ -1,9 +1,8 @@
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import * as path from "node:path";
 import type { ContainerRegistryManagementClient } from "@azure/arm-containerregistry";
 import { startEmulator, type Emulator, type RequestLogEntry } from "acr-tokens-emulator";
-import { generate } from "selfsigned";
 import { armClient } from "../../testing/emulator";
 import { ProviderHost, secret, type Props } from "../../testing/providerHost";
 import { RG, REGISTRY } from "../provider/setup";
@@ -39,23 +38,6 @@ export async function startFaultBed(): Promise<FaultBed> {
   const dir = mkdtempSync(path.join(tmpdir(), "acr-tokens-faults-"));
   const clockFile = path.join(dir, "clock");
   const statePath = path.join(dir, "state.json");
-  // One CA for every incarnation of the emulator, so hosts keep trusting it across a restart.
-  // (The emulator keeps its generated CA key to itself, so the test makes the CA, as emulator/tls.ts does.)
-  const generated = await generate([{ name: "commonName", value: "acr-tokens fault-suite CA" }], {
-    keyType: "ec",
-    curve: "P-256",
-    algorithm: "sha256",
-    notBeforeDate: new Date(Date.now() - 86_400_000),
-    notAfterDate: new Date(Date.now() + 30 * 86_400_000),
-    extensions: [
-      { name: "basicConstraints", cA: true, critical: true },
-      { name: "keyUsage", keyCertSign: true, cRLSign: true, digitalSignature: true, critical: true },
-    ],
-  });
-  const ca = { caCertPem: generated.cert, caKeyPem: generated.private };
-  const caPath = path.join(dir, "ca.pem");
-  writeFileSync(caPath, ca.caCertPem);
-
   const waiters: Array<{ match: (e: RequestLogEntry) => boolean; resolve: (e: RequestLogEntry) => void }> = [];
   let hook: ((e: RequestLogEntry) => void) | undefined;
   const logRequests = (e: RequestLogEntry) => {
@@ -67,7 +49,9 @@ export async function startFaultBed(): Promise<FaultBed> {
     }
   };
   const seed = { resourceGroups: [{ name: RG }], registries: [{ resourceGroup: RG, name: REGISTRY, sku: "Premium" as const }] };
-  let emu = await startEmulator({ seed, statePath, clockFile, tls: ca, logRequests });
+  // The state file keeps the CA (its certificate at `${statePath}.ca.pem`): every incarnation serves
+  // the same one, so hosts keep trusting the emulator across a restart.
+  let emu = await startEmulator({ seed, statePath, clockFile, logRequests });
   const port = Number(new URL(emu.armEndpoint).port);
 
   // Reported as expiring now, so the bearer policy asks again on every call and each call gets a
@@ -92,7 +76,7 @@ export async function startFaultBed(): Promise<FaultBed> {
     },
     hostEnv(extra = {}) {
       return {
-        NODE_EXTRA_CA_CERTS: caPath,
+        NODE_EXTRA_CA_CERTS: emu.caCertPath,
         ACR_TOKENS_CLOCK_FILE: clockFile,
         ACR_TOKENS_LRO_POLL_INTERVAL_MS: "0",
         ACR_TOKENS_ARM_ENDPOINT: emu.armEndpoint,
@@ -116,7 +100,7 @@ export async function startFaultBed(): Promise<FaultBed> {
     async restart() {
       const at = emu.clock.now();
       await emu.close();
-      emu = await startEmulator({ statePath, clockFile, tls: ca, logRequests, port, startTime: at });
+      emu = await startEmulator({ statePath, clockFile, logRequests, port, startTime: at });
       sdk = makeSdk(emu);
     },
     async close() {
@@ -126,6 +110,30 @@ export async function startFaultBed(): Promise<FaultBed> {
     },
   };
   return bed;
+}
+
+/**
+ * Mocha fixture of a fault suite: a bed for the file (`before`) with one provider host started on it
+ * (unless `host: false`), closed `after`. The getters return them inside tests and hooks.
+ */
+export function useFaultBed(options: { host?: boolean } = {}): { bed: () => FaultBed; host: () => ProviderHost } {
+  let bed: FaultBed | undefined;
+  let host: ProviderHost | undefined;
+  before(async () => {
+    bed = await startFaultBed();
+    if (options.host !== false) host = await bed.startHost();
+  });
+  after(async () => {
+    await bed?.close();
+  });
+  return {
+    bed: () => bed ?? fail("the bed"),
+    host: () => host ?? fail(options.host === false ? "a host (useFaultBed({ host: false }) starts none: call bed().startHost())" : "the host"),
+  };
+}
+
+function fail(what: string): never {
+  throw new Error(`useFaultBed: ${what} is not there; call the getter inside a test or hook, after \`before\`.`);
 }
 
 /** What the tests' engine keeps per TokenPassword after a successful create: its id and outputs. */

@@ -1,7 +1,6 @@
 import * as assert from "node:assert/strict";
-import type { ProviderHost } from "../../testing/providerHost";
 import { createPassword } from "../provider/setup";
-import { startFaultBed, type FaultBed } from "./bed";
+import { useFaultBed } from "./bed";
 import { recordFigure } from "./figures";
 import { malformations } from "./malformed";
 
@@ -18,15 +17,9 @@ describe("faults: a malformed success answer to generateCredentials never prints
   // Spawns the dynamic-provider host under ts-node (seconds on 2 cores), then ~25 creates.
   this.timeout(120_000);
 
-  let bed: FaultBed;
-  let host: ProviderHost;
+  const { bed, host } = useFaultBed();
   before(async () => {
-    bed = await startFaultBed();
-    host = await bed.startHost();
-    await bed.createToken("malformed");
-  });
-  after(async () => {
-    await bed?.close();
+    await bed().createToken("malformed");
   });
 
   it("every malformation: the create fails naming the fix, and no part of the live password is in the error or the host's output", async () => {
@@ -35,7 +28,7 @@ describe("faults: a malformed success answer to generateCredentials never prints
     let failed = 0;
     for (const m of malformations()) {
       let real = "";
-      bed.emu.faults.add({
+      bed().emu.faults.add({
         method: "POST",
         route: GENERATE,
         fault: {
@@ -47,11 +40,11 @@ describe("faults: a malformed success answer to generateCredentials never prints
           ...(m.contentType ? { contentType: m.contentType } : {}),
         },
       });
-      const outBefore = host.stdout.length;
-      const errBefore = host.stderr.length;
+      const outBefore = host().stdout.length;
+      const errBefore = host().stderr.length;
       let message = "";
       try {
-        await createPassword(host, `malformed-${failed}`, { tokenId: bed.tokenId("malformed"), slot: "password1" });
+        await createPassword(host(), `malformed-${failed}`, { tokenId: bed().tokenId("malformed"), slot: "password1" });
         // A mangling the SDK still reads (e.g. trailing whitespace) is fine: the password reached state as a secret.
       } catch (err) {
         failed++;
@@ -61,7 +54,7 @@ describe("faults: a malformed success answer to generateCredentials never prints
       }
       const passwords = [...real.matchAll(/"value":"([^"]+)"/g)].map((x) => x[1]!);
       assert.ok(passwords.length > 0, `${m.name}: ARM generated no password to look for`);
-      const printed = `${message}\n${host.stdout.slice(outBefore)}\n${host.stderr.slice(errBefore)}`;
+      const printed = `${message}\n${host().stdout.slice(outBefore)}\n${host().stderr.slice(errBefore)}`;
       for (const pw of passwords) {
         for (let at = 0; at + 10 <= pw.length; at += 5) {
           if (printed.includes(pw.slice(at, at + 10))) {

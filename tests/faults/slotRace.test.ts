@@ -1,7 +1,6 @@
 import * as assert from "node:assert/strict";
-import type { ProviderHost } from "../../testing/providerHost";
 import { PASSWORD_TYPE, REGISTRY, RG, createPassword } from "../provider/setup";
-import { startFaultBed, type FaultBed } from "./bed";
+import { useFaultBed } from "./bed";
 import { recordFigure } from "./figures";
 
 /**
@@ -14,25 +13,17 @@ describe("faults: slot writes of one token are serialized in a provider process"
   // Spawns the dynamic-provider host under ts-node (seconds on 2 cores).
   this.timeout(120_000);
 
-  let bed: FaultBed;
-  let host: ProviderHost;
-  before(async () => {
-    bed = await startFaultBed();
-    host = await bed.startHost();
-  });
-  after(async () => {
-    await bed?.close();
-  });
+  const { bed, host } = useFaultBed();
 
   it("delete of one slot in parallel with a create on the other, ARM slow to PATCH: the new password survives, every round", async () => {
-    const tokenId = await bed.createToken("race-token");
-    let current = await createPassword(host, "race-0", { tokenId, slot: "password2" });
+    const tokenId = await bed().createToken("race-token");
+    let current = await createPassword(host(), "race-0", { tokenId, slot: "password2" });
     for (let round = 1; round <= 4; round++) {
       const oldSlot = current.outs["slot"] as string;
       const newSlot = oldSlot === "password1" ? "password2" : "password1";
-      bed.emu.faults.add({ method: "PATCH", route: "/tokens/race-token", fault: { kind: "latency", ms: 400 } });
-      const [, created] = await Promise.all([host.delete(PASSWORD_TYPE, `race-${round - 1}`, current.id, current.outs), createPassword(host, `race-${round}`, { tokenId, slot: newSlot })]);
-      const token = await bed.sdk.tokens.get(RG, REGISTRY, "race-token");
+      bed().emu.faults.add({ method: "PATCH", route: "/tokens/race-token", fault: { kind: "latency", ms: 400 } });
+      const [, created] = await Promise.all([host().delete(PASSWORD_TYPE, `race-${round - 1}`, current.id, current.outs), createPassword(host(), `race-${round}`, { tokenId, slot: newSlot })]);
+      const token = await bed().sdk.tokens.get(RG, REGISTRY, "race-token");
       const names = (token.credentials?.passwords ?? []).map((p) => p.name).sort();
       assert.deepEqual(names, [newSlot], `round ${round}: the registry holds ${JSON.stringify(names)}; the password just generated on ${newSlot} was dropped by the delete's PATCH`);
       const held = token.credentials!.passwords!.find((p) => p.name === newSlot)!;
